@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("troubleshooter.urls")),
+    path("", include("kb.urls")),
+]
+
+handler404 = "kb.views.not_found"

@@ -1,0 +1,279 @@
+"""The knowledge: services, their commands, error entries, aliases, causes and steps.
+
+Every table has a natural key so that fixtures carry no primary keys:
+a service by its file name (``p.php``), a command as it is written (``p.php?AT=LI``),
+an entry by its canonical code, a cause by (entry code, slug).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Api(models.TextChoices):
+    URL = "url", "URL API"
+    XML = "xml", "XML API"
+    BOTH = "both", "URL and XML API"
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+CONFIDENCE_HELP = {
+    Confidence.HIGH: "Stated by Cisco's documentation or seen in a captured WebEx response.",
+    Confidence.MEDIUM: "Seen in real client code that handles it; the exact wording was not confirmed.",
+    Confidence.LOW: "Inferred from the code's name or indirect evidence; treat as unconfirmed.",
+}
+
+
+class Category(models.TextChoices):
+    SESSION_AUTH = "session-auth", "Session and authentication"
+    ACCOUNT_CONFLICT = "account-conflict", "Account conflicts"
+    SITE_CONFIG = "site-config", "Site configuration"
+    MEETING_OPTIONS = "meeting-options", "Meeting options"
+    MEETING_ACCESS = "meeting-access", "Joining and hosting meetings"
+    INPUT_VALIDATION = "input-validation", "Input validation"
+    SERVICE = "service", "Service and system"
+
+
+class ServiceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Service(models.Model):
+    """A WebEx endpoint: one of the URL API's .php files, or the XML API service."""
+
+    name = models.CharField(max_length=40, unique=True, help_text="As written in a URL: p.php, m.php, XMLService")
+    api = models.CharField(max_length=4, choices=[(Api.URL, Api.URL.label), (Api.XML, Api.XML.label)])
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class CommandQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        service, code = Command.split_key(key)
+        return self.get(service__name=service, code=code)
+
+
+class Command(models.Model):
+    """A command of a service: ``p.php?AT=LI`` in the URL API, ``XMLService:user.GetUser`` in the XML API."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="commands")
+    code = models.CharField(max_length=80, help_text="The AT value (LI, SM) or the XML operation (user.GetUser)")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    parameters = models.JSONField(default=list, blank=True, help_text='A list of {"name": ..., "description": ...}')
+    source = models.CharField(max_length=300, blank=True)
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
+
+    objects = CommandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service__position", "service__name", "code"]
+        constraints = [models.UniqueConstraint(fields=["service", "code"], name="kb_command_service_code_uniq")]
+
+    def __str__(self):
+        return self.key
+
+    @staticmethod
+    def split_key(key):
+        """``p.php?AT=LI`` -> ("p.php", "LI"); ``XMLService:user.GetUser`` -> ("XMLService", "user.GetUser")."""
+        key = (key or "").strip()
+        if "?AT=" in key:
+            service, code = key.split("?AT=", 1)
+        elif ":" in key:
+            service, code = key.split(":", 1)
+        else:
+            raise ValueError(f"{key!r} is not a command; write it as p.php?AT=LI or XMLService:user.GetUser")
+        if not service or not code:
+            raise ValueError(f"{key!r} is not a command; write it as p.php?AT=LI or XMLService:user.GetUser")
+        return service, code
+
+    @property
+    def key(self):
+        if self.service.api == Api.XML:
+            return f"{self.service.name}:{self.code}"
+        return f"{self.service.name}?AT={self.code}"
+
+    def natural_key(self):
+        return (self.key,)
+
+    def get_absolute_url(self):
+        return reverse("kb:command-detail", args=[self.service.name, self.code])
+
+
+class EntryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def current(self):
+        return self.filter(retired=False)
+
+    def resolve(self, text):
+        """Find the entry a code or alias names, ignoring case.
+
+        Returns ``(entry, how)`` where ``how`` is "exact", "case" or "alias", or ``(None, None)``.
+        """
+        text = (text or "").strip()
+        if not text:
+            return None, None
+        entry = self.filter(code=text).first()
+        if entry:
+            return entry, "exact"
+        entry = self.filter(code__iexact=text).first()
+        if entry:
+            return entry, "case"
+        alias = Alias.objects.select_related("entry").filter(alias__iexact=text, entry__in=self).first()
+        if alias:
+            return alias.entry, "alias"
+        return None, None
+
+
+class Entry(models.Model):
+    """One error code, with everything a person needs to act on it."""
+
+    code = models.CharField(max_length=80, unique=True, help_text="The canonical code, as WebEx returns it")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, help_text="One line: what the code means")
+    api = models.CharField(max_length=4, choices=Api.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    source = models.TextField(help_text="Where this code and its meaning come from")
+    confidence = models.CharField(max_length=6, choices=Confidence.choices)
+    retired = models.BooleanField(default=False, help_text="Kept for old links; WebEx no longer returns this code")
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    locally_edited = models.BooleanField(
+        default=False, help_text="Changed in the admin: load_kb leaves it alone unless --force"
+    )
+    fixture_hash = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "entries"
+        constraints = [models.UniqueConstraint(Lower("code"), name="kb_entry_code_ci_uniq")]
+        indexes = [models.Index(fields=["category", "code"], name="kb_entry_category_idx")]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("kb:entry-detail", args=[self.code])
+
+    def get_api_url(self):
+        return reverse("kb:api-entry-detail", args=[self.code])
+
+
+class Alias(models.Model):
+    """Another spelling or name of an entry's code (``SiteDoNotSupportThisMeetingType``, ``BadWebIDorPassword``)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=80)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "aliases"
+        constraints = [models.UniqueConstraint(Lower("alias"), name="kb_alias_ci_uniq")]
+
+    def __str__(self):
+        return self.alias
+
+
+class CauseQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code, slug):
+        return self.get(entry__code=code, slug=slug)
+
+
+class Cause(models.Model):
+    """One reason an entry's code comes back, with where it is seen and what to do."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="causes")
+    slug = models.SlugField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+    api = models.CharField(max_length=4, choices=Api.choices)
+    title = models.CharField(max_length=200)
+    meaning = models.TextField()
+    when_seen = models.TextField(help_text="When you might see it")
+    commands = models.ManyToManyField(Command, blank=True, related_name="causes")
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="causes", help_text="Seen on any command of these services"
+    )
+
+    objects = CauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["entry", "slug"], name="kb_cause_entry_slug_uniq")]
+
+    def __str__(self):
+        return f"{self.entry.code}: {self.title}"
+
+    def natural_key(self):
+        return (self.entry.code, self.slug)
+
+    natural_key.dependencies = ["kb.entry"]
+
+    def get_absolute_url(self):
+        return f"{self.entry.get_absolute_url()}#cause-{self.slug}"
+
+
+class Step(models.Model):
+    """One numbered "what to do" step of a cause."""
+
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["cause", "position"]
+        constraints = [models.UniqueConstraint(fields=["cause", "position"], name="kb_step_cause_position_uniq")]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+
+class Suggestion(models.Model):
+    """A missing entry somebody asked for: from an empty search, an unknown code page, or a replay."""
+
+    class Origin(models.TextChoices):
+        SEARCH = "search", "Search with no result"
+        NOT_FOUND = "not-found", "Unknown code page"
+        REPLAY = "replay", "Replay answer"
+        WIZARD = "wizard", "Wizard"
+
+    query = models.CharField(max_length=500)
+    note = models.TextField(blank=True, max_length=2000)
+    origin = models.CharField(max_length=12, choices=Origin.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at"], name="kb_suggestion_created_idx")]
+
+    def __str__(self):
+        return self.query
