@@ -1,9 +1,12 @@
 from collections import OrderedDict
 
+from django.db import connection
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from kb import serializers
@@ -176,3 +179,28 @@ def api_entry_detail(request, code):
 
 def not_found(request, exception=None):
     return render(request, "404.html", {"path": request.path[:200]}, status=404)
+
+
+def server_error(request):
+    """The 500 handler; a database outage that escaped the middleware still answers 503."""
+    import sys
+
+    from kb.middleware import database_unavailable_response, is_database_outage
+
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_outage(exc):
+        return database_unavailable_response(request)
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 otherwise; JSON either way."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure to reach the database is "unhealthy"
+        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
