@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from kb import search
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
 
 KB_SECTIONS = ("services", "commands", "entries")
@@ -469,7 +470,7 @@ def load(paths=None, *, force=False):
         raise FixtureError(settings.KB_FIXTURE_DIR, "folder", "-", "holds no *.json fixture")
     report = LoadReport()
     sections = read_files(paths)
-    with transaction.atomic():
+    with transaction.atomic(), search.batch():
         services, commands, entries = validate(sections)
         apply(services, commands, entries, report, force=force)
         for name, section in _sections.items():

@@ -324,3 +324,87 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return self.query
+
+
+# =====================================================================================================
+# Search (owned by the search feature, kb/search.py). The tables below are derived from the entries:
+# kb.search.reindex() rebuilds them, and the signals at the end keep them current on every ORM change.
+# =====================================================================================================
+
+
+class EntryDocument(models.Model):
+    """An entry's searchable text, one row per entry, in four weights (A highest).
+
+    The database keeps its own index of these columns current: on PostgreSQL a stored, generated
+    ``tsvector`` column with a GIN index; on SQLite an external-content FTS5 table fed by triggers.
+    Both are created by migration 0002 for the database in use.
+    """
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    a = models.TextField(blank=True, help_text="Code, aliases and the words of the code")
+    b = models.TextField(blank=True, help_text="Title and cause titles")
+    c = models.TextField(blank=True, help_text="Summary, meaning and when it is seen")
+    d = models.TextField(blank=True, help_text="Steps")
+
+    class Meta:
+        verbose_name = "search document"
+
+    def __str__(self):
+        return f"search document of {self.entry_id}"
+
+
+class SearchKey(models.Model):
+    """A code or alias of an entry, normalised (lower case, letters and digits only) for exact,
+    prefix and typo-tolerant lookups."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="search_keys")
+    term = models.CharField(max_length=80)
+    display = models.CharField(max_length=80, help_text="As written: the code or alias")
+    is_code = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["term"], name="kb_searchkey_term_idx")]
+
+    def __str__(self):
+        return self.display
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the knowledge base: the vocabulary typos are corrected against."""
+
+    term = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.term
+
+
+class SearchLog(models.Model):
+    """One search, for /insights/: what people look for and what finds nothing."""
+
+    query = models.CharField(max_length=200, help_text="Normalised: lower case, spaces collapsed, secrets redacted")
+    results = models.PositiveIntegerField(default=0)
+    duration_ms = models.FloatField(default=0)
+    detected = models.BooleanField(default=False, help_text="The query was a pasted WebEx answer or command")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["query", "created_at"], name="kb_searchlog_query_idx")]
+
+    def __str__(self):
+        return self.query
+
+
+def _search_index_signal(sender, instance=None, **kwargs):
+    from kb import search
+
+    search.on_model_change(sender, instance, **kwargs)
+
+
+for _sender in ("kb.Entry", "kb.Alias", "kb.Cause", "kb.Step"):
+    models.signals.post_save.connect(_search_index_signal, sender=_sender, dispatch_uid=f"search-save-{_sender}")
+for _sender in ("kb.Alias", "kb.Cause", "kb.Step"):
+    models.signals.post_delete.connect(_search_index_signal, sender=_sender, dispatch_uid=f"search-del-{_sender}")
+models.signals.m2m_changed.connect(_search_index_signal, sender=Cause.commands.through, dispatch_uid="search-m2m-cc")
+models.signals.m2m_changed.connect(_search_index_signal, sender=Cause.services.through, dispatch_uid="search-m2m-cs")

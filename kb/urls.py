@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kb import views
+from kb import views, views_search
 
 app_name = "kb"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),
     path("api/errors/", views.api_entry_list, name="api-entry-list"),
     path("api/errors/<str:code>/", views.api_entry_detail, name="api-entry-detail"),
+    path("search/", views_search.search_page, name="search"),
+    path("search/suggest/", views_search.search_suggest, name="search-suggest"),
+    path("api/search/", views_search.api_search, name="api-search"),
+    path("opensearch.xml", views_search.opensearch, name="opensearch"),
 ]

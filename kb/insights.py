@@ -1,0 +1,59 @@
+"""Search insights: every search is recorded (never slowing or failing it), and summarised for /insights/."""
+
+import logging
+import re
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from kb.models import SearchLog
+
+logger = logging.getLogger(__name__)
+MAX_LOGGED_QUERY = 200
+
+
+def normalise(response) -> str:
+    """What is logged for a search: lower case, spaces collapsed, secrets already redacted, capped.
+
+    A pasted answer is logged by what was recognised in it, so pastes of the same failure group together
+    and no pasted text (which may hold user names or hosts) is kept.
+    """
+    detected = getattr(response, "detected", None)
+    if detected is not None:
+        parts = ["pasted:", detected.command or "", detected.status or "", detected.code or ""]
+        return " ".join(p for p in parts if p)[:MAX_LOGGED_QUERY]
+    return re.sub(r"\s+", " ", response.query or "").strip().lower()[:MAX_LOGGED_QUERY]
+
+
+def record(response, user=None) -> None:
+    """Record one search. Any database error is logged and swallowed: the search itself already succeeded."""
+    try:
+        query = normalise(response)
+        if not query:
+            return
+        with transaction.atomic():
+            SearchLog.objects.create(
+                query=query,
+                results=len(response.results),
+                duration_ms=response.duration_ms,
+                detected=response.detected is not None,
+                user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+            )
+    except Exception:  # recording must never fail the search (DatabaseError included)
+        logger.warning("could not record a search", exc_info=True)
+
+
+def search_insights(days: int = 30, limit: int = 20) -> dict:
+    """Top queries and zero-result queries of the last ``days`` days, with the total number of searches."""
+    since = timezone.now() - timedelta(days=days)
+    recent = SearchLog.objects.filter(created_at__gte=since)
+    top = recent.values("query").annotate(n=Count("id")).order_by("-n", "query")[:limit]
+    zero = recent.filter(results=0).values("query").annotate(n=Count("id")).order_by("-n", "query")[:limit]
+    return {
+        "top_queries": [(row["query"], row["n"]) for row in top],
+        "zero_result_queries": [(row["query"], row["n"]) for row in zero],
+        "total": recent.count(),
+        "days": days,
+    }

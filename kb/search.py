@@ -1,0 +1,1073 @@
+"""Search: the one entry point, ``search(query, *, limit=20, user=None) -> SearchResponse``.
+
+A person searches with whatever they have in hand, so a query goes through these steps, and each
+result remembers how it was found:
+
+1. **Pasted text** (a back URL, a redirect page body, an XML API response, a log line): ``kb.webex.detect``
+   reads it; the entry for the reason code comes first, marked "detected".
+2. **Exact code or alias**, ignoring case and punctuation (``Access Denied`` = ``AccessDenied``). Always first.
+3. **Commands** in every written form (``AT=SU``, ``p.php?AT=SU``, ``SU``, "sign up", "login"): the errors
+   that command can give, the ones linked to the command itself before the service-wide ones.
+4. **Code prefixes** (``badweb``, ``TheDuration``).
+5. **Full text** over four weighted fields (code and aliases > titles > summary, meaning and when seen >
+   steps), all words first, any word when that finds nothing, the last word as a prefix (search as you type).
+6. **Typo correction** against the codes and the vocabulary when nothing else matched; the response then
+   says which query it used ("showing results for ...").
+
+Two backends do the database work, one per vendor, behind the same four methods:
+
+* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``websearch_to_tsquery``
+  (plus ``to_tsquery`` for the prefix), ``ts_rank``, ``ts_headline``, and ``pg_trgm`` for typos.
+* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries,
+  ``snippet()``, and a table of deletion variants for typos.
+
+The backend picks and natively ranks candidates; the final order is computed here, in Python, from the same
+weighted-field rule on both vendors, so both return the same results in the same order for the same data.
+
+The index tables (EntryDocument, SearchKey, SearchWord and the vendor indexes) are kept current by signals
+(``on_model_change``) and by ``reindex()``; wrap bulk writes in ``batch()`` to index once at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kb import webex
+from kb.models import Alias, Cause, Command, Entry, EntryDocument, SearchKey, SearchWord
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 500  # what is searched as words and shown back
+MAX_PASTE_CHARS = 20_000  # what paste detection reads (an XML response is longer than 500 characters)
+MAX_TERMS = 12
+MIN_WORD_CHARS = 3
+CANDIDATES = 60
+SNIPPET_CHARS = 220
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers, turned into <mark> after escaping
+
+# PostgreSQL's english.stop (the Snowball list). Dropped from queries on both vendors, so that both apply
+# the same "all words" rule (websearch_to_tsquery drops them on PostgreSQL; FTS5 keeps every word).
+_STOPWORDS_TEXT = """
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
+hers herself it its itself they them their theirs themselves what which who whom this that these
+those am is are was were be been being have has had having do does did doing a an the and but if or
+because as until while of at by for with about against between into through during before after
+above below to from up down in out on off over under again further then once here there when where
+why how all any both each few more most other some such no nor not only own same so than too very s
+t can will just don should now
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+# Everyday words mapped to the words the knowledge base uses. Applied to the "any word" pass only.
+SYNONYMS = {
+    "wrong": ("bad", "incorrect", "invalid"),
+    "incorrect": ("wrong", "bad", "invalid"),
+    "invalid": ("wrong", "bad", "incorrect"),
+    "timeout": ("timed", "expired"),
+    "expired": ("timed", "lapsed"),
+    "long": ("length", "duration"),
+    "length": ("duration", "long"),
+    "pwd": ("password",),
+    "passwd": ("password",),
+    "pass": ("password",),
+    "username": ("wid", "webex"),
+    "user": ("wid", "host"),
+    "email": ("mail",),
+    "locked": ("lock",),
+    "login": ("log", "logon"),
+    "logon": ("login", "log"),
+    "signup": ("sign",),
+}
+
+# Command names as people say them, beyond the command's own name in the KB.
+COMMAND_WORDS = {
+    "login": "LI",
+    "logon": "LI",
+    "signin": "LI",
+    "signon": "LI",
+    "logout": "LO",
+    "logoff": "LO",
+    "signout": "LO",
+    "signoff": "LO",
+    "signup": "SU",
+    "newuser": "SU",
+    "createuser": "SU",
+    "register": "SU",
+    "edituser": "EU",
+    "schedule": "SM",
+    "schedulemeeting": "SM",
+    "instantmeeting": "IM",
+    "startmeeting": "HM",
+    "hostmeeting": "HM",
+    "joinmeeting": "JM",
+    "join": "JM",
+    "deletemeeting": "DM",
+    "listmeetings": "LM",
+    "openmeetings": "OM",
+}
+
+HOW_LABELS = {
+    "exact": "exact code",
+    "alias": "alias",
+    "detected": "detected from pasted text",
+    "code": "code in the query",
+    "command": "error of this command",
+    "prefix": "code starts with your text",
+    "text": "words",
+    "corrected": "corrected spelling",
+}
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text helpers (shared by indexing and querying)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents."""
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def key_term(text: str) -> str:
+    """A code or alias as an index key: lower case, letters and digits only (``Access Denied`` -> ``accessdenied``)."""
+    return "".join(_WORD.findall(fold(text)))[:80]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def camel_words(code: str) -> str:
+    """``BadWebExIDorPassword`` -> ``Bad Web Ex I Dor Password``: the parts of a code, searchable as words."""
+    return " ".join(_CAMEL.findall(code or ""))
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "timed" with "time" and "meetings" with "meeting"."""
+    for suffix in ("ations", "ation", "ings", "ing", "edly", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def edit_distance(a: str, b: str, cap: int = 3) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, stopping early above ``cap``."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev2 = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+            best = min(best, cur[j])
+        if best > cap:
+            return cap + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def typo_budget(term: str) -> int:
+    """How many edits a typo of ``term`` may have: none below 4 characters, 1 up to 7, then 2."""
+    if len(term) < 4:
+        return 0
+    return 1 if len(term) < 8 else 2
+
+
+def deletion_variants(term: str, depth: int) -> set[str]:
+    variants = {term}
+    frontier = {term}
+    for _ in range(depth):
+        nxt = set()
+        for t in frontier:
+            for i in range(len(t)):
+                nxt.add(t[:i] + t[i + 1 :])
+        variants |= nxt
+        frontier = nxt
+    return variants
+
+
+def highlight(text: str, terms, limit: int = SNIPPET_CHARS) -> SafeString:
+    """Escape ``text``, cut it around the first matched term, and wrap matched words in <mark>."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    stems = [stem(t) for t in terms if t]
+    pattern = None
+    if stems:
+        pattern = re.compile(
+            r"\b(?:" + "|".join(re.escape(s) for s in sorted(set(stems), key=len, reverse=True)) + r")\w*",
+            re.IGNORECASE,
+        )
+    if len(text) > limit:
+        start = 0
+        if pattern:
+            m = pattern.search(text)
+            if m and m.start() > limit // 2:
+                start = max(0, m.start() - limit // 3)
+                start = text.rfind(" ", 0, start) + 1
+        cut = text[start : start + limit]
+        if start + limit < len(text):
+            cut = cut[: cut.rfind(" ")] if " " in cut[limit // 2 :] else cut
+        text = ("\u2026" if start else "") + cut + ("\u2026" if start + limit < len(text) else "")
+    if pattern:
+        text = pattern.sub(lambda m: MARK_OPEN + m.group(0) + MARK_CLOSE, text)
+    return marks_to_html(text)
+
+
+def marks_to_html(text: str) -> SafeString:
+    escaped = escape(text)
+    return mark_safe(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))  # noqa: S308
+
+
+def strip_marks(text: str) -> str:
+    return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Response objects
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    entry: Entry
+    score: float
+    how: str
+    snippet: SafeString = mark_safe("")  # noqa: S308
+    cause: Cause | None = None
+
+    @property
+    def code(self):
+        return self.entry.code
+
+    @property
+    def title(self):
+        return self.entry.title
+
+    @property
+    def url(self):
+        return self.entry.get_absolute_url()
+
+    @property
+    def detected(self):
+        return self.how == "detected"
+
+    @property
+    def how_label(self):
+        return HOW_LABELS.get(self.how, self.how)
+
+    def to_json(self):
+        return {
+            "code": self.entry.code,
+            "title": self.entry.title,
+            "url": self.url,
+            "score": round(self.score, 3),
+            "snippet": strip_marks(str(self.snippet_text)),
+        }
+
+    @property
+    def snippet_text(self):
+        from html import unescape
+
+        return unescape(re.sub(r"</?mark>", "", str(self.snippet)))
+
+
+@dataclass
+class Detected:
+    """What was recognised in pasted text, with the KB entry and cause it points to."""
+
+    command: str | None
+    status: str | None
+    code: str | None
+    api: str | None
+    form: str
+    fragment: str
+    is_request: bool = False
+    entry: Entry | None = None
+    cause: Cause | None = None
+    command_obj: Command | None = None
+
+    @property
+    def api_label(self):
+        return {"url": "URL API", "xml": "XML API"}.get(self.api or "", "")
+
+    def to_json(self):
+        return {
+            "command": self.command,
+            "status": self.status,
+            "code": self.code,
+            "api": self.api,
+            "form": self.form,
+            "fragment": self.fragment,
+            "entry": self.entry.code if self.entry else None,
+            "entry_url": self.entry.get_absolute_url() if self.entry else None,
+            "cause": (
+                {
+                    "slug": self.cause.slug,
+                    "title": self.cause.title,
+                    "api": self.cause.api,
+                    "url": self.cause.get_absolute_url(),
+                }
+                if self.cause
+                else None
+            ),
+        }
+
+
+@dataclass
+class SearchResponse:
+    query: str  # as searched, secrets redacted, capped
+    results: list[Result] = field(default_factory=list)
+    corrected: str | None = None
+    detected: Detected | None = None
+    commands: list[Command] = field(default_factory=list)
+    message: str | None = None
+    close: list[Entry] = field(default_factory=list)  # close codes, when nothing matched
+    duration_ms: float = 0.0
+    redacted: bool = False  # the query held a secret that was replaced by •••
+
+    @property
+    def empty(self):
+        return not self.results
+
+    def to_json(self):
+        return {
+            "query": self.query,
+            "corrected": self.corrected,
+            "detected": self.detected.to_json() if self.detected else None,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Backends
+# ---------------------------------------------------------------------------------------------------------
+
+
+class Backend:
+    vendor = ""
+
+    def text_candidates(self, terms, *, any_word, prefix_last, limit=CANDIDATES):
+        """[(entry_id, native_rank)] best first."""
+        raise NotImplementedError
+
+    def snippets(self, ids, terms, *, any_word, prefix_last):
+        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}."""
+        raise NotImplementedError
+
+    def fuzzy_terms(self, term):
+        """Known terms (codes, aliases, vocabulary words) that may be ``term`` misspelled."""
+        raise NotImplementedError
+
+    def add_terms(self, terms):
+        """Called with new index terms (SQLite keeps typo variants of them)."""
+
+    def clear_terms(self):
+        """Called before a full rebuild."""
+
+
+class SQLiteBackend(Backend):
+    vendor = "sqlite"
+    WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+
+    @staticmethod
+    def match_expression(terms, any_word, prefix_last):
+        parts = []
+        for i, term in enumerate(terms):
+            quoted = '"' + term.replace('"', '""') + '"'
+            if prefix_last and i == len(terms) - 1:
+                quoted += "*"
+            if any_word and term in SYNONYMS:
+                quoted = "(" + " OR ".join([quoted] + [f'"{s}"' for s in SYNONYMS[term]]) + ")"
+            parts.append(quoted)
+        return (" OR " if any_word else " AND ").join(parts)
+
+    def text_candidates(self, terms, *, any_word, prefix_last, limit=CANDIDATES):
+        expr = self.match_expression(terms, any_word, prefix_last)
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        sql = (
+            f"SELECT rowid, bm25(kb_entry_fts, {weights}) AS r FROM kb_entry_fts "  # noqa: S608
+            "WHERE kb_entry_fts MATCH %s ORDER BY r LIMIT %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [expr, limit])
+            return [(row[0], -row[1]) for row in cur.fetchall()]
+
+    def snippets(self, ids, terms, *, any_word, prefix_last):
+        if not ids or not terms:
+            return {}
+        expr = self.match_expression(terms, any_word, prefix_last)
+        placeholders = ", ".join(["%s"] * len(ids))
+        # Summary and meaning first, then titles, then steps; the codes column makes a poor snippet.
+        columns = (2, 1, 3)
+        parts = ", ".join(f"snippet(kb_entry_fts, {c}, %s, %s, '\u2026', 24)" for c in columns)
+        sql = f"SELECT rowid, {parts} FROM kb_entry_fts WHERE kb_entry_fts MATCH %s AND rowid IN ({placeholders})"  # noqa: S608
+        params = [MARK_OPEN, MARK_CLOSE] * len(columns) + [expr, *ids]
+        out = {}
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            for row in cur.fetchall():
+                out[row[0]] = next((text for text in row[1:] if text and MARK_OPEN in text), "")
+        return out
+
+    def fuzzy_terms(self, term):
+        depth = 2 if len(term) <= 30 else 1
+        variants = sorted(deletion_variants(term, depth))[:2000]
+        found = set()
+        with connection.cursor() as cur:
+            for i in range(0, len(variants), 500):
+                chunk = variants[i : i + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT DISTINCT term FROM kb_searchvariant WHERE variant IN ({placeholders})",  # noqa: S608
+                    chunk,
+                )
+                found.update(row[0] for row in cur.fetchall())
+        return found
+
+    def add_terms(self, terms):
+        rows = []
+        for term in terms:
+            if len(term) >= 4:
+                rows.extend((v, term) for v in deletion_variants(term, 1))
+        if rows:
+            with connection.cursor() as cur:
+                cur.executemany("INSERT OR IGNORE INTO kb_searchvariant (variant, term) VALUES (%s, %s)", rows)
+
+    def clear_terms(self):
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM kb_searchvariant")
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
+    HEADLINE = (
+        f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, '
+        'MaxFragments=2, FragmentDelimiter=" \u2026 "'
+    )
+
+    @staticmethod
+    def tsquery(terms, any_word, prefix_last):
+        """(SQL expression, params) of the tsquery: websearch_to_tsquery for words, to_tsquery for a prefix."""
+        plain = list(terms)
+        prefix = None
+        if prefix_last and plain and re.fullmatch(r"[^\W_]+", plain[-1]):
+            prefix = plain.pop()
+        pieces, params = [], []
+        if plain:
+            expanded = []
+            for term in plain:
+                if any_word and term in SYNONYMS:
+                    expanded.extend([term, *SYNONYMS[term]])
+                else:
+                    expanded.append(term)
+            pieces.append("websearch_to_tsquery('english', %s)")
+            params.append((" or " if any_word else " ").join(expanded))
+        if prefix:
+            alternatives = [prefix]
+            if any_word and prefix in SYNONYMS:
+                alternatives += list(SYNONYMS[prefix])
+            pieces.append("to_tsquery('english', %s)")
+            params.append(" | ".join(f"{a}:*" if i == 0 else a for i, a in enumerate(alternatives)))
+        joiner = " || " if any_word else " && "
+        return "(" + joiner.join(pieces) + ")", params
+
+    def text_candidates(self, terms, *, any_word, prefix_last, limit=CANDIDATES):
+        q, params = self.tsquery(terms, any_word, prefix_last)
+        sql = (
+            "SELECT d.entry_id, ts_rank(%s::float4[], d.vector, q.q) AS r "  # noqa: S608
+            f"FROM kb_entrydocument d, (SELECT {q} AS q) q "
+            "WHERE d.vector @@ q.q ORDER BY r DESC, d.entry_id LIMIT %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [self.WEIGHTS, *params, limit])
+            return [(row[0], row[1]) for row in cur.fetchall()]
+
+    def snippets(self, ids, terms, *, any_word, prefix_last):
+        if not ids or not terms:
+            return {}
+        q, params = self.tsquery(terms, any_word, prefix_last)
+        sql = (
+            "SELECT d.entry_id, ts_headline('english', concat_ws(' ', d.c, d.b, d.d), q.q, %s) "  # noqa: S608
+            f"FROM kb_entrydocument d, (SELECT {q} AS q) q WHERE d.entry_id = ANY(%s)"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [self.HEADLINE, *params, list(ids)])
+            return dict(cur.fetchall())
+
+    def fuzzy_terms(self, term):
+        sql = (
+            "(SELECT term FROM kb_searchkey WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 10) "
+            "UNION (SELECT term FROM kb_searchword WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 10)"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [term, term, term, term])
+            return {row[0] for row in cur.fetchall()}
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    raise NotImplementedError(f"search has no backend for {connection.vendor}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Indexing
+# ---------------------------------------------------------------------------------------------------------
+
+
+def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
+    """The search document, keys and vocabulary of one entry (aliases and causes with steps prefetched)."""
+    aliases = [a.alias for a in entry.aliases.all()]
+    causes = list(entry.causes.all())
+    a = " ".join([entry.code, camel_words(entry.code), *aliases, *(camel_words(x) for x in aliases)])
+    b = " ".join([entry.title, *(c.title for c in causes)])
+    c = " ".join([entry.summary, *(f"{x.meaning} {x.when_seen}" for x in causes)])
+    d = " ".join(step.text for x in causes for step in x.steps.all())
+    doc = EntryDocument(entry=entry, a=a, b=b, c=c, d=d)
+    keys = {}
+    for display, is_code in [(entry.code, True), *((x, False) for x in aliases)]:
+        term = key_term(display)
+        if term and term not in keys:
+            keys[term] = SearchKey(entry=entry, term=term, display=display, is_code=is_code)
+    vocabulary = {
+        w
+        for w in words(" ".join([entry.title, b, c, d, camel_words(entry.code)]))
+        if 4 <= len(w) <= 40 and not w.isdigit()
+    } - STOPWORDS
+    return doc, list(keys.values()), vocabulary
+
+
+def _entries_for_index(ids=None):
+    qs = Entry.objects.prefetch_related(
+        "aliases", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps"))
+    ).only("id", "code", "title", "summary")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def reindex(entries=None, *, batch_size=2000):
+    """Rebuild the search index for ``entries`` (instances or ids), or for every entry when None."""
+    be = backend()
+    full = entries is None
+    ids = None if full else sorted({getattr(e, "pk", e) for e in entries})
+    if ids == []:
+        return 0
+    count = 0
+    with transaction.atomic():
+        if full:
+            EntryDocument.objects.all().delete()
+            SearchKey.objects.all().delete()
+            SearchWord.objects.all().delete()
+            be.clear_terms()
+        chunks = [None] if full else [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+        for chunk in chunks:
+            qs = _entries_for_index(chunk)
+            if full:
+                qs = qs.order_by("pk").iterator(chunk_size=batch_size)
+            docs, keys, vocabulary = [], [], set()
+            for entry in qs:
+                doc, entry_keys, entry_words = build_document(entry)
+                docs.append(doc)
+                keys.extend(entry_keys)
+                vocabulary |= entry_words
+                count += 1
+                if len(docs) >= batch_size:
+                    _write(be, docs, keys, vocabulary, replace=not full)
+                    docs, keys, vocabulary = [], [], set()
+            _write(be, docs, keys, vocabulary, replace=not full, stale_ids=chunk)
+    return count
+
+
+def _write(be, docs, keys, vocabulary, *, replace, stale_ids=None):
+    if replace:
+        gone = set(stale_ids or ()) | {d.entry_id for d in docs}
+        EntryDocument.objects.filter(entry_id__in=gone).delete()
+        SearchKey.objects.filter(entry_id__in=gone).delete()
+    EntryDocument.objects.bulk_create(docs, batch_size=1000)
+    SearchKey.objects.bulk_create(keys, batch_size=1000)
+    if vocabulary:
+        known = set()
+        if replace:
+            known = set(SearchWord.objects.filter(term__in=vocabulary).values_list("term", flat=True))
+        new_words = sorted(vocabulary - known)
+        SearchWord.objects.bulk_create([SearchWord(term=w) for w in new_words], batch_size=1000, ignore_conflicts=True)
+    else:
+        new_words = []
+    be.add_terms({k.term for k in keys} | set(new_words))
+
+
+_state = threading.local()
+
+
+@contextmanager
+def batch():
+    """Index once, at the end, the entries changed inside the block (use it around bulk writes).
+
+    The loader wraps its transaction with it; without it every ORM save reindexes its entry at once.
+    """
+    depth = getattr(_state, "depth", 0)
+    if depth == 0:
+        _state.pending = set()
+    _state.depth = depth + 1
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        _state.depth -= 1
+        if _state.depth == 0:
+            pending, _state.pending = _state.pending, None
+            if ok and pending:
+                reindex(pending)
+
+
+def _entry_ids_for(sender, instance, kwargs) -> set:
+    if isinstance(instance, Entry):
+        return {instance.pk}
+    if isinstance(instance, Alias | Cause):
+        return {instance.entry_id}
+    if sender is Cause.commands.through or sender is Cause.services.through:
+        if kwargs.get("reverse"):
+            return set(Cause.objects.filter(pk__in=kwargs.get("pk_set") or ()).values_list("entry_id", flat=True))
+        return {instance.entry_id} if isinstance(instance, Cause) else set()
+    cause_id = getattr(instance, "cause_id", None)
+    if cause_id is not None:
+        return set(Cause.objects.filter(pk=cause_id).values_list("entry_id", flat=True))
+    return set()
+
+
+def on_model_change(sender, instance, **kwargs):
+    """Signal receiver (connected in kb/models.py): keep the index of the touched entry current."""
+    action = kwargs.get("action")
+    if action is not None and action not in ("post_add", "post_remove", "post_clear"):
+        return
+    origin = kwargs.get("origin")
+    if origin is not None and (getattr(origin, "model", None) is Entry or isinstance(origin, Entry)):
+        return  # the entry itself is being deleted: its index rows go with it (on delete cascade)
+    ids = {i for i in _entry_ids_for(sender, instance, kwargs) if i is not None}
+    if not ids:
+        return
+    pending = getattr(_state, "pending", None)
+    if pending is not None:
+        pending.update(ids)
+        return
+    reindex(ids)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Searching
+# ---------------------------------------------------------------------------------------------------------
+
+
+class _Ranked:
+    def __init__(self):
+        self.items: dict[int, Result] = {}
+
+    def add(self, entry, score, how, cause=None):
+        if entry.pk not in self.items:
+            self.items[entry.pk] = Result(entry=entry, score=score, how=how, cause=cause)
+
+    def __contains__(self, pk):
+        return pk in self.items
+
+    def __len__(self):
+        return len(self.items)
+
+    def ordered(self):
+        return sorted(self.items.values(), key=lambda r: (-r.score, r.entry.code.lower()))
+
+
+def _query_terms(text: str) -> list[str]:
+    out = []
+    for w in words(text):
+        if w in STOPWORDS or len(w) > 40:
+            continue
+        if w not in out:
+            out.append(w)
+    return out[:MAX_TERMS]
+
+
+def _pick_cause(entry, api, command_key):
+    causes = list(entry.causes.all())
+    fitting = [c for c in causes if c.api in (api, "both")] or causes
+    if command_key:
+        for cause in fitting:
+            if any(
+                cmd.key == command_key or (command_key.startswith("?") and cmd.key.endswith(command_key))
+                for cmd in cause.commands.all()
+            ):
+                return cause
+    return fitting[0] if fitting else None
+
+
+def _entries_by_terms(terms):
+    keys = SearchKey.objects.filter(term__in=terms).select_related("entry")
+    return {k.term: k for k in keys}
+
+
+def _commands_for(text: str, detection) -> list[Command]:
+    """Commands the query names, in any written form."""
+    all_commands = None
+
+    def commands():
+        nonlocal all_commands
+        if all_commands is None:
+            all_commands = list(Command.objects.select_related("service"))
+        return all_commands
+
+    stripped = text.strip()
+    if detection is not None and detection.command:
+        key = detection.command
+        if key.startswith("XMLService:"):
+            return [c for c in commands() if c.key.lower() == key.lower()]
+        service, _, at = key.partition("?AT=")
+        return [
+            c
+            for c in commands()
+            if c.service.api == "url" and c.code.upper() == at.upper() and (not service or c.service.name == service)
+        ]
+    if re.fullmatch(r"[A-Za-z]{2}", stripped):
+        return [c for c in commands() if c.service.api == "url" and c.code.upper() == stripped.upper()]
+    if re.fullmatch(r"(?:XMLService[:.])?(?:[A-Za-z]+\.)?[A-Za-z]{4,60}", stripped):
+        low = stripped.lower().split(":")[-1]
+        found = [
+            c
+            for c in commands()
+            if c.service.api == "xml" and (c.code.lower() == low or c.code.lower().split(".")[-1] == low)
+        ]
+        if found:
+            return found
+    norm = "".join(w for w in words(stripped) if w not in ("a", "an", "the"))
+    if not norm or len(norm) > 40:
+        return []
+    at = COMMAND_WORDS.get(norm)
+    found = []
+    for c in commands():
+        name = re.sub(r"\(.*?\)", " ", c.name)
+        cname = "".join(w for w in words(name) if w not in ("a", "an", "the"))
+        if cname == norm or (at and c.service.api == "url" and c.code == at):
+            found.append(c)
+    return found
+
+
+def _entries_for_commands(cmds, limit):
+    direct = list(Entry.objects.filter(causes__commands__in=cmds).distinct().order_by(Lower("code"))[:limit])
+    seen = {e.pk for e in direct}
+    services = {c.service_id for c in cmds}
+    wide = [
+        e
+        for e in Entry.objects.filter(causes__services__in=services)
+        .distinct()
+        .order_by(Lower("code"))[: limit + len(seen)]
+        if e.pk not in seen
+    ]
+    return direct, wide[: max(0, limit - len(direct))]
+
+
+def _prefix_keys(term, limit):
+    if len(term) < MIN_WORD_CHARS:
+        return []
+    upper = term[:-1] + chr(ord(term[-1]) + 1)
+    return list(
+        SearchKey.objects.filter(term__gte=term, term__lt=upper).select_related("entry").order_by("term")[: limit * 2]
+    )
+
+
+def _score_documents(ids, terms):
+    """The shared ranking rule: weighted field matches per term, plus how many terms matched."""
+    weights = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
+    docs = {d.entry_id: d for d in EntryDocument.objects.filter(entry_id__in=ids)}
+    patterns = []
+    for _i, term in enumerate(terms):
+        alts = {stem(term)}
+        patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")", re.IGNORECASE))
+    scores = {}
+    for entry_id, doc in docs.items():
+        total, matched = 0.0, 0
+        for pattern in patterns:
+            term_score = 0.0
+            for col, weight in weights.items():
+                count = len(pattern.findall(getattr(doc, col) or ""))
+                if count:
+                    term_score += weight * (1 + min(count, 4) / 4)
+            if term_score:
+                matched += 1
+                total += term_score
+        coverage = matched / len(patterns) if patterns else 0
+        scores[entry_id] = round(60 * coverage + 10 * min(total, 4.0), 3)
+    return scores
+
+
+def _text_pass(be, terms, prefix_last, any_word, ranked, how="text"):
+    """One full-text pass; adds its results to ``ranked`` and returns how many it found."""
+    if not terms:
+        return 0
+    candidates = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last)
+    if not candidates:
+        return 0
+    ids = [c[0] for c in candidates]
+    scores = _score_documents(ids, terms)
+    entries = Entry.objects.in_bulk([i for i in ids if i not in ranked])
+    for entry_id in ids:
+        if entry_id in entries:
+            ranked.add(entries[entry_id], scores.get(entry_id, 0.0), how)
+    return len(candidates)
+
+
+def _wants_any_word(terms):
+    return len(terms) > 1 or (len(terms) == 1 and terms[0] in SYNONYMS)
+
+
+def _correct(be, terms, known_terms):
+    """Replace each unknown term by the closest known code or word. Returns (corrected terms, changed)."""
+    out, changed = [], False
+    for term in terms:
+        if term in known_terms or typo_budget(term) == 0:
+            out.append(term)
+            continue
+        best = None
+        for cand in be.fuzzy_terms(term):
+            dist = edit_distance(term, cand, cap=typo_budget(term))
+            if dist <= typo_budget(term):
+                rank = (dist, abs(len(cand) - len(term)), cand)
+                if best is None or rank < best:
+                    best = rank
+        if best:
+            out.append(best[2])
+            changed = True
+        else:
+            out.append(term)
+    return out, changed
+
+
+def _corrected_text(shown, terms, fixed, keys):
+    """The query as the person wrote it, with each corrected word replaced (codes in their own spelling)."""
+    text = shown
+    for before, after in zip(terms, fixed, strict=True):
+        if before != after:
+            shown_after = keys[after].display if after in keys else after
+            text = re.sub(
+                r"(?<![^\W_])" + re.escape(before) + r"(?![^\W_])", shown_after, text, count=1, flags=re.IGNORECASE
+            )
+    return text
+
+
+def _close_codes(be, term, limit=5):
+    if not term or len(term) < 3:
+        return []
+    scored = []
+    for cand in be.fuzzy_terms(term):
+        dist = edit_distance(term, cand, cap=max(3, len(term) // 3))
+        if dist <= max(3, len(term) // 3):
+            scored.append((dist, cand))
+    scored.sort()
+    keys = _entries_by_terms([c for _, c in scored])
+    out, seen = [], set()
+    for _, cand in scored:
+        key = keys.get(cand)
+        if key and key.entry_id not in seen:
+            seen.add(key.entry_id)
+            out.append(key.entry)
+    if len(out) < limit and len(term) >= 3:
+        for key in _prefix_keys(term[:3], limit):
+            if key.entry_id not in seen:
+                seen.add(key.entry_id)
+                out.append(key.entry)
+    return out[:limit]
+
+
+def search(query, *, limit: int = 20, user=None) -> SearchResponse:
+    """Search the knowledge base. Never raises on any input text; see the module docstring for the steps."""
+    started = time.perf_counter()
+    if not isinstance(query, str):
+        query = "" if query is None else str(query)
+    query = query.replace("\x00", "")[:MAX_PASTE_CHARS]
+    safe = webex.redact_text(query)
+    redacted = safe != query
+    limit = max(1, min(int(limit or 20), 100))
+    shown = re.sub(r"\s+", " ", safe).strip()[:MAX_QUERY_CHARS]
+    response = SearchResponse(query=shown, redacted=redacted)
+    if not shown:
+        response.message = "Type a code, a command, some words, or paste a failing URL or response."
+        return _finish(response, started)
+
+    be = backend()
+    ranked = _Ranked()
+
+    # 1. Pasted answers and commands.
+    detection = webex.detect(safe)
+    if detection is not None:
+        response.detected = Detected(
+            command=detection.command,
+            status=detection.status,
+            code=detection.code,
+            api=detection.api,
+            form=detection.form,
+            fragment=detection.fragment,
+            is_request=detection.is_request,
+        )
+        if detection.code:
+            key = _entries_by_terms([key_term(detection.code)]).get(key_term(detection.code))
+            if key is not None:
+                entry = Entry.objects.prefetch_related("causes__commands").get(pk=key.entry_id)
+                cause = _pick_cause(entry, detection.api, detection.command)
+                response.detected.entry, response.detected.cause = entry, cause
+                ranked.add(entry, 1500.0, "detected", cause=cause)
+
+    # 2. Exact code or alias: the whole query, then any word of it that is a code.
+    whole = key_term(shown)
+    terms = _query_terms(shown)
+    if detection is None:
+        lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
+        lookup.discard("")
+        keys = _entries_by_terms(lookup) if lookup else {}
+        if whole in keys:
+            key = keys[whole]
+            ranked.add(key.entry, 2000.0, "exact" if key.is_code else "alias")
+        for term, key in sorted(keys.items()):
+            if term != whole:
+                ranked.add(key.entry, 1000.0, "code")
+
+    # 3. Commands.
+    cmds = _commands_for(shown, detection)
+    if cmds:
+        response.commands = cmds
+        if response.detected is not None and len(cmds) == 1:
+            response.detected.command_obj = cmds[0]
+        direct, wide = _entries_for_commands(cmds, limit)
+        for i, entry in enumerate(direct):
+            ranked.add(entry, 800.0 - i, "command")
+        for i, entry in enumerate(wide):
+            ranked.add(entry, 600.0 - i, "command")
+
+    if detection is not None:
+        if detection.code and response.detected.entry is None:
+            response.message = f"The code {detection.code} is not in the knowledge base yet."
+        return _finish(response, started, ranked, limit, be, [], False, False, highlight_terms=[])
+
+    if not whole and not ranked:
+        response.message = "Nothing to search for: type letters or digits, such as a code or some words."
+        return _finish(response, started)
+    if len(whole) < MIN_WORD_CHARS and not ranked:
+        response.message = "Type at least 3 characters, or a whole command such as SU or AT=SU."
+        return _finish(response, started)
+    if not terms and not ranked:
+        response.message = "Nothing to search for: type letters or digits, such as a code or some words."
+        return _finish(response, started)
+
+    # 4. Code prefixes (single-word queries).
+    if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS:
+        for i, key in enumerate(_prefix_keys(whole, limit)):
+            ranked.add(key.entry, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
+
+    # 5. Full text, all words, the last one as a prefix while the person is still typing.
+    prefix_last = bool(terms) and not query.endswith((" ", "\n")) and len(terms[-1]) >= 2
+    text_terms, any_word = terms, False
+    _text_pass(be, terms, prefix_last, False, ranked)
+
+    # 6. Typo correction when nothing matched; then any word.
+    if not ranked and terms:
+        known = set(SearchWord.objects.filter(term__in=terms).values_list("term", flat=True))
+        known |= set(SearchKey.objects.filter(term__in=terms).values_list("term", flat=True))
+        fixed, changed = _correct(be, terms, known)
+        if changed:
+            keys = _entries_by_terms(fixed)
+            for term in fixed:
+                if term in keys:
+                    ranked.add(keys[term].entry, 900.0, "corrected")
+            _text_pass(be, fixed, False, False, ranked, how="corrected")
+            if not ranked and _wants_any_word(fixed):
+                _text_pass(be, fixed, False, True, ranked, how="corrected")
+                any_word = True
+            if ranked:
+                response.corrected = _corrected_text(shown, terms, fixed, keys)
+                text_terms, prefix_last = fixed, False
+    if not ranked and _wants_any_word(terms):
+        any_word = True
+        _text_pass(be, terms, prefix_last, True, ranked)
+    if not ranked:
+        response.close = _close_codes(be, whole if len(terms) <= 1 else (terms[0] if terms else ""))
+        if not response.message:
+            response.message = "No entry matches."
+    return _finish(response, started, ranked, limit, be, text_terms, any_word, prefix_last)
+
+
+def _finish(
+    response, started, ranked=None, limit=20, be=None, terms=(), any_word=False, prefix_last=False, highlight_terms=None
+):
+    if ranked is not None and len(ranked):
+        results = ranked.ordered()[:limit]
+        native = {}
+        text_ids = [r.entry.pk for r in results if r.how in ("text", "corrected")]
+        if be is not None and terms and text_ids:
+            try:
+                native = be.snippets(text_ids, list(terms), any_word=any_word, prefix_last=prefix_last)
+            except Exception:  # a snippet is decoration; never fail a search for it
+                logger.warning("search snippet failed", exc_info=True)
+        if highlight_terms is None:
+            highlight_terms = list(terms) or _query_terms(response.query)
+        for r in results:
+            if r.entry.pk in native and MARK_OPEN in (native[r.entry.pk] or ""):
+                r.snippet = marks_to_html(_trim(native[r.entry.pk]))
+            else:
+                r.snippet = highlight(r.entry.summary, highlight_terms)
+        response.results = results
+    response.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    return response
+
+
+def _trim(text, limit=SNIPPET_CHARS + 40):
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    # never cut inside a mark
+    if cut.count(MARK_OPEN) > cut.count(MARK_CLOSE):
+        cut = cut[: cut.rfind(MARK_OPEN)]
+    return cut.rstrip() + "\u2026"
+
+
+def suggestion_url():
+    return reverse("kb:search-suggest")
+
+
+__all__ = [
+    "Backend",
+    "PostgresBackend",
+    "SQLiteBackend",
+    "SearchResponse",
+    "Result",
+    "Detected",
+    "backend",
+    "batch",
+    "reindex",
+    "search",
+    "on_model_change",
+]
