@@ -39,8 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -54,7 +53,9 @@ MAX_QUERY_CHARS = 500  # what is searched as words and shown back
 MAX_PASTE_CHARS = 20_000  # what paste detection reads (an XML response is longer than 500 characters)
 MAX_TERMS = 12
 MIN_WORD_CHARS = 3
-CANDIDATES = 60
+CANDIDATES = 40  # best natively-ranked candidates that the shared rule then orders
+MAX_SCAN = 1500  # matches a backend ranks at most per pass (the high-weight fields are searched first)
+COMMAND_SCAN = 200  # entries of a command looked at (in knowledge base order) before sorting by code
 SNIPPET_CHARS = 220
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers, turned into <mark> after escaping
 
@@ -119,6 +120,8 @@ COMMAND_WORDS = {
     "openmeetings": "OM",
 }
 
+RESULT_FIELDS = ("id", "code", "title", "summary", "retired", "api")
+
 HOW_LABELS = {
     "exact": "exact code",
     "alias": "alias",
@@ -141,7 +144,10 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 def fold(text: str) -> str:
     """Lower case without accents."""
-    text = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
@@ -369,8 +375,8 @@ class SearchResponse:
 class Backend:
     vendor = ""
 
-    def text_candidates(self, terms, *, any_word, prefix_last, limit=CANDIDATES):
-        """[(entry_id, native_rank)] best first."""
+    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only."""
         raise NotImplementedError
 
     def snippets(self, ids, terms, *, any_word, prefix_last):
@@ -404,15 +410,17 @@ class SQLiteBackend(Backend):
             parts.append(quoted)
         return (" OR " if any_word else " AND ").join(parts)
 
-    def text_candidates(self, terms, *, any_word, prefix_last, limit=CANDIDATES):
+    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
         expr = self.match_expression(terms, any_word, prefix_last)
+        if high_only:
+            expr = "{a b} : (" + expr + ")"
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         sql = (
-            f"SELECT rowid, bm25(kb_entry_fts, {weights}) AS r FROM kb_entry_fts "  # noqa: S608
-            "WHERE kb_entry_fts MATCH %s ORDER BY r LIMIT %s"
+            f"SELECT rowid, r FROM (SELECT rowid, bm25(kb_entry_fts, {weights}) AS r FROM kb_entry_fts "  # noqa: S608
+            "WHERE kb_entry_fts MATCH %s LIMIT %s) ORDER BY r, rowid LIMIT %s"
         )
         with connection.cursor() as cur:
-            cur.execute(sql, [expr, limit])
+            cur.execute(sql, [expr, MAX_SCAN, limit])
             return [(row[0], -row[1]) for row in cur.fetchall()]
 
     def snippets(self, ids, terms, *, any_word, prefix_last):
@@ -495,15 +503,16 @@ class PostgresBackend(Backend):
         joiner = " || " if any_word else " && "
         return "(" + joiner.join(pieces) + ")", params
 
-    def text_candidates(self, terms, *, any_word, prefix_last, limit=CANDIDATES):
+    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
         q, params = self.tsquery(terms, any_word, prefix_last)
+        column = "vector_ab" if high_only else "vector"
         sql = (
-            "SELECT d.entry_id, ts_rank(%s::float4[], d.vector, q.q) AS r "  # noqa: S608
-            f"FROM kb_entrydocument d, (SELECT {q} AS q) q "
-            "WHERE d.vector @@ q.q ORDER BY r DESC, d.entry_id LIMIT %s"
+            "SELECT s.entry_id, ts_rank(%s::float4[], s.v, s.q) AS r FROM ("  # noqa: S608
+            f"SELECT d.entry_id, d.{column} AS v, q.q FROM kb_entrydocument d, (SELECT {q} AS q) q "
+            f"WHERE d.{column} @@ q.q LIMIT %s) s ORDER BY r DESC, s.entry_id LIMIT %s"
         )
         with connection.cursor() as cur:
-            cur.execute(sql, [self.WEIGHTS, *params, limit])
+            cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, limit])
             return [(row[0], row[1]) for row in cur.fetchall()]
 
     def snippets(self, ids, terms, *, any_word, prefix_last):
@@ -588,6 +597,10 @@ def reindex(entries=None, *, batch_size=2000):
             be.clear_terms()
         chunks = [None] if full else [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
         for chunk in chunks:
+            if chunk is not None:
+                # Entries that changed or were deleted: drop their rows first, then write what exists now.
+                EntryDocument.objects.filter(entry_id__in=chunk).delete()
+                SearchKey.objects.filter(entry_id__in=chunk).delete()
             qs = _entries_for_index(chunk)
             if full:
                 qs = qs.order_by("pk").iterator(chunk_size=batch_size)
@@ -599,28 +612,28 @@ def reindex(entries=None, *, batch_size=2000):
                 vocabulary |= entry_words
                 count += 1
                 if len(docs) >= batch_size:
-                    _write(be, docs, keys, vocabulary, replace=not full)
+                    _write(be, docs, keys, vocabulary)
                     docs, keys, vocabulary = [], [], set()
-            _write(be, docs, keys, vocabulary, replace=not full, stale_ids=chunk)
+            _write(be, docs, keys, vocabulary)
     return count
 
 
-def _write(be, docs, keys, vocabulary, *, replace, stale_ids=None):
-    if replace:
-        gone = set(stale_ids or ()) | {d.entry_id for d in docs}
-        EntryDocument.objects.filter(entry_id__in=gone).delete()
-        SearchKey.objects.filter(entry_id__in=gone).delete()
+def _write(be, docs, keys, vocabulary):
     EntryDocument.objects.bulk_create(docs, batch_size=1000)
     SearchKey.objects.bulk_create(keys, batch_size=1000)
+    new_words = []
     if vocabulary:
         known = set()
-        if replace:
-            known = set(SearchWord.objects.filter(term__in=vocabulary).values_list("term", flat=True))
+        for chunk in _chunks(sorted(vocabulary), 500):
+            known |= set(SearchWord.objects.filter(term__in=chunk).values_list("term", flat=True))
         new_words = sorted(vocabulary - known)
         SearchWord.objects.bulk_create([SearchWord(term=w) for w in new_words], batch_size=1000, ignore_conflicts=True)
-    else:
-        new_words = []
     be.add_terms({k.term for k in keys} | set(new_words))
+
+
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 _state = threading.local()
@@ -778,16 +791,32 @@ def _commands_for(text: str, detection) -> list[Command]:
 
 
 def _entries_for_commands(cmds, limit):
-    direct = list(Entry.objects.filter(causes__commands__in=cmds).distinct().order_by(Lower("code"))[:limit])
+    """Entries a command can answer with: linked to the command itself first, then service-wide, each by code.
+
+    At most COMMAND_SCAN entries of each kind are looked at, in knowledge base order, so a command shared by
+    tens of thousands of entries stays cheap; the shipped knowledge base is far below that.
+    """
+    through = Cause.commands.through
+    direct = list(
+        Entry.objects.only(*RESULT_FIELDS)
+        .filter(Exists(through.objects.filter(cause__entry=OuterRef("pk"), command__in=cmds)))
+        .order_by("pk")[:COMMAND_SCAN]
+    )
+    direct.sort(key=lambda e: e.code.lower())
+    direct = direct[:limit]
     seen = {e.pk for e in direct}
     services = {c.service_id for c in cmds}
-    wide = [
-        e
-        for e in Entry.objects.filter(causes__services__in=services)
-        .distinct()
-        .order_by(Lower("code"))[: limit + len(seen)]
-        if e.pk not in seen
-    ]
+    wide = []
+    if len(direct) < limit:
+        service_through = Cause.services.through
+        wide = [
+            e
+            for e in Entry.objects.only(*RESULT_FIELDS)
+            .filter(Exists(service_through.objects.filter(cause__entry=OuterRef("pk"), service__in=services)))
+            .order_by("pk")[: COMMAND_SCAN + len(seen)]
+            if e.pk not in seen
+        ]
+        wide.sort(key=lambda e: e.code.lower())
     return direct, wide[: max(0, limit - len(direct))]
 
 
@@ -829,12 +858,17 @@ def _text_pass(be, terms, prefix_last, any_word, ranked, how="text"):
     """One full-text pass; adds its results to ``ranked`` and returns how many it found."""
     if not terms:
         return 0
-    candidates = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last)
+    # Code and title matches first: they are fewer, and they rank highest anyway.
+    candidates = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last, high_only=True)
+    if len(candidates) < CANDIDATES:
+        seen = {c[0] for c in candidates}
+        more = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last)
+        candidates += [c for c in more if c[0] not in seen][: CANDIDATES - len(candidates)]
     if not candidates:
         return 0
     ids = [c[0] for c in candidates]
     scores = _score_documents(ids, terms)
-    entries = Entry.objects.in_bulk([i for i in ids if i not in ranked])
+    entries = Entry.objects.only(*RESULT_FIELDS).in_bulk([i for i in ids if i not in ranked])
     for entry_id in ids:
         if entry_id in entries:
             ranked.add(entries[entry_id], scores.get(entry_id, 0.0), how)
@@ -990,7 +1024,8 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
     # 5. Full text, all words, the last one as a prefix while the person is still typing.
     prefix_last = bool(terms) and not query.endswith((" ", "\n")) and len(terms[-1]) >= 2
     text_terms, any_word = terms, False
-    _text_pass(be, terms, prefix_last, False, ranked)
+    if len(ranked) < limit:
+        _text_pass(be, terms, prefix_last, False, ranked)
 
     # 6. Typo correction when nothing matched; then any word.
     if not ranked and terms:

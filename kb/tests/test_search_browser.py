@@ -1,0 +1,130 @@
+"""Search as you type in a real browser (Debian's Chromium through Playwright; never a downloaded browser).
+
+1. Type "wrong passw": BadWebExIDorPassword appears without a full page load.
+2. The URL carries the query.
+3. Open the result with the keyboard.
+4. Go Back: the query and the results are restored.
+"""
+
+import io
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+
+def _chromium_or_skip():
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return CHROMIUM
+    if os.getenv("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
+    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
+
+
+def _console_error(msg, errors):
+    if msg.type == "error" and not (msg.location or {}).get("url", "").endswith("/favicon.ico"):
+        errors.append(msg.text)
+
+
+@pytest.fixture
+def page(live_server, transactional_db):
+    executable = _chromium_or_skip()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    call_command("load_kb", verbosity=0, stdout=io.StringIO())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.set_default_timeout(10_000)
+        errors = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.on("console", lambda msg: _console_error(msg, errors))
+        yield pg
+        context.close()
+        browser.close()
+        assert errors == [], errors  # no script errors and no CSP violations
+
+
+def test_search_as_you_type_keyboard_and_back(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/search/")
+    page.evaluate("window.__noFullLoad = true")  # survives only while no full page load happens
+
+    # 1. Type: results appear through htmx, with no full page load.
+    box = page.locator("#search-q")
+    box.click()
+    box.press_sequentially("wrong passw", delay=40)
+    first = page.locator("#search-results .search-link").first
+    expect(first).to_contain_text("BadWebExIDorPassword")
+    expect(page.locator("#search-results mark").first).to_be_visible()
+    assert page.evaluate("window.__noFullLoad") is True
+
+    # 2. The URL carries the query.
+    page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'wrong passw'")
+
+    # 3. Open the result with the keyboard: ArrowDown from the box focuses the first result, Enter opens it.
+    box.press("ArrowDown")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/errors/BadWebExIDorPassword/**")
+    expect(page.locator("h1")).to_contain_text("BadWebExIDorPassword")
+
+    # 4. Back: the query and the results are restored.
+    page.go_back()
+    page.wait_for_url("**/search/?q=wrong*")
+    expect(page.locator("#search-q")).to_have_value("wrong passw")
+    expect(page.locator("#search-results .search-link").first).to_contain_text("BadWebExIDorPassword")
+
+
+def test_slash_focuses_the_search_box_and_arrows_move(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/search/?q=login")
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    expect(page.locator("#search-q")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    links = page.locator("#search-results .search-link")
+    expect(links.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(links.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#search-q")).to_be_focused()
+
+
+def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_db):
+    executable = _chromium_or_skip()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import expect, sync_playwright
+
+    call_command("load_kb", verbosity=0, stdout=io.StringIO())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/search/")
+        page.fill("#search-q", "session timed out")
+        page.press("#search-q", "Enter")
+        page.wait_for_url("**/search/?q=session+timed+out")
+        expect(page.locator("#search-results .search-link").first).to_contain_text("AccessDenied")
+        context.close()
+        browser.close()
