@@ -48,7 +48,12 @@ TARGET_RPS_RATIO = 0.40
 
 # ------------------------------------------------------------------------------------------------ synthetic data
 
-CODE_PARTS = (
+
+def _words(text):
+    return text.split()
+
+
+CODE_PARTS = _words(
     "Access Account Active Address Admin Agenda Alias Already Attendee Audio Auto Backup Bad Billing Branch Cache "
     "Calendar Call Capacity Channel Client Code Conference Config Conflict Cookie Country Credential Data Date "
     "Default Delegate Denied Device Dial Disabled Domain Duration Email Enabled Event Exceeded Expired Failed File "
@@ -58,8 +63,8 @@ CODE_PARTS = (
     "Request Required Reserve Resource Role Room Schedule Seat Service Session Setting Site Size Slot Start "
     "Status Storage Support Telephony Template Ticket Time Token Track Type Unknown Upload User Value Video "
     "Webinar Window Zone"
-).split()
-DOMAIN_WORDS = (
+)
+DOMAIN_WORDS = _words(
     "meeting session host attendee password ticket login site user account partner duration schedule key "
     "registration telephone line recording email address type service option privilege admin cookie expired "
     "invalid locked limit quota format parameter value missing required denied conflict exists unknown sign "
@@ -67,8 +72,8 @@ DOMAIN_WORDS = (
     "minutes configuration enabled disabled support contact check send again retry reset verify change create "
     "delete join start list edit allowed maximum default length number phone lines resources calendar invitation "
     "webex api xml security context token permission host's site's administrator tool value format encoded"
-).split()
-SYLLABLES = "ka lo mi ne ru ta be sor vin dal pre tex mon gra fel cor lin spa ter qua zen hol mar tis".split()
+)
+SYLLABLES = _words("ka lo mi ne ru ta be sor vin dal pre tex mon gra fel cor lin spa ter qua zen hol mar tis")
 COMMANDS = [
     "p.php?AT=LI",
     "p.php?AT=LO",
