@@ -46,5 +46,10 @@ serve: $(VENV)/.installed
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi -c gunicorn.conf.py
 
+# Search benchmark: SQLite always, PostgreSQL too when DATABASE_URL points at one (a scratch database is
+# created and dropped); prints p50/p95/p99 and writes bench/results/search.json.
+bench: $(VENV)/.installed
+	$(PY) bench/search.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

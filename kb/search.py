@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -54,8 +54,8 @@ MAX_PASTE_CHARS = 20_000  # what paste detection reads (an XML response is longe
 MAX_TERMS = 12
 MIN_WORD_CHARS = 3
 CANDIDATES = 40  # best natively-ranked candidates that the shared rule then orders
-MAX_SCAN = 1500  # matches a backend ranks at most per pass (the high-weight fields are searched first)
-COMMAND_SCAN = 200  # entries of a command looked at (in knowledge base order) before sorting by code
+MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
+COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
 SNIPPET_CHARS = 220
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers, turned into <mark> after escaping
 
@@ -242,6 +242,22 @@ def highlight(text: str, terms, limit: int = SNIPPET_CHARS) -> SafeString:
     return marks_to_html(text)
 
 
+def _mark(text: str, patterns, limit: int = SNIPPET_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters around the first match, matches wrapped in markers."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    first = min((m.start() for p in patterns for m in [p.search(text)] if m), default=0)
+    start = 0
+    if len(text) > limit and first > limit // 3:
+        start = text.rfind(" ", 0, first - limit // 4) + 1
+    piece = text[start : start + limit]
+    if start + limit < len(text) and " " in piece[limit // 2 :]:
+        piece = piece[: piece.rfind(" ")]
+    piece = ("\u2026" if start else "") + piece + ("\u2026" if start + len(piece) < len(text) else "")
+    for p in patterns:
+        piece = p.sub(lambda m: MARK_OPEN + m.group(0) + MARK_CLOSE, piece)
+    return piece
+
+
 def marks_to_html(text: str) -> SafeString:
     escaped = escape(text)
     return mark_safe(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))  # noqa: S308
@@ -379,8 +395,8 @@ class Backend:
         """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only."""
         raise NotImplementedError
 
-    def snippets(self, ids, terms, *, any_word, prefix_last):
-        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}."""
+    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read."""
         raise NotImplementedError
 
     def fuzzy_terms(self, term):
@@ -404,7 +420,10 @@ class SQLiteBackend(Backend):
         for i, term in enumerate(terms):
             quoted = '"' + term.replace('"', '""') + '"'
             if prefix_last and i == len(terms) - 1:
-                quoted += "*"
+                if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
+                    quoted = "(" + " OR ".join(f'"{w}"' for w in prefix_last) + ")"
+                else:
+                    quoted += "*"
             if any_word and term in SYNONYMS:
                 quoted = "(" + " OR ".join([quoted] + [f'"{s}"' for s in SYNONYMS[term]]) + ")"
             parts.append(quoted)
@@ -412,32 +431,31 @@ class SQLiteBackend(Backend):
 
     def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
         expr = self.match_expression(terms, any_word, prefix_last)
-        if high_only:
-            expr = "{a b} : (" + expr + ")"
-        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        table = "kb_entry_fts_ab" if high_only else "kb_entry_fts"
+        weights = ", ".join(str(w) for w in (self.WEIGHTS[:2] if high_only else self.WEIGHTS))
         sql = (
-            f"SELECT rowid, r FROM (SELECT rowid, bm25(kb_entry_fts, {weights}) AS r FROM kb_entry_fts "  # noqa: S608
-            "WHERE kb_entry_fts MATCH %s LIMIT %s) ORDER BY r, rowid LIMIT %s"
+            f"SELECT rowid, r FROM (SELECT rowid, bm25({table}, {weights}) AS r FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH %s LIMIT %s) ORDER BY r, rowid LIMIT %s"
         )
         with connection.cursor() as cur:
             cur.execute(sql, [expr, MAX_SCAN, limit])
             return [(row[0], -row[1]) for row in cur.fetchall()]
 
-    def snippets(self, ids, terms, *, any_word, prefix_last):
-        if not ids or not terms:
-            return {}
-        expr = self.match_expression(terms, any_word, prefix_last)
-        placeholders = ", ".join(["%s"] * len(ids))
-        # Summary and meaning first, then titles, then steps; the codes column makes a poor snippet.
-        columns = (2, 1, 3)
-        parts = ", ".join(f"snippet(kb_entry_fts, {c}, %s, %s, '\u2026', 24)" for c in columns)
-        sql = f"SELECT rowid, {parts} FROM kb_entry_fts WHERE kb_entry_fts MATCH %s AND rowid IN ({placeholders})"  # noqa: S608
-        params = [MARK_OPEN, MARK_CLOSE] * len(columns) + [expr, *ids]
+    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+        # FTS5's snippet() would run the MATCH over every entry again (a rowid filter does not narrow it),
+        # so the snippet is cut from the text the ranking already read: summary and meaning first, then
+        # titles, then steps. The codes column makes a poor snippet.
         out = {}
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            for row in cur.fetchall():
-                out[row[0]] = next((text for text in row[1:] if text and MARK_OPEN in text), "")
+        patterns = [re.compile(r"\b" + re.escape(stem(t)), re.IGNORECASE) for t in terms]
+        for entry_id in ids:
+            doc = (docs or {}).get(entry_id)
+            if not doc:
+                continue
+            for col in ("c", "b", "d"):
+                text = doc.get(col) or ""
+                if any(p.search(text) for p in patterns):
+                    out[entry_id] = _mark(text, patterns)
+                    break
         return out
 
     def fuzzy_terms(self, term):
@@ -495,11 +513,12 @@ class PostgresBackend(Backend):
             pieces.append("websearch_to_tsquery('english', %s)")
             params.append((" or " if any_word else " ").join(expanded))
         if prefix:
-            alternatives = [prefix]
+            # The prefix, expanded to known words when there are some.
+            alternatives = list(prefix_last) if isinstance(prefix_last, tuple) else [f"{prefix}:*"]
             if any_word and prefix in SYNONYMS:
                 alternatives += list(SYNONYMS[prefix])
             pieces.append("to_tsquery('english', %s)")
-            params.append(" | ".join(f"{a}:*" if i == 0 else a for i, a in enumerate(alternatives)))
+            params.append(" | ".join(alternatives))
         joiner = " || " if any_word else " && "
         return "(" + joiner.join(pieces) + ")", params
 
@@ -515,7 +534,7 @@ class PostgresBackend(Backend):
             cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, limit])
             return [(row[0], row[1]) for row in cur.fetchall()]
 
-    def snippets(self, ids, terms, *, any_word, prefix_last):
+    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
         if not ids or not terms:
             return {}
         q, params = self.tsquery(terms, any_word, prefix_last)
@@ -567,7 +586,7 @@ def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
     vocabulary = {
         w
         for w in words(" ".join([entry.title, b, c, d, camel_words(entry.code)]))
-        if 4 <= len(w) <= 40 and not w.isdigit()
+        if 3 <= len(w) <= 40 and not w.isdigit()
     } - STOPWORDS
     return doc, list(keys.values()), vocabulary
 
@@ -699,13 +718,38 @@ def on_model_change(sender, instance, **kwargs):
 # ---------------------------------------------------------------------------------------------------------
 
 
-class _Ranked:
-    def __init__(self):
-        self.items: dict[int, Result] = {}
+@dataclass
+class _Hit:
+    entry_id: int
+    code: str
+    score: float
+    how: str
+    cause: Cause | None = None
+    entry: Entry | None = None
+    doc: dict | None = None  # the searchable text, for full-text hits
 
-    def add(self, entry, score, how, cause=None):
-        if entry.pk not in self.items:
-            self.items[entry.pk] = Result(entry=entry, score=score, how=how, cause=cause)
+
+@dataclass
+class _Key:
+    term: str
+    display: str
+    is_code: bool
+    entry_id: int
+    code: str
+
+
+class _Ranked:
+    """Hits by entry id; the first way an entry was found wins. Entries are loaded once, for the final page."""
+
+    def __init__(self):
+        self.items: dict[int, _Hit] = {}
+
+    def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None):
+        if entry_id not in self.items:
+            self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc)
+
+    def add_key(self, key, score, how):
+        self.add(key.entry_id, key.code, score, how)
 
     def __contains__(self, pk):
         return pk in self.items
@@ -714,7 +758,7 @@ class _Ranked:
         return len(self.items)
 
     def ordered(self):
-        return sorted(self.items.values(), key=lambda r: (-r.score, r.entry.code.lower()))
+        return sorted(self.items.values(), key=lambda h: (-h.score, h.code.lower(), h.entry_id))
 
 
 def _query_terms(text: str) -> list[str]:
@@ -740,20 +784,37 @@ def _pick_cause(entry, api, command_key):
     return fitting[0] if fitting else None
 
 
+def _keys_for(queryset):
+    return [_Key(*row) for row in queryset.values_list("term", "display", "is_code", "entry_id", "entry__code")]
+
+
 def _entries_by_terms(terms):
-    keys = SearchKey.objects.filter(term__in=terms).select_related("entry")
-    return {k.term: k for k in keys}
+    return {k.term: k for k in _keys_for(SearchKey.objects.filter(term__in=list(terms)))}
+
+
+_command_cache = {"at": 0.0, "commands": None}
+COMMAND_CACHE_SECONDS = 60
+
+
+def forget_commands(**kwargs):
+    """Signal receiver: a command or service changed, so the cached list is stale in this process."""
+    _command_cache["commands"] = None
+
+
+def _all_commands():
+    """Every command with its service. Cached per process for a minute (there are a few dozen)."""
+    now = time.monotonic()
+    if _command_cache["commands"] is None or now - _command_cache["at"] > COMMAND_CACHE_SECONDS:
+        _command_cache["commands"] = list(Command.objects.select_related("service"))
+        _command_cache["at"] = now
+    return _command_cache["commands"]
 
 
 def _commands_for(text: str, detection) -> list[Command]:
     """Commands the query names, in any written form."""
-    all_commands = None
 
     def commands():
-        nonlocal all_commands
-        if all_commands is None:
-            all_commands = list(Command.objects.select_related("service"))
-        return all_commands
+        return _all_commands()
 
     stripped = text.strip()
     if detection is not None and detection.command:
@@ -790,33 +851,28 @@ def _commands_for(text: str, detection) -> list[Command]:
     return found
 
 
+def _linked_entries(through, field, values, exclude=()):
+    """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
+    links = through.objects.filter(**{f"{field}__in": values}).values_list("cause__entry_id", flat=True)
+    ids = set(links[:COMMAND_SCAN]) - set(exclude)
+    if not ids:
+        return []
+    rows = list(Entry.objects.filter(pk__in=ids).values_list("pk", "code"))
+    rows.sort(key=lambda row: (row[1].lower(), row[0]))
+    return rows
+
+
 def _entries_for_commands(cmds, limit):
     """Entries a command can answer with: linked to the command itself first, then service-wide, each by code.
 
-    At most COMMAND_SCAN entries of each kind are looked at, in knowledge base order, so a command shared by
-    tens of thousands of entries stays cheap; the shipped knowledge base is far below that.
+    At most COMMAND_SCAN cause links of each kind are read, so a command shared by tens of thousands of
+    entries stays cheap; the shipped knowledge base is far below that, so there every entry is listed.
     """
-    through = Cause.commands.through
-    direct = list(
-        Entry.objects.only(*RESULT_FIELDS)
-        .filter(Exists(through.objects.filter(cause__entry=OuterRef("pk"), command__in=cmds)))
-        .order_by("pk")[:COMMAND_SCAN]
-    )
-    direct.sort(key=lambda e: e.code.lower())
-    direct = direct[:limit]
-    seen = {e.pk for e in direct}
-    services = {c.service_id for c in cmds}
+    direct = _linked_entries(Cause.commands.through, "command", cmds)[:limit]
     wide = []
     if len(direct) < limit:
-        service_through = Cause.services.through
-        wide = [
-            e
-            for e in Entry.objects.only(*RESULT_FIELDS)
-            .filter(Exists(service_through.objects.filter(cause__entry=OuterRef("pk"), service__in=services)))
-            .order_by("pk")[: COMMAND_SCAN + len(seen)]
-            if e.pk not in seen
-        ]
-        wide.sort(key=lambda e: e.code.lower())
+        services = {c.service_id for c in cmds}
+        wide = _linked_entries(Cause.services.through, "service", services, exclude={pk for pk, _ in direct})
     return direct, wide[: max(0, limit - len(direct))]
 
 
@@ -824,26 +880,20 @@ def _prefix_keys(term, limit):
     if len(term) < MIN_WORD_CHARS:
         return []
     upper = term[:-1] + chr(ord(term[-1]) + 1)
-    return list(
-        SearchKey.objects.filter(term__gte=term, term__lt=upper).select_related("entry").order_by("term")[: limit * 2]
-    )
+    return _keys_for(SearchKey.objects.filter(term__gte=term, term__lt=upper).order_by("term")[: limit * 2])
 
 
-def _score_documents(ids, terms):
+def _score_documents(docs, terms):
     """The shared ranking rule: weighted field matches per term, plus how many terms matched."""
     weights = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
-    docs = {d.entry_id: d for d in EntryDocument.objects.filter(entry_id__in=ids)}
-    patterns = []
-    for _i, term in enumerate(terms):
-        alts = {stem(term)}
-        patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")", re.IGNORECASE))
+    patterns = [re.compile(r"\b" + re.escape(stem(term)), re.IGNORECASE) for term in terms]
     scores = {}
     for entry_id, doc in docs.items():
         total, matched = 0.0, 0
         for pattern in patterns:
             term_score = 0.0
             for col, weight in weights.items():
-                count = len(pattern.findall(getattr(doc, col) or ""))
+                count = len(pattern.findall(doc[col] or ""))
                 if count:
                     term_score += weight * (1 + min(count, 4) / 4)
             if term_score:
@@ -867,12 +917,29 @@ def _text_pass(be, terms, prefix_last, any_word, ranked, how="text"):
     if not candidates:
         return 0
     ids = [c[0] for c in candidates]
-    scores = _score_documents(ids, terms)
-    entries = Entry.objects.only(*RESULT_FIELDS).in_bulk([i for i in ids if i not in ranked])
+    rows = EntryDocument.objects.filter(entry_id__in=ids).values_list("entry_id", "a", "b", "c", "d", "entry__code")
+    docs = {row[0]: {"a": row[1], "b": row[2], "c": row[3], "d": row[4], "code": row[5]} for row in rows}
+    scores = _score_documents(docs, terms)
     for entry_id in ids:
-        if entry_id in entries:
-            ranked.add(entries[entry_id], scores.get(entry_id, 0.0), how)
+        if entry_id in docs:
+            ranked.add(entry_id, docs[entry_id]["code"], scores.get(entry_id, 0.0), how, doc=docs[entry_id])
     return len(candidates)
+
+
+def _expand_prefix(term, limit=8):
+    """The known words that start with ``term`` (the word being typed), shortest first.
+
+    Searching for a few whole words is far cheaper than a prefix query over a large index, on both
+    databases. Returns None when no known word starts with it (a native prefix query is used then).
+    """
+    if len(term) < 2 or len(term) > 40:
+        return None
+    upper = term[:-1] + chr(ord(term[-1]) + 1)
+    found = list(SearchWord.objects.filter(term__gte=term, term__lt=upper).values_list("term", flat=True)[:200])
+    if not found:
+        return None
+    found.sort(key=lambda w: (len(w), w))
+    return tuple(found[:limit])
 
 
 def _wants_any_word(terms):
@@ -923,18 +990,18 @@ def _close_codes(be, term, limit=5):
             scored.append((dist, cand))
     scored.sort()
     keys = _entries_by_terms([c for _, c in scored])
-    out, seen = [], set()
+    ids = []
     for _, cand in scored:
         key = keys.get(cand)
-        if key and key.entry_id not in seen:
-            seen.add(key.entry_id)
-            out.append(key.entry)
-    if len(out) < limit and len(term) >= 3:
+        if key and key.entry_id not in ids:
+            ids.append(key.entry_id)
+    if len(ids) < limit and len(term) >= 3:
         for key in _prefix_keys(term[:3], limit):
-            if key.entry_id not in seen:
-                seen.add(key.entry_id)
-                out.append(key.entry)
-    return out[:limit]
+            if key.entry_id not in ids:
+                ids.append(key.entry_id)
+    ids = ids[:limit]
+    entries = Entry.objects.only(*RESULT_FIELDS).in_bulk(ids)
+    return [entries[i] for i in ids if i in entries]
 
 
 def search(query, *, limit: int = 20, user=None) -> SearchResponse:
@@ -970,10 +1037,10 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
         if detection.code:
             key = _entries_by_terms([key_term(detection.code)]).get(key_term(detection.code))
             if key is not None:
-                entry = Entry.objects.prefetch_related("causes__commands").get(pk=key.entry_id)
+                entry = Entry.objects.prefetch_related("causes__commands__service").get(pk=key.entry_id)
                 cause = _pick_cause(entry, detection.api, detection.command)
                 response.detected.entry, response.detected.cause = entry, cause
-                ranked.add(entry, 1500.0, "detected", cause=cause)
+                ranked.add(entry.pk, entry.code, 1500.0, "detected", cause=cause, entry=entry)
 
     # 2. Exact code or alias: the whole query, then any word of it that is a code.
     whole = key_term(shown)
@@ -984,10 +1051,10 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
         keys = _entries_by_terms(lookup) if lookup else {}
         if whole in keys:
             key = keys[whole]
-            ranked.add(key.entry, 2000.0, "exact" if key.is_code else "alias")
+            ranked.add_key(key, 2000.0, "exact" if key.is_code else "alias")
         for term, key in sorted(keys.items()):
             if term != whole:
-                ranked.add(key.entry, 1000.0, "code")
+                ranked.add_key(key, 1000.0, "code")
 
     # 3. Commands.
     cmds = _commands_for(shown, detection)
@@ -996,10 +1063,10 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
         if response.detected is not None and len(cmds) == 1:
             response.detected.command_obj = cmds[0]
         direct, wide = _entries_for_commands(cmds, limit)
-        for i, entry in enumerate(direct):
-            ranked.add(entry, 800.0 - i, "command")
-        for i, entry in enumerate(wide):
-            ranked.add(entry, 600.0 - i, "command")
+        for i, (pk, code) in enumerate(direct):
+            ranked.add(pk, code, 800.0 - i, "command")
+        for i, (pk, code) in enumerate(wide):
+            ranked.add(pk, code, 600.0 - i, "command")
 
     if detection is not None:
         if detection.code and response.detected.entry is None:
@@ -1019,12 +1086,14 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
     # 4. Code prefixes (single-word queries).
     if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS:
         for i, key in enumerate(_prefix_keys(whole, limit)):
-            ranked.add(key.entry, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
+            ranked.add_key(key, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
 
     # 5. Full text, all words, the last one as a prefix while the person is still typing.
     prefix_last = bool(terms) and not query.endswith((" ", "\n")) and len(terms[-1]) >= 2
     text_terms, any_word = terms, False
     if len(ranked) < limit:
+        if prefix_last:
+            prefix_last = _expand_prefix(terms[-1]) or True
         _text_pass(be, terms, prefix_last, False, ranked)
 
     # 6. Typo correction when nothing matched; then any word.
@@ -1036,7 +1105,7 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
             keys = _entries_by_terms(fixed)
             for term in fixed:
                 if term in keys:
-                    ranked.add(keys[term].entry, 900.0, "corrected")
+                    ranked.add_key(keys[term], 900.0, "corrected")
             _text_pass(be, fixed, False, False, ranked, how="corrected")
             if not ranked and _wants_any_word(fixed):
                 _text_pass(be, fixed, False, True, ranked, how="corrected")
@@ -1058,12 +1127,20 @@ def _finish(
     response, started, ranked=None, limit=20, be=None, terms=(), any_word=False, prefix_last=False, highlight_terms=None
 ):
     if ranked is not None and len(ranked):
-        results = ranked.ordered()[:limit]
+        hits = ranked.ordered()[:limit]
+        missing = [h.entry_id for h in hits if h.entry is None]
+        entries = Entry.objects.only(*RESULT_FIELDS).in_bulk(missing) if missing else {}
+        results = [
+            Result(entry=h.entry or entries[h.entry_id], score=h.score, how=h.how, cause=h.cause)
+            for h in hits
+            if h.entry is not None or h.entry_id in entries
+        ]
         native = {}
         text_ids = [r.entry.pk for r in results if r.how in ("text", "corrected")]
         if be is not None and terms and text_ids:
             try:
-                native = be.snippets(text_ids, list(terms), any_word=any_word, prefix_last=prefix_last)
+                docs = {h.entry_id: h.doc for h in hits if h.doc}
+                native = be.snippets(text_ids, list(terms), any_word=any_word, prefix_last=prefix_last, docs=docs)
             except Exception:  # a snippet is decoration; never fail a search for it
                 logger.warning("search snippet failed", exc_info=True)
         if highlight_terms is None:
