@@ -3,6 +3,8 @@
 config/ stays untouched; the benchmark points DJANGO_SETTINGS_MODULE here.
 """
 
+import os
+
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
@@ -13,3 +15,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+    # Keep each worker's connection (config/settings.py does this for DATABASE_URL via DB_CONN_MAX_AGE).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+
+# Each gunicorn worker writes its search log rows 50 at a time (see kb/insights.py), sparing SQLite's single
+# writer most lock waits. The default (1) writes each row at once.
+SEARCH_LOG_BATCH = 50
+
+# The per-process answer cache of kb.search (0 turns it off); the benchmark measures the fragment both ways.
+SEARCH_CACHE_SIZE = int(os.getenv("BENCH_SEARCH_CACHE_SIZE", "512"))

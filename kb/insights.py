@@ -1,9 +1,13 @@
 """Search insights: every search is recorded (never slowing or failing it), and summarised for /insights/."""
 
+import atexit
 import logging
 import re
+import threading
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -27,31 +31,87 @@ def normalise(response) -> str:
     return re.sub(r"\s+", " ", response.query or "").strip().lower()[:MAX_LOGGED_QUERY]
 
 
+class _Pending:
+    """Search log rows of this process not yet written (only when SEARCH_LOG_BATCH > 1)."""
+
+    def __init__(self):
+        self.rows: list[SearchLog] = []
+        self.first_at = 0.0
+        self.lock = threading.Lock()
+
+    def take(self):
+        with self.lock:
+            rows, self.rows = self.rows, []
+            return rows
+
+
+_pending = _Pending()
+
+
 def record(response, user=None) -> None:
-    """Record one search. Any database error is logged and swallowed: the search itself already succeeded."""
+    """Record one search. Any database error is logged and swallowed: the search itself already succeeded.
+
+    By default the row is written at once. A busy site can set ``SEARCH_LOG_BATCH`` (for example 50): each
+    process then writes its rows together, every that many searches or every ``SEARCH_LOG_MAX_DELAY``
+    seconds, which spares SQLite's single writer most of its lock waits. /insights/ writes the rows of
+    its own process before reading.
+    """
     try:
         query = normalise(response)
         if not query:
             return
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # A search log is not worth a disk flush: commit without waiting for it (a crash may lose the
-                # last few log rows, never other data). SET LOCAL ends with this transaction.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            SearchLog.objects.create(
-                query=query,
-                results=len(response.results),
-                duration_ms=response.duration_ms,
-                detected=response.detected is not None,
-                user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        row = SearchLog(
+            query=query,
+            results=len(response.results),
+            duration_ms=response.duration_ms,
+            detected=response.detected is not None,
+            user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+            created_at=timezone.now(),
+        )
+        batch = max(1, int(getattr(settings, "SEARCH_LOG_BATCH", 1)))
+        if batch == 1:
+            _write([row])
+            return
+        now = time.monotonic()
+        with _pending.lock:
+            if not _pending.rows:
+                _pending.first_at = now
+            _pending.rows.append(row)
+            due = len(_pending.rows) >= batch or now - _pending.first_at >= getattr(
+                settings, "SEARCH_LOG_MAX_DELAY", 10
             )
+        if due:
+            flush()
     except Exception:  # recording must never fail the search (DatabaseError included)
         logger.warning("could not record a search", exc_info=True)
 
 
+def flush() -> None:
+    """Write this process's pending search log rows (see record)."""
+    rows = _pending.take()
+    if rows:
+        try:
+            _write(rows)
+        except Exception:
+            logger.warning("could not record %d searches", len(rows), exc_info=True)
+
+
+def _write(rows) -> None:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A search log is not worth a disk flush: commit without waiting for it (a crash may lose the
+            # last few log rows, never other data). SET LOCAL ends with this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        SearchLog.objects.bulk_create(rows)
+
+
+atexit.register(flush)
+
+
 def search_insights(days: int = 30, limit: int = 20) -> dict:
     """Top queries and zero-result queries of the last ``days`` days, with the total number of searches."""
+    flush()
     since = timezone.now() - timedelta(days=days)
     recent = SearchLog.objects.filter(created_at__gte=since)
     top = recent.values("query").annotate(n=Count("id")).order_by("-n", "query")[:limit]

@@ -378,6 +378,19 @@ class SearchWord(models.Model):
         return self.term
 
 
+class SearchGeneration(models.Model):
+    """One row: a random token that changes whenever the search index changes.
+
+    Each process caches recent search responses stamped with the token it read; a changed token means
+    the cached answers are stale (in every process, since the token lives in the database).
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
+
+
 class SearchLog(models.Model):
     """One search, for /insights/: what people look for and what finds nothing."""
 

@@ -35,9 +35,12 @@ import re
 import threading
 import time
 import unicodedata
+import uuid
+from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -45,7 +48,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kb import webex
-from kb.models import Alias, Cause, Command, Entry, EntryDocument, SearchKey, SearchWord
+from kb.models import Alias, Cause, Command, Entry, EntryDocument, SearchGeneration, SearchKey, SearchWord
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ MAX_QUERY_CHARS = 500  # what is searched as words and shown back
 MAX_PASTE_CHARS = 20_000  # what paste detection reads (an XML response is longer than 500 characters)
 MAX_TERMS = 12
 MIN_WORD_CHARS = 3
-CANDIDATES = 40  # best natively-ranked candidates that the shared rule then orders
+CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
 MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
 COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
 SNIPPET_CHARS = 220
@@ -369,6 +372,8 @@ class SearchResponse:
     close: list[Entry] = field(default_factory=list)  # close codes, when nothing matched
     duration_ms: float = 0.0
     redacted: bool = False  # the query held a secret that was replaced by •••
+    # Shared by every cached copy of this answer: e.g. its rendered htmx fragment (see views_search).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def empty(self):
@@ -400,14 +405,46 @@ class Backend:
         raise NotImplementedError
 
     def fuzzy_terms(self, term):
-        """Known terms (codes, aliases, vocabulary words) that may be ``term`` misspelled."""
-        raise NotImplementedError
+        """Known terms (codes, aliases, vocabulary words) that may be ``term`` misspelled.
+
+        Both vendors keep every known term's one-deletion variants in kb_searchvariant; the query's variants
+        (up to two deletions) are looked up there. That finds every single edit (deletion, insertion,
+        substitution, transposition) and many double ones, with a handful of index lookups, and gives both
+        databases the same candidates.
+        """
+        depth = 2 if len(term) <= 30 else 1
+        variants = sorted(deletion_variants(term, depth))[:2000]
+        found = set()
+        with connection.cursor() as cur:
+            for i in range(0, len(variants), 500):
+                chunk = variants[i : i + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT DISTINCT term FROM kb_searchvariant WHERE variant IN ({placeholders})",  # noqa: S608
+                    chunk,
+                )
+                found.update(row[0] for row in cur.fetchall())
+        return found
+
+    def close_terms(self, term):
+        """Known terms near ``term``, more loosely than a typo (for "close codes" when nothing matched)."""
+        return self.fuzzy_terms(term)
+
+    @staticmethod
+    def variant_rows(terms):
+        return [(v, term) for term in terms if len(term) >= 4 for v in deletion_variants(term, 1)]
 
     def add_terms(self, terms):
-        """Called with new index terms (SQLite keeps typo variants of them)."""
+        """Keep the typo variants of new index terms."""
+        rows = self.variant_rows(terms)
+        if rows:
+            with connection.cursor() as cur:
+                cur.executemany("INSERT OR IGNORE INTO kb_searchvariant (variant, term) VALUES (%s, %s)", rows)
 
     def clear_terms(self):
         """Called before a full rebuild."""
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM kb_searchvariant")
 
 
 class SQLiteBackend(Backend):
@@ -458,42 +495,11 @@ class SQLiteBackend(Backend):
                     break
         return out
 
-    def fuzzy_terms(self, term):
-        depth = 2 if len(term) <= 30 else 1
-        variants = sorted(deletion_variants(term, depth))[:2000]
-        found = set()
-        with connection.cursor() as cur:
-            for i in range(0, len(variants), 500):
-                chunk = variants[i : i + 500]
-                placeholders = ", ".join(["%s"] * len(chunk))
-                cur.execute(
-                    f"SELECT DISTINCT term FROM kb_searchvariant WHERE variant IN ({placeholders})",  # noqa: S608
-                    chunk,
-                )
-                found.update(row[0] for row in cur.fetchall())
-        return found
-
-    def add_terms(self, terms):
-        rows = []
-        for term in terms:
-            if len(term) >= 4:
-                rows.extend((v, term) for v in deletion_variants(term, 1))
-        if rows:
-            with connection.cursor() as cur:
-                cur.executemany("INSERT OR IGNORE INTO kb_searchvariant (variant, term) VALUES (%s, %s)", rows)
-
-    def clear_terms(self):
-        with connection.cursor() as cur:
-            cur.execute("DELETE FROM kb_searchvariant")
-
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
     WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
-    HEADLINE = (
-        f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, '
-        'MaxFragments=2, FragmentDelimiter=" \u2026 "'
-    )
+    HEADLINE = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=1'
 
     @staticmethod
     def tsquery(terms, any_word, prefix_last):
@@ -539,7 +545,7 @@ class PostgresBackend(Backend):
             return {}
         q, params = self.tsquery(terms, any_word, prefix_last)
         sql = (
-            "SELECT d.entry_id, ts_headline('english', concat_ws(' ', d.c, d.b, d.d), q.q, %s) "  # noqa: S608
+            "SELECT d.entry_id, ts_headline('english', d.c, q.q, %s) "  # noqa: S608
             f"FROM kb_entrydocument d, (SELECT {q} AS q) q WHERE d.entry_id = ANY(%s)"
         )
         with connection.cursor() as cur:
@@ -547,6 +553,14 @@ class PostgresBackend(Backend):
             return dict(cur.fetchall())
 
     def fuzzy_terms(self, term):
+        # The deletion variants first (fast, and the same candidates as SQLite); pg_trgm when they find
+        # nothing, for typos with more than one edit.
+        return super().fuzzy_terms(term) or self.trigram_terms(term)
+
+    def close_terms(self, term):
+        return self.trigram_terms(term) | super().fuzzy_terms(term)
+
+    def trigram_terms(self, term):
         sql = (
             "(SELECT term FROM kb_searchkey WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 10) "
             "UNION (SELECT term FROM kb_searchword WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 10)"
@@ -554,6 +568,21 @@ class PostgresBackend(Backend):
         with connection.cursor() as cur:
             cur.execute(sql, [term, term, term, term])
             return {row[0] for row in cur.fetchall()}
+
+    def add_terms(self, terms):
+        rows = self.variant_rows(terms)
+        if not rows:
+            return
+        with connection.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS kb_searchvariant_new (variant text, term text) ON COMMIT DROP")
+            with cur.cursor.copy("COPY kb_searchvariant_new (variant, term) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                "INSERT INTO kb_searchvariant (variant, term) SELECT DISTINCT variant, term FROM kb_searchvariant_new "
+                "ON CONFLICT DO NOTHING"
+            )
+            cur.execute("TRUNCATE kb_searchvariant_new")
 
 
 def backend() -> Backend:
@@ -634,6 +663,7 @@ def reindex(entries=None, *, batch_size=2000):
                     _write(be, docs, keys, vocabulary)
                     docs, keys, vocabulary = [], [], set()
             _write(be, docs, keys, vocabulary)
+        bump_generation()
     return count
 
 
@@ -797,8 +827,9 @@ COMMAND_CACHE_SECONDS = 60
 
 
 def forget_commands(**kwargs):
-    """Signal receiver: a command or service changed, so the cached list is stale in this process."""
+    """Signal receiver: a command or service changed, so cached commands and answers are stale."""
     _command_cache["commands"] = None
+    bump_generation()
 
 
 def _all_commands():
@@ -904,25 +935,32 @@ def _score_documents(docs, terms):
     return scores
 
 
-def _text_pass(be, terms, prefix_last, any_word, ranked, how="text"):
+def _text_pass(be, terms, prefix_last, any_word, ranked, how="text", limit=20):
     """One full-text pass; adds its results to ``ranked`` and returns how many it found."""
     if not terms:
         return 0
     # Code and title matches first: they are fewer, and they rank highest anyway.
     candidates = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last, high_only=True)
-    if len(candidates) < CANDIDATES:
+    if len(candidates) < limit:
         seen = {c[0] for c in candidates}
         more = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last)
         candidates += [c for c in more if c[0] not in seen][: CANDIDATES - len(candidates)]
     if not candidates:
         return 0
     ids = [c[0] for c in candidates]
-    rows = EntryDocument.objects.filter(entry_id__in=ids).values_list("entry_id", "a", "b", "c", "d", "entry__code")
-    docs = {row[0]: {"a": row[1], "b": row[2], "c": row[3], "d": row[4], "code": row[5]} for row in rows}
+    fields = [f for f in RESULT_FIELDS if f != "id"]
+    rows = EntryDocument.objects.filter(entry_id__in=ids).values_list(
+        "entry_id", "a", "b", "c", "d", *(f"entry__{f}" for f in fields)
+    )
+    docs, entries = {}, {}
+    for row in rows:
+        docs[row[0]] = {"a": row[1], "b": row[2], "c": row[3], "d": row[4]}
+        entries[row[0]] = Entry(id=row[0], **dict(zip(fields, row[5:], strict=True)))
     scores = _score_documents(docs, terms)
     for entry_id in ids:
         if entry_id in docs:
-            ranked.add(entry_id, docs[entry_id]["code"], scores.get(entry_id, 0.0), how, doc=docs[entry_id])
+            entry = entries[entry_id]
+            ranked.add(entry_id, entry.code, scores.get(entry_id, 0.0), how, entry=entry, doc=docs[entry_id])
     return len(candidates)
 
 
@@ -984,7 +1022,7 @@ def _close_codes(be, term, limit=5):
     if not term or len(term) < 3:
         return []
     scored = []
-    for cand in be.fuzzy_terms(term):
+    for cand in be.close_terms(term):
         dist = edit_distance(term, cand, cap=max(3, len(term) // 3))
         if dist <= max(3, len(term) // 3):
             scored.append((dist, cand))
@@ -1004,8 +1042,76 @@ def _close_codes(be, term, limit=5):
     return [entries[i] for i in ids if i in entries]
 
 
-def search(query, *, limit: int = 20, user=None) -> SearchResponse:
-    """Search the knowledge base. Never raises on any input text; see the module docstring for the steps."""
+def bump_generation():
+    """Mark every cached search answer, in every process, as stale."""
+    token = uuid.uuid4().hex
+    if not SearchGeneration.objects.filter(pk=1).update(token=token):
+        SearchGeneration.objects.create(pk=1, token=token)
+
+
+class _AnswerCache:
+    """Recent answers of this process, stamped with the index generation they were computed for."""
+
+    def __init__(self, size=512):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, token):
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is None or hit[0] != token:
+                return None
+            self.items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key, token, value):
+        with self.lock:
+            self.items[key] = (token, value)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+answer_cache = _AnswerCache()
+
+
+def _generation():
+    with connection.cursor() as cur:  # raw: this runs on every search, cached or not
+        cur.execute("SELECT token FROM kb_searchgeneration WHERE id = 1")
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> SearchResponse:
+    """Search the knowledge base. Never raises on any input text; see the module docstring for the steps.
+
+    Answers are cached per process for repeated queries (search as you type repeats itself); a cached
+    answer is used only while the index generation it was computed for is still current.
+    """
+    if not use_cache or not getattr(settings, "SEARCH_CACHE_SIZE", 512):
+        return _search(query, limit=limit)
+    started = time.perf_counter()
+    text = query if isinstance(query, str) else ("" if query is None else str(query))
+    text = text.replace("\x00", "")[:MAX_PASTE_CHARS]
+    safe = webex.redact_text(text)
+    key = (safe, limit, safe != text)  # never the raw text: it may hold a password
+    token = _generation()
+    if token:
+        hit = answer_cache.get(key, token)
+        if hit is not None:
+            return replace(hit, duration_ms=round((time.perf_counter() - started) * 1000, 2))
+    response = _search(query, limit=limit)
+    if token:
+        answer_cache.put(key, token, response)
+    return response
+
+
+def _search(query, *, limit: int = 20) -> SearchResponse:
     started = time.perf_counter()
     if not isinstance(query, str):
         query = "" if query is None else str(query)
@@ -1045,10 +1151,16 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
     # 2. Exact code or alias: the whole query, then any word of it that is a code.
     whole = key_term(shown)
     terms = _query_terms(shown)
+    prefix_keys = None
     if detection is None:
         lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
         lookup.discard("")
-        keys = _entries_by_terms(lookup) if lookup else {}
+        if len(terms) == 1 and len(whole) >= MIN_WORD_CHARS and lookup == {whole}:
+            # One word: the code-prefix lookup also finds the exact code (it sorts first). One query.
+            prefix_keys = _prefix_keys(whole, limit)
+            keys = {k.term: k for k in prefix_keys if k.term == whole}
+        else:
+            keys = _entries_by_terms(lookup) if lookup else {}
         if whole in keys:
             key = keys[whole]
             ranked.add_key(key, 2000.0, "exact" if key.is_code else "alias")
@@ -1085,7 +1197,9 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
 
     # 4. Code prefixes (single-word queries).
     if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS:
-        for i, key in enumerate(_prefix_keys(whole, limit)):
+        if prefix_keys is None:
+            prefix_keys = _prefix_keys(whole, limit)
+        for i, key in enumerate(prefix_keys):
             ranked.add_key(key, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
 
     # 5. Full text, all words, the last one as a prefix while the person is still typing.
@@ -1094,7 +1208,7 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
     if len(ranked) < limit:
         if prefix_last:
             prefix_last = _expand_prefix(terms[-1]) or True
-        _text_pass(be, terms, prefix_last, False, ranked)
+        _text_pass(be, terms, prefix_last, False, ranked, limit=limit)
 
     # 6. Typo correction when nothing matched; then any word.
     if not ranked and terms:
@@ -1106,16 +1220,16 @@ def search(query, *, limit: int = 20, user=None) -> SearchResponse:
             for term in fixed:
                 if term in keys:
                     ranked.add_key(keys[term], 900.0, "corrected")
-            _text_pass(be, fixed, False, False, ranked, how="corrected")
+            _text_pass(be, fixed, False, False, ranked, how="corrected", limit=limit)
             if not ranked and _wants_any_word(fixed):
-                _text_pass(be, fixed, False, True, ranked, how="corrected")
+                _text_pass(be, fixed, False, True, ranked, how="corrected", limit=limit)
                 any_word = True
             if ranked:
                 response.corrected = _corrected_text(shown, terms, fixed, keys)
                 text_terms, prefix_last = fixed, False
     if not ranked and _wants_any_word(terms):
         any_word = True
-        _text_pass(be, terms, prefix_last, True, ranked)
+        _text_pass(be, terms, prefix_last, True, ranked, limit=limit)
     if not ranked:
         response.close = _close_codes(be, whole if len(terms) <= 1 else (terms[0] if terms else ""))
         if not response.message:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
@@ -41,8 +42,16 @@ def search_page(request):
         "search_query": result.query,
         "suggest_form": SuggestionForm(initial={"query": result.query}),
     }
-    template = "kb/_search_results.html" if request.htmx else "kb/search.html"
-    response = render(request, template, context)
+    if request.htmx and result.results:
+        # A fragment with results depends only on the answer (no form, no user): render it once per cached
+        # answer. The empty state carries a CSRF token, so it is always rendered afresh.
+        html = result.memo.get("fragment")
+        if html is None:
+            html = result.memo["fragment"] = render_to_string("kb/_search_results.html", context, request)
+        response = HttpResponse(html)
+    else:
+        template = "kb/_search_results.html" if request.htmx else "kb/search.html"
+        response = render(request, template, context)
     if request.htmx and result.redacted:
         response["HX-Push-Url"] = _search_url(result.query)
     patch_vary_headers(response, ["HX-Request"])

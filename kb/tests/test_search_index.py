@@ -154,3 +154,23 @@ def test_reindex_command(db, kb):
     out = io.StringIO()
     call_command("reindex_search", stdout=out)
     assert "Indexed" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_cached_answers_go_stale_when_the_index_changes(kb):
+    from kb.search import answer_cache
+
+    answer_cache.clear()
+    assert codes("marsupial") == []
+    assert codes("marsupial") == []  # served from the cache
+    make_entry()  # reindexes, which changes the generation
+    assert codes("marsupial") == ["QuokkaFailure"]
+
+
+@pytest.mark.django_db
+def test_cache_key_never_holds_a_password(kb):
+    from kb.search import answer_cache
+
+    answer_cache.clear()
+    search("AT=LI&ST=FAIL&RS=AlreadyLogon&PW=Hunter2-cache")
+    assert "Hunter2-cache" not in repr(list(answer_cache.items))

@@ -62,7 +62,8 @@ def test_htmx_gets_only_the_fragment(client, django_assert_max_num_queries):
 
 
 def test_pasted_answer_page_shows_what_was_recognised(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    # detection, entry with causes and commands, the command's errors, the page, and the search log
+    with django_assert_max_num_queries(18):
         response = client.get("/search/", {"q": "https://acme.webex.com/acme/b?AT=LI&ST=FAIL&RS=AlreadyLogon"})
     body = html(response)
     assert "Recognised in the pasted text" in body
@@ -328,3 +329,15 @@ def test_random_text_never_breaks_the_page_or_the_api(client, q):
     api = client.get("/api/search/", {"q": q})
     assert api.status_code == 200
     assert set(api.json()) == {"query", "corrected", "detected", "results"}
+
+
+def test_search_log_batching(client, settings):
+    settings.SEARCH_LOG_BATCH = 3
+    settings.SEARCH_LOG_MAX_DELAY = 3600
+    client.get("/api/search/", {"q": "AccessDenied"})
+    client.get("/api/search/", {"q": "AccessDenied"})
+    assert SearchLog.objects.count() == 0  # waiting for a third
+    client.get("/api/search/", {"q": "zzqqxx"})
+    assert SearchLog.objects.count() == 3
+    client.get("/api/search/", {"q": "zzqqxx"})
+    assert insights.search_insights()["total"] == 4  # the summary writes pending rows first
