@@ -457,12 +457,12 @@ def http_comparison(env, queries, seconds, threads, workers, cache=True):
         load(port, bare_paths, {}, 2, threads)  # warm up both
         load(port, fragment_paths, hx, 2, threads)
         rounds = []
-        for _ in range(2):  # interleave, so drift on a shared machine hits both alike
+        for _ in range(3):  # interleave, so drift on a shared machine hits both alike
             bare = load(port, bare_paths, {}, seconds, threads)
             fragment = load(port, fragment_paths, hx, seconds, threads)
             rounds.append((bare, fragment))
-        bare_rps = statistics.fmean(b["rps"] for b, _ in rounds)
-        fragment_rps = statistics.fmean(f["rps"] for _, f in rounds)
+        bare_rps = statistics.median(b["rps"] for b, _ in rounds)
+        fragment_rps = statistics.median(f["rps"] for _, f in rounds)
         return {
             "workers": workers,
             "client_threads": threads,

@@ -884,11 +884,10 @@ def _commands_for(text: str, detection) -> list[Command]:
 
 def _linked_entries(through, field, values, exclude=()):
     """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
-    links = through.objects.filter(**{f"{field}__in": values}).values_list("cause__entry_id", flat=True)
-    ids = set(links[:COMMAND_SCAN]) - set(exclude)
-    if not ids:
-        return []
-    rows = list(Entry.objects.filter(pk__in=ids).values_list("pk", "code"))
+    links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
+    rows = [
+        row for row in Entry.objects.filter(pk__in=links).order_by().values_list("pk", "code") if row[0] not in exclude
+    ]
     rows.sort(key=lambda row: (row[1].lower(), row[0]))
     return rows
 
@@ -1143,7 +1142,9 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         if detection.code:
             key = _entries_by_terms([key_term(detection.code)]).get(key_term(detection.code))
             if key is not None:
-                entry = Entry.objects.prefetch_related("causes__commands__service").get(pk=key.entry_id)
+                entry = Entry.objects.prefetch_related(
+                    Prefetch("causes__commands", queryset=Command.objects.select_related("service"))
+                ).get(pk=key.entry_id)
                 cause = _pick_cause(entry, detection.api, detection.command)
                 response.detected.entry, response.detected.cause = entry, cause
                 ranked.add(entry.pk, entry.code, 1500.0, "detected", cause=cause, entry=entry)
@@ -1243,7 +1244,7 @@ def _finish(
     if ranked is not None and len(ranked):
         hits = ranked.ordered()[:limit]
         missing = [h.entry_id for h in hits if h.entry is None]
-        entries = Entry.objects.only(*RESULT_FIELDS).in_bulk(missing) if missing else {}
+        entries = Entry.objects.only(*RESULT_FIELDS).order_by().in_bulk(missing) if missing else {}
         results = [
             Result(entry=h.entry or entries[h.entry_id], score=h.score, how=h.how, cause=h.cause)
             for h in hits
