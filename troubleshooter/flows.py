@@ -265,13 +265,13 @@ class Walk:
             node = choice.target_node
         self.node = node
         self.answers = {n.slug: c.slug for n, c in self.steps}
-        if self.changing is not None:
-            # Keep every other answer while the person changes this one: those that still apply are used later.
-            self.kept = {k: v for k, v in answers.items() if k not in self.answers and k != change}
-            self.current_choice = answers.get(change)
+        self.current_choice = answers.get(change) if self.changing is not None else None
+        if self.changing is not None or self.stale:
+            # Keep the other answers while the person (re)answers this one: those that still apply are used next.
+            skip = set(self.answers) | {node.slug} if node is not None else set(self.answers)
+            self.kept = {k: v for k, v in answers.items() if k not in skip}
         else:
             self.kept = {}
-            self.current_choice = None
 
     @property
     def is_outcome(self):
