@@ -149,4 +149,5 @@ class WizardEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+
 # The replay feature's admin lives in admin_replay.py, imported by one line below (added by that branch).
