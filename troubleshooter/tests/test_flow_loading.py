@@ -16,7 +16,14 @@ from .helpers import flow_item, write_flows
 
 SHIPPED = Path(settings.KB_FIXTURE_DIR) / "03-flows.json"
 SHIPPED_SLUGS = {
-    "log-in", "log-out", "create-user", "edit-user", "schedule-meeting", "start-meeting", "join-meeting", "xml-api"
+    "log-in",
+    "log-out",
+    "create-user",
+    "edit-user",
+    "schedule-meeting",
+    "start-meeting",
+    "join-meeting",
+    "xml-api",
 }
 
 
@@ -57,27 +64,41 @@ def test_a_new_flow_is_created_then_unchanged_then_updated_in_place(kb, tmp_path
     item["nodes"][0]["choices"][1]["target"] = "taken"
     path = write_flows(tmp_path, item)
     assert loader.load([path]).counts["flows"]["updated"] == 1
-    assert dict(Node.objects.filter(flow=flow).values_list("slug", "pk")) == {"first": pks["first"], "taken": pks["taken"]}
+    kept = {"first": pks["first"], "taken": pks["taken"]}
+    assert dict(Node.objects.filter(flow=flow).values_list("slug", "pk")) == kept
     assert Choice.objects.get(question__flow=flow, slug="other").label == "Anything else"
 
 
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        (lambda n: n[0]["choices"].append({"slug": "loop", "label": "Loop", "target": "first"}),
-         "nodes[0]", "node 'first': choice 'loop' leads back to 'first', making a cycle (first -> first)"),
-        (lambda n: n.append({"slug": "lonely", "kind": "escalate", "text": "Alone", "guidance": "x"}),
-         "nodes[3]", "node 'lonely': cannot be reached from the start node"),
-        (lambda n: n[0]["choices"][0].update(target=None),
-         "nodes[0]", "node 'first': choice 'conflict' has no target"),
-        (lambda n: n.append({"slug": "q", "kind": "question", "text": "Q?"}),
-         "nodes[3]", "node 'q': is a question without choices"),
-        (lambda n: n[1].update(cause="no-such-cause"),
-         "nodes[1].cause", "node 'taken': WebExIDConflict has no cause 'no-such-cause' (its causes: webex-id-taken)"),
-        (lambda n: n[1].update(entry="NoSuchCode"),
-         "nodes[1].entry", "node 'taken': no KB entry 'NoSuchCode'"),
-        (lambda n: n[2].update(kind="replay", command="p.php?AT=ZZ"),
-         "nodes[2].command", "node 'support': no KB command 'p.php?AT=ZZ'"),
+        (
+            lambda n: n[0]["choices"].append({"slug": "loop", "label": "Loop", "target": "first"}),
+            "nodes[0]",
+            "node 'first': choice 'loop' leads back to 'first', making a cycle (first -> first)",
+        ),
+        (
+            lambda n: n.append({"slug": "lonely", "kind": "escalate", "text": "Alone", "guidance": "x"}),
+            "nodes[3]",
+            "node 'lonely': cannot be reached from the start node",
+        ),
+        (lambda n: n[0]["choices"][0].update(target=None), "nodes[0]", "node 'first': choice 'conflict' has no target"),
+        (
+            lambda n: n.append({"slug": "q", "kind": "question", "text": "Q?"}),
+            "nodes[3]",
+            "node 'q': is a question without choices",
+        ),
+        (
+            lambda n: n[1].update(cause="no-such-cause"),
+            "nodes[1].cause",
+            "node 'taken': WebExIDConflict has no cause 'no-such-cause' (its causes: webex-id-taken)",
+        ),
+        (lambda n: n[1].update(entry="NoSuchCode"), "nodes[1].entry", "node 'taken': no KB entry 'NoSuchCode'"),
+        (
+            lambda n: n[2].update(kind="replay", command="p.php?AT=ZZ"),
+            "nodes[2].command",
+            "node 'support': no KB command 'p.php?AT=ZZ'",
+        ),
         (lambda n: n[1].update(colour="red"), "nodes[1].colour", "node 'taken': unknown field"),
     ],
 )
