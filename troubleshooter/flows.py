@@ -239,7 +239,7 @@ class Walk:
     ``node``: the node to show now (the next question, or the outcome), or the question being changed.
     ``answers``: the canonical answers (only those on the path, in path order).
     ``stale``: answers given for a node on the path whose choice no longer exists.
-    ``kept``: answers (not on the path up to ``node``) that are carried along while changing an answer.
+    ``kept``: while on a question, the other answers that fit the flow but are not on the path (yet).
     """
 
     def __init__(self, graph, answers, change=None):
@@ -266,12 +266,16 @@ class Walk:
         self.node = node
         self.answers = {n.slug: c.slug for n, c in self.steps}
         self.current_choice = answers.get(change) if self.changing is not None else None
-        if self.changing is not None or self.stale:
-            # Keep the other answers while the person (re)answers this one: those that still apply are used next.
-            skip = set(self.answers) | {node.slug} if node is not None else set(self.answers)
-            self.kept = {k: v for k, v in answers.items() if k not in skip}
+        if node is not None and (node.is_question or self.changing is not None):
+            # Still on a question: keep the other answers that fit this flow. They are used again as soon as the
+            # path reaches their question (after changing an earlier answer, or going another way round).
+            skip = set(self.answers) | {node.slug}
+            self.kept = {k: v for k, v in answers.items() if k not in skip and self._offers(k, v)}
         else:
             self.kept = {}
+
+    def _offers(self, node_slug, choice_slug):
+        return any(c.slug == choice_slug for c in self.graph.choices.get(node_slug, []))
 
     @property
     def is_outcome(self):

@@ -84,7 +84,7 @@ def _canonical(flow, walk, change):
     if walk.changing is not None:
         current = {change: walk.current_choice} if walk.current_choice else {}
         return step_url(flow, {**walk.answers, **current, **walk.kept}, change=change)
-    return step_url(flow, walk.answers)
+    return step_url(flow, {**walk.answers, **walk.kept})
 
 
 @require_safe
@@ -96,9 +96,10 @@ def wizard_step(request, slug):
     canonical = _canonical(flow, walk, change)
     if request.get_full_path() != canonical and not walk.stale and not request.htmx:
         return HttpResponseRedirect(canonical)  # tidy address: answers in path order, none that do not apply
-    record_started(request, flow)
     if walk.is_outcome:
         record_finished(request, flow, walk)
+    else:
+        record_started(request, flow)
     response = _step_response(request, flow, graph, walk, canonical)
     if request.htmx and request.get_full_path() != canonical:
         response["HX-Push-Url"] = canonical

@@ -130,10 +130,13 @@ def record_started(request, flow):
 
 
 def record_finished(request, flow, walk):
-    """Once per outcome URL per browser session: reloading the outcome page does not count again."""
+    """Once per outcome URL per browser session: reloading the outcome page does not count again.
+
+    An outcome opened cold (a link from a ticket) also counts as a start of the flow in that session."""
     key = f"{flow.slug}?{urlencode(list(walk.answers.items()))}"
     if key in request.session.get(SESSION_DONE, []):
         return
+    record_started(request, flow)
     WizardEvent.objects.create(
         flow=flow,
         kind=WizardEvent.Kind.FINISHED,
