@@ -152,6 +152,15 @@ STORAGES = {
 
 KB_FIXTURE_DIR = BASE_DIR / "fixtures"
 
+# Per-process cache for rendered pages; keys carry the KB generation, so no process can serve a stale page.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kb-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kb:home"
 
