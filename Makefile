@@ -46,5 +46,10 @@ serve: $(VENV)/.installed
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi -c gunicorn.conf.py
 
+# Load test of the production server on 127.0.0.1 (about 2 minutes); see bench/loadtest.py.
+loadtest: $(VENV)/.installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "loadtest needs wrk: apt-get install wrk" >&2; exit 2; }
+	$(PY) bench/loadtest.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

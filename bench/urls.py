@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from config.urls import handler404, handler500  # noqa: F401 - handlers must live in the root URLconf
+
 
 def bare(request):
     return HttpResponse("ok", content_type="text/plain")
