@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb.middleware.require_login_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -162,6 +163,10 @@ CACHES = {
 }
 
 LOGIN_URL = "login"
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
+# Anonymous readers may read the KB, search and use the wizard unless this is on.
+KB_REQUIRE_LOGIN = envbool("KB_REQUIRE_LOGIN", "False")
 LOGIN_REDIRECT_URL = "kb:home"
 
 # ---------------------------------------------------------------- security
@@ -197,7 +202,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.middleware.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
     "formatters": {"json": {"()": "kb.logs.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
