@@ -57,6 +57,14 @@ def database_from_env():
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME") or None}
+        if envbool("DB_POOL", "False"):
+            # psycopg's connection pool (Django 5.1+), one per process; CONN_MAX_AGE must stay 0 with it.
+            config["CONN_MAX_AGE"] = 0
+            config["OPTIONS"]["pool"] = {
+                "min_size": envint("DB_POOL_MIN", 2),
+                "max_size": envint("DB_POOL_MAX", 10),
+                "timeout": envint("DB_POOL_TIMEOUT", 10),
+            }
     return config
 
 
