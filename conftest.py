@@ -5,6 +5,8 @@ Tests that use ``transactional_db`` or ``live_server`` get an emptied database a
 and must load what they need themselves (``call_command("load_kb")``).
 """
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -12,7 +14,7 @@ from django.core.management import call_command
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_kb", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_kb", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -22,3 +24,13 @@ def kb(db):
 
     assert Entry.objects.exists(), "the shipped fixtures did not load"
     return Entry.objects
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered pages are cached per process; a rolled-back test must not leave its pages behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

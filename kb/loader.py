@@ -179,9 +179,9 @@ SERVICE_API_CHOICES = [(Api.URL.value, ""), (Api.XML.value, "")]
 
 def clean_service(path, index, data):
     c = _Checker(path, f"services[{index}]")
-    c.unknown_keys(data, SERVICE_FIELDS)
     name = c.text(data, "name", max_length=40)
     c.item = f"service {name!r}"
+    c.unknown_keys(data, SERVICE_FIELDS)
     position = data.get("position", 0)
     if not isinstance(position, int) or position < 0:
         c.fail("position", "must be a whole number ≥ 0")
@@ -196,9 +196,9 @@ def clean_service(path, index, data):
 
 def clean_command(path, index, data, services):
     c = _Checker(path, f"commands[{index}]")
-    c.unknown_keys(data, COMMAND_FIELDS)
     key = c.text(data, "command", max_length=130)
     c.item = f"command {key!r}"
+    c.unknown_keys(data, COMMAND_FIELDS)
     try:
         service, code = Command.split_key(key)
     except ValueError as exc:
@@ -234,9 +234,9 @@ def clean_command(path, index, data, services):
 
 def clean_entry(path, index, data, services, commands):
     c = _Checker(path, f"entries[{index}]")
-    c.unknown_keys(data, ENTRY_FIELDS)
     code = c.text(data, "code", max_length=80)
     c.item = f"entry {code!r}"
+    c.unknown_keys(data, ENTRY_FIELDS)
     entry = {
         "code": code,
         "title": c.text(data, "title", max_length=200),
