@@ -56,6 +56,8 @@ def choose(page, text):
 def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, browser):
     context = browser.new_context()
     page = context.new_page()
+    refused = []  # anything the strict Content-Security-Policy blocks shows up as a console error
+    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
     page.goto(f"{site}/troubleshoot/")
     page.wait_for_function("window.htmx !== undefined")
     page.evaluate("window.sameDocument = true")  # survives only if steps are swapped in place
@@ -102,6 +104,7 @@ def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, brows
     outcome = page.locator("[data-outcome]")
     assert outcome.get_attribute("data-outcome") == "wrong-credentials"  # the kept answers applied again
     changed_url = page.url
+    assert [m for m in refused if "Content Security Policy" in m or "Refused" in m] == []
     assert "came-back=error-page" in changed_url and "error-text=names-code" in changed_url
     heading = page.locator("#outcome-title").inner_text()
     path = page.locator(".wizard-path").inner_text()

@@ -2,9 +2,12 @@
 
 import html
 import re
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from troubleshooter.models import Flow, WizardEvent
 
@@ -190,3 +193,19 @@ def test_step_pages_use_a_bounded_number_of_queries(kb, client, django_assert_ma
         client.get(OUTCOME)
     with django_assert_max_num_queries(6):
         client.get("/troubleshoot/")
+
+
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(ANY_TEXT, ANY_TEXT), max_size=6), change=ANY_TEXT)
+def test_any_query_string_gives_a_step_never_an_error(kb, client, pairs, change):
+    """Whatever a pasted link carries (NUL bytes, markup, huge values), the wizard answers with a step."""
+    query = urlencode([*pairs, ("came-back", "<zz-unescaped>"), ("change", change)])
+    for url in (f"{LOGIN}?{query}", f"/troubleshoot/?{query}&flow={quote(change)}"):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200
+        assert "<zz-unescaped>" not in text_of(response)
+    feedback = client.post(f"/troubleshoot/log-in/feedback/?{query}", {"resolved": "no", "comment": change})
+    assert feedback.status_code in (302, 400)
