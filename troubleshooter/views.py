@@ -8,7 +8,7 @@ with the other answers kept; those that still apply are used once it is answered
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -91,6 +91,8 @@ def _canonical(flow, walk, change):
 def wizard_step(request, slug):
     flow = get_object_or_404(Flow.objects.published(), slug=slug)
     graph = FlowGraph(flow)
+    if graph.start is None:
+        raise Http404("This flow has no start node.")
     change = request.GET.get("change", "").strip() or None
     walk = graph.walk(read_answers(request), change)
     canonical = _canonical(flow, walk, change)

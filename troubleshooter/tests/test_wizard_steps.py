@@ -209,3 +209,18 @@ def test_any_query_string_gives_a_step_never_an_error(kb, client, pairs, change)
         assert "<zz-unescaped>" not in text_of(response)
     feedback = client.post(f"/troubleshoot/log-in/feedback/?{query}", {"resolved": "no", "comment": change})
     assert feedback.status_code in (302, 400)
+
+
+def test_a_flow_broken_by_a_kb_change_asks_again_instead_of_failing(kb, client):
+    from troubleshooter.models import Choice, Node
+
+    flow = Flow.objects.get(slug="log-in")
+    Choice.objects.filter(question__flow=flow, question__slug="su-test", slug="webex-id-conflict").update(target=None)
+    response = client.get(OUTCOME)
+    assert response.status_code == 200
+    assert "no longer offered" in text_of(response)
+    Choice.objects.filter(question__flow=flow, question__slug="su-test").delete()
+    assert "this flow needs repair" in text_of(client.get(BAD_ID))
+    Flow.objects.filter(pk=flow.pk).update(start=None)
+    assert client.get(LOGIN).status_code == 404
+    assert Node.objects.filter(flow=flow).exists()
