@@ -109,3 +109,11 @@ def test_search_insights_are_included_when_the_search_feature_provides_them(kb, 
 def test_without_the_search_feature_the_page_says_so(kb, staff, monkeypatch):
     monkeypatch.setattr(insights, "search_available", lambda: False)
     assert "Search insights appear here once the search feature is installed." in text_of(staff.get(URL))
+
+
+def test_every_page_links_the_wizard_and_staff_see_insights(kb, client, django_user_model):
+    home = text_of(client.get("/"))
+    assert '<a href="/troubleshoot/">Troubleshoot</a>' in home
+    assert 'href="/insights/"' not in home
+    client.force_login(django_user_model.objects.create_user("boss", password="pw-for-tests-only", is_staff=True))
+    assert '<a href="/insights/">Insights</a>' in text_of(client.get("/"))
