@@ -95,15 +95,16 @@ def test_search_insights_are_included_when_the_search_feature_provides_them(kb, 
     template_dir = tmp_path / "templates"
     (template_dir / "kb").mkdir(parents=True)
     (template_dir / "kb" / "_search_insights.html").write_text(
-        '<p data-search-total="{{ search_insights.total }}">{% for q in top_queries %}{{ q }} {% endfor %}</p>'
+        '<p data-search-total="{{ insights.total }}">'
+        "{% for q, n in insights.top_queries %}{{ q }}={{ n }} {% endfor %}</p>"
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}]
     fake = types.ModuleType("kb.insights")
-    fake.search_insights = lambda days=30: {"top_queries": ["AccessDenied"], "zero_result_queries": [], "total": 7}
+    fake.search_insights = lambda days=30: {"top_queries": [("accessdenied", 7)], "zero_result_queries": [], "total": 7}
     monkeypatch.setitem(sys.modules, "kb.insights", fake)
     monkeypatch.setattr(insights.importlib.util, "find_spec", lambda name: object())
     text = text_of(staff.get(URL))
-    assert '<p data-search-total="7">AccessDenied </p>' in text
+    assert '<p data-search-total="7">accessdenied=7 </p>' in text
 
 
 def test_without_the_search_feature_the_page_says_so(kb, staff, monkeypatch):
