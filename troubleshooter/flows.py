@@ -15,7 +15,7 @@ from troubleshooter.models import OUTCOME_KINDS, Choice, Flow, Node, NodeKind
 RESERVED_SLUGS = frozenset({"change", "flow", "site", "command"})
 # Parameters that carry secrets: never prefilled, never put in a URL.
 SECRET_PARAMS = frozenset({"pw", "npw", "tk", "password", "sessionticket"})
-SLUG_RE = re.compile(r"^[-a-z0-9]+$")
+SLUG_RE = re.compile(r"[-a-z0-9]+")
 
 
 @dataclass
@@ -59,7 +59,7 @@ def validate_flow(start, nodes):
     by_slug = {}
     kinds = {k.value for k in NodeKind}
     for node in nodes:
-        if not node.slug or not SLUG_RE.match(node.slug):
+        if not node.slug or not SLUG_RE.fullmatch(node.slug):
             problems.append(FlowProblem(node.slug, "the slug must be lower-case letters, digits and hyphens"))
         if node.slug in RESERVED_SLUGS:
             problems.append(FlowProblem(node.slug, f"'{node.slug}' is reserved by the wizard; pick another slug"))
@@ -121,7 +121,7 @@ def _check_node(node):
             problems.append(FlowProblem(slug, "is a question without choices"))
         seen = set()
         for choice in node.choices:
-            if not choice.slug or not SLUG_RE.match(choice.slug):
+            if not choice.slug or not SLUG_RE.fullmatch(choice.slug):
                 problems.append(FlowProblem(slug, f"choice '{choice.slug}': the slug must be lower-case a-z, 0-9, -"))
             if choice.slug in seen:
                 problems.append(FlowProblem(slug, f"two choices have the slug '{choice.slug}'"))

@@ -43,7 +43,7 @@ def read_answers(request):
         if key in RESERVED_PARAMS or len(answers) >= MAX_ANSWERS:
             continue
         value = values[-1].strip() if values else ""
-        if len(key) <= 60 and len(value) <= 60 and SLUG_RE.match(key) and SLUG_RE.match(value):
+        if len(key) <= 60 and len(value) <= 60 and SLUG_RE.fullmatch(key) and SLUG_RE.fullmatch(value):
             answers[key] = value
     return answers
 

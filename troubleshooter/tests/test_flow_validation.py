@@ -260,3 +260,9 @@ def test_admin_pages_open(kb, staff_client):
     assert staff_client.get(reverse("admin:troubleshooter_flow_change", args=[flow.pk])).status_code == 200
     assert staff_client.get(reverse("admin:troubleshooter_node_change", args=[flow.start_id])).status_code == 200
     assert staff_client.get(reverse("admin:troubleshooter_flow_changelist")).status_code == 200
+
+
+def test_a_slug_with_a_trailing_newline_is_refused():
+    problems = messages_for(validate_flow("a", [question("a", ("x\n", "b")), outcome("b\n"), outcome("b")]))
+    assert "node 'b\n': the slug must be lower-case letters, digits and hyphens" in problems
+    assert "node 'a': choice 'x\n': the slug must be lower-case a-z, 0-9, -" in problems
