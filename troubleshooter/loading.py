@@ -108,7 +108,7 @@ def normalize(path, data):
         if clean_choices:
             clean["choices"] = clean_choices
         nodes.append(clean)
-    return {
+    clean = {
         "slug": _text(data["slug"]),
         "title": _text(data["title"]),
         "description": _text(data.get("description")),
@@ -117,6 +117,35 @@ def normalize(path, data):
         "start": _text(data["start"]),
         "nodes": nodes,
     }
+    _check_lengths(path, label, clean)
+    return clean
+
+
+LIMITS = {"slug": 60, "title": 120, "description": 300}
+NODE_LIMITS = {"slug": 60, "text": 300}
+CHOICE_LIMITS = {"slug": 60, "label": 300}
+
+
+def _check_lengths(path, label, clean):
+    """The database's column sizes, checked here so that every database refuses the same data by name."""
+    for key, limit in LIMITS.items():
+        if len(clean[key]) > limit:
+            raise _fixture_error(path, label, key, f"is {len(clean[key])} characters long; the limit is {limit}")
+    for i, node in enumerate(clean["nodes"]):
+        for key, limit in NODE_LIMITS.items():
+            if len(node[key]) > limit:
+                raise _fixture_error(
+                    path, label, f"nodes[{i}].{key}", f"node '{node['slug']}': is longer than {limit} characters"
+                )
+        for j, choice in enumerate(node.get("choices", [])):
+            for key, limit in CHOICE_LIMITS.items():
+                if len(choice[key]) > limit:
+                    raise _fixture_error(
+                        path,
+                        label,
+                        f"nodes[{i}].choices[{j}].{key}",
+                        f"node '{node['slug']}': is longer than {limit} characters",
+                    )
 
 
 def flow_hash(clean):

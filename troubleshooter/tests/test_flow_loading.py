@@ -100,6 +100,12 @@ def test_a_new_flow_is_created_then_unchanged_then_updated_in_place(kb, tmp_path
             "node 'support': no KB command 'p.php?AT=ZZ'",
         ),
         (lambda n: n[1].update(colour="red"), "nodes[1].colour", "node 'taken': unknown field"),
+        (lambda n: n[1].update(text="x" * 301), "nodes[1].text", "node 'taken': is longer than 300 characters"),
+        (
+            lambda n: n[0]["choices"][1].update(label="y" * 301),
+            "nodes[0].choices[1].label",
+            "node 'first': is longer than 300 characters",
+        ),
     ],
 )
 def test_a_bad_flow_is_refused_naming_the_node_and_nothing_changes(kb, tmp_path, change, field, message):
