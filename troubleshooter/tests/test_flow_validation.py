@@ -266,3 +266,34 @@ def test_a_slug_with_a_trailing_newline_is_refused():
     problems = messages_for(validate_flow("a", [question("a", ("x\n", "b")), outcome("b\n"), outcome("b")]))
     assert "node 'b\n': the slug must be lower-case letters, digits and hyphens" in problems
     assert "node 'a': choice 'x\n': the slug must be lower-case a-z, 0-9, -" in problems
+
+
+def test_admin_builds_a_new_flow_as_a_draft_and_refuses_it_published_while_empty(kb, staff_client):
+    add = reverse("admin:troubleshooter_flow_add")
+    assert staff_client.get(add).status_code == 200
+    data = {
+        "slug": "new-flow",
+        "title": "Something new",
+        "description": "",
+        "position": 9,
+        "start": "",
+        "nodes-TOTAL_FORMS": 1,
+        "nodes-INITIAL_FORMS": 0,
+        "nodes-MIN_NUM_FORMS": 0,
+        "nodes-MAX_NUM_FORMS": 1000,
+        "nodes-0-slug": "first",
+        "nodes-0-kind": "question",
+        "nodes-0-position": 0,
+        "nodes-0-text": "What came back?",
+        "nodes-0-params": "{}",
+    }
+    response = staff_client.post(add, {**data, "published": "on"})
+    assert response.status_code == 200
+    assert "the flow has no start node" in response.content.decode()
+    assert not Flow.objects.filter(slug="new-flow").exists()
+    assert not Node.objects.filter(slug="first", flow__slug="new-flow").exists()
+    response = staff_client.post(add, data, follow=True)
+    assert "Draft flow &#x27;new-flow&#x27; saved; it is not valid yet" in response.content.decode()
+    flow = Flow.objects.get(slug="new-flow")
+    assert not flow.published and flow.nodes.count() == 1
+    assert "new-flow" not in staff_client.get("/troubleshoot/").content.decode()
