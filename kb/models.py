@@ -5,6 +5,8 @@ a service by its file name (``p.php``), a command as it is written (``p.php?AT=L
 an entry by its canonical code, a cause by (entry code, slug).
 """
 
+import difflib
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -125,6 +127,51 @@ class EntryQuerySet(models.QuerySet):
 
     def current(self):
         return self.filter(retired=False)
+
+    def for_api(self, api):
+        """Entries that can come back from ``api`` ("url" or "xml"); "both" entries match either."""
+        if api == Api.BOTH:
+            return self.filter(api=Api.BOTH)
+        return self.filter(models.Q(api=api) | models.Q(api=Api.BOTH))
+
+    def for_service(self, name):
+        return self.filter(
+            models.Q(causes__commands__service__name=name) | models.Q(causes__services__name=name)
+        ).distinct()
+
+    def for_command(self, command):
+        return self.filter(
+            models.Q(causes__commands=command) | models.Q(causes__services=command.service_id)
+        ).distinct()
+
+    def prefetch_for_page(self):
+        """Everything an entry page, its JSON and its export show, in a fixed number of queries."""
+        return self.prefetch_related(
+            "aliases",
+            "related",
+            models.Prefetch("causes", queryset=Cause.objects.order_by("position", "pk")),
+            "causes__steps",
+            models.Prefetch("causes__commands", queryset=Command.objects.select_related("service")),
+            "causes__services",
+        )
+
+    def closest(self, text, n=5):
+        """Codes and aliases that look like ``text``: for "did you mean" on unknown codes."""
+        text = (text or "").strip().lower()[:100]
+        if not text:
+            return []
+        names = {}
+        for code in self.values_list("code", flat=True):
+            names.setdefault(code.lower(), code)
+        for alias, code in Alias.objects.filter(entry__in=self).values_list("alias", "entry__code"):
+            names.setdefault(alias.lower(), code)
+        matches = difflib.get_close_matches(text, list(names), n=n * 2, cutoff=0.6)
+        matches += [name for name in names if len(text) >= 3 and name.startswith(text) and name not in matches]
+        codes = []
+        for name in matches:
+            if names[name] not in codes:
+                codes.append(names[name])
+        return codes[:n]
 
     def resolve(self, text):
         """Find the entry a code or alias names, ignoring case.

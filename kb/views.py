@@ -1,12 +1,178 @@
-from django.http import HttpResponse
+from collections import OrderedDict
+
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from kb import serializers
+from kb.forms import EntryFilterForm
+from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
+from kb.textlinks import build_link_map, command_links
 
 
+def _grouped_by_category(entries):
+    groups = OrderedDict((value, {"label": label, "entries": []}) for value, label in Category.choices)
+    for entry in entries:
+        groups[entry.category]["entries"].append(entry)
+    return [g for g in groups.values() if g["entries"]]
+
+
+@require_safe
 def home(request):
-    return HttpResponse("")
+    entries = Entry.objects.only("code", "title", "summary", "category", "retired", "api")
+    services = Service.objects.prefetch_related(
+        Prefetch("commands", queryset=Command.objects.select_related("service"))
+    )
+    return render(request, "kb/home.html", {"groups": _grouped_by_category(entries), "services": services})
 
 
-entry_list = entry_detail = command_list = command_detail = api_entry_list = api_entry_detail = home
+@require_safe
+def entry_list(request):
+    form = EntryFilterForm(request.GET or None)
+    entries = Entry.objects.only("code", "title", "summary", "category", "retired", "api")
+    error = None
+    if form.is_bound:
+        if form.is_valid():
+            entries = form.filter(entries)
+        else:
+            error = form.error_text()
+            entries = entries.none()
+    status = 400 if error else 200
+    entries = list(entries)
+    return render(
+        request,
+        "kb/entry_list.html",
+        {"form": form, "entries": entries, "groups": _grouped_by_category(entries), "error": error},
+        status=status,
+    )
+
+
+def _entry_or_redirect(code, url_name):
+    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise."""
+    entry, how = Entry.objects.resolve(code)
+    if entry is None:
+        raise Http404(code)
+    if how != "exact":
+        return None, redirect(reverse(url_name, args=[entry.code]), permanent=True)
+    return Entry.objects.prefetch_for_page().get(pk=entry.pk), None
+
+
+def _unknown_code(request, code, status=404):
+    return render(
+        request,
+        "kb/unknown_code.html",
+        {"code": code[:100], "closest": Entry.objects.filter(code__in=Entry.objects.closest(code))},
+        status=status,
+    )
+
+
+@require_safe
+def entry_detail(request, code):
+    try:
+        entry, response = _entry_or_redirect(code, "kb:entry-detail")
+    except Http404:
+        return _unknown_code(request, code)
+    if response:
+        return response
+    texts = [entry.summary]
+    for cause in entry.causes.all():
+        texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
+    permalink = request.build_absolute_uri(entry.get_absolute_url())
+    ticket = f"**{entry.code}**: {entry.title}\n{entry.summary}\n{permalink}"
+    return render(
+        request,
+        "kb/entry_detail.html",
+        {
+            "entry": entry,
+            "code_links": build_link_map(texts, exclude_code=entry.code),
+            "command_links": command_links(),
+            "permalink": permalink,
+            "ticket_text": ticket,
+            "confidence_note": CONFIDENCE_HELP[entry.confidence],
+            "related": sorted(entry.related.all(), key=lambda r: r.code.lower()),
+        },
+    )
+
+
+@require_safe
+def command_list(request):
+    services = Service.objects.prefetch_related(
+        Prefetch("commands", queryset=Command.objects.select_related("service"))
+    )
+    return render(request, "kb/command_list.html", {"services": services})
+
+
+def _find_command(service, code):
+    command = Command.objects.select_related("service").filter(service__name=service, code=code).first()
+    if command:
+        return command, "exact"
+    command = Command.objects.select_related("service").filter(service__name__iexact=service, code__iexact=code).first()
+    return command, "case" if command else None
+
+
+@require_safe
+def command_detail(request, service, code):
+    command, how = _find_command(service, code)
+    if command is None:
+        known = Service.objects.filter(name__iexact=service).first()
+        return render(
+            request,
+            "kb/unknown_command.html",
+            {"service": service[:40], "code": code[:80], "known_service": known},
+            status=404,
+        )
+    if how == "case":
+        return redirect(command.get_absolute_url(), permanent=True)
+    causes = (
+        Cause.objects.filter(commands=command)
+        .select_related("entry")
+        .prefetch_related("steps")
+        .order_by("entry__code", "position")
+    )
+    service_causes = (
+        Cause.objects.filter(services=command.service_id)
+        .exclude(commands=command)
+        .select_related("entry")
+        .order_by("entry__code", "position")
+    )
+    return render(
+        request,
+        "kb/command_detail.html",
+        {
+            "command": command,
+            "causes": causes,
+            "service_causes": service_causes,
+            "code_links": build_link_map([command.description]),
+            "command_links": command_links(),
+        },
+    )
+
+
+@require_safe
+def api_entry_list(request):
+    form = EntryFilterForm(request.GET or None)
+    entries = Entry.objects.all()
+    if form.is_bound:
+        if not form.is_valid():
+            return JsonResponse({"error": "invalid filter", "detail": form.errors.get_json_data()}, status=400)
+        entries = form.filter(entries)
+    results = [serializers.entry_summary(e, request) for e in entries]
+    return JsonResponse({"count": len(results), "results": results})
+
+
+@require_safe
+def api_entry_detail(request, code):
+    try:
+        entry, response = _entry_or_redirect(code, "kb:api-entry-detail")
+    except Http404:
+        closest = Entry.objects.closest(code)
+        return JsonResponse({"error": f"no entry has the code {code[:100]!r}", "closest": closest}, status=404)
+    if response:
+        return response
+    return JsonResponse(serializers.entry_detail(entry, request))
 
 
 def not_found(request, exception=None):
-    return HttpResponse("Not found", status=404)
+    return render(request, "404.html", {"path": request.path[:200]}, status=404)

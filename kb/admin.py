@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from kb.models import Alias, Cause, Command, Entry, Service, Step, Suggestion
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    extra = 0
+
+
+class CauseInline(admin.StackedInline):
+    model = Cause
+    extra = 0
+    fields = ("slug", "position", "api", "title", "meaning", "when_seen", "commands", "services")
+    filter_horizontal = ("commands", "services")
+    show_change_link = True
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    extra = 1
+
+
+def mark_edited(entry):
+    """An entry changed here is kept by load_kb unless --force."""
+    Entry.objects.filter(pk=entry.pk).update(locally_edited=True)
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "api", "category", "confidence", "retired", "locally_edited", "updated_at")
+    list_filter = ("api", "category", "confidence", "retired", "locally_edited")
+    search_fields = ("code", "title", "summary", "aliases__alias")
+    readonly_fields = ("locally_edited", "created_at", "updated_at")
+    filter_horizontal = ("related",)
+    inlines = [AliasInline, CauseInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.locally_edited = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Cause)
+class CauseAdmin(admin.ModelAdmin):
+    list_display = ("entry", "slug", "title", "api")
+    list_filter = ("api", "entry__category")
+    search_fields = ("entry__code", "title", "meaning", "when_seen", "steps__text")
+    filter_horizontal = ("commands", "services")
+    inlines = [StepInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        mark_edited(form.instance.entry)
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "api", "title", "position")
+
+
+@admin.register(Command)
+class CommandAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "name", "confidence")
+    list_filter = ("service", "confidence")
+    search_fields = ("code", "name", "description")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ("query", "origin", "user", "created_at")
+    list_filter = ("origin",)
+    search_fields = ("query", "note")
+    readonly_fields = ("created_at",)

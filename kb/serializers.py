@@ -1,0 +1,53 @@
+"""The JSON shapes of the public API (documented in README, "JSON API"). Keep them stable."""
+
+from kb.models import CONFIDENCE_HELP
+
+
+def entry_summary(entry, request=None):
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "summary": entry.summary,
+        "api": entry.api,
+        "category": entry.category,
+        "retired": entry.retired,
+        "url": _absolute(request, entry.get_absolute_url()),
+        "api_url": _absolute(request, entry.get_api_url()),
+    }
+
+
+def entry_detail(entry, request=None):
+    data = entry_summary(entry, request)
+    data.update(
+        {
+            "category_label": entry.get_category_display(),
+            "aliases": [{"alias": a.alias, "note": a.note} for a in entry.aliases.all()],
+            "source": entry.source,
+            "confidence": entry.confidence,
+            "confidence_note": CONFIDENCE_HELP[entry.confidence],
+            "causes": [
+                {
+                    "slug": c.slug,
+                    "api": c.api,
+                    "title": c.title,
+                    "meaning": c.meaning,
+                    "when_seen": c.when_seen,
+                    "commands": [cmd.key for cmd in c.commands.all()],
+                    "services": [s.name for s in c.services.all()],
+                    "steps": [s.text for s in c.steps.all()],
+                }
+                for c in entry.causes.all()
+            ],
+            "related": [
+                {"code": r.code, "title": r.title, "url": _absolute(request, r.get_absolute_url())}
+                for r in sorted(entry.related.all(), key=lambda r: r.code.lower())
+            ],
+            "created_at": entry.created_at.isoformat(),
+            "updated_at": entry.updated_at.isoformat(),
+        }
+    )
+    return data
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path) if request is not None else path

@@ -1,0 +1,161 @@
+"""Entry, list, command and home pages: what a person sees, status codes, methods and query counts."""
+
+import re
+
+import pytest
+
+from kb.models import Entry
+
+
+def test_home_lists_categories_and_commands(client, kb):
+    response = client.get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Session and authentication" in page
+    assert '<a href="/errors/AccessDenied/">' in page
+    assert '<a href="/commands/p.php/LI/"><code>p.php?AT=LI</code></a>' in page
+    assert 'action="/search/"' in page
+
+
+def test_home_query_count_is_fixed(client, kb, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get("/")
+
+
+@pytest.mark.parametrize("url", ["/", "/errors/", "/errors/AccessDenied/", "/commands/", "/commands/p.php/LI/"])
+def test_pages_refuse_post(client, kb, url):
+    assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/errors/AccessDenied/", "/api/errors/AccessDenied/", "/api/errors/"])
+def test_head_is_allowed(client, kb, url):
+    assert client.head(url).status_code == 200
+
+
+def test_entry_page_shows_causes_steps_and_facts(client, kb):
+    page = client.get("/errors/AccessDenied/").content.decode()
+    assert "Cause 1:" in page and "Cause 2:" in page
+    assert "What it means" in page and "When you might see it" in page and "What to do" in page
+    assert re.search(r'<ol class="steps">\s*<li>', page)
+    assert "Confidence" in page and "Source" in page and "Last updated" in page
+    assert 'id="cause-session-expired"' in page
+    assert 'id="cause-xml-privilege"' in page
+
+
+def test_entry_page_has_copy_buttons_and_open_graph(client, kb):
+    entry = Entry.objects.get(code="BadWebExIDorPassword")
+    page = client.get("/errors/BadWebExIDorPassword/").content.decode()
+    assert 'data-copy="http://testserver/errors/BadWebExIDorPassword/"' in page
+    assert "Copy for ticket" in page
+    assert "**BadWebExIDorPassword**" in page
+    assert '<meta property="og:title" content="BadWebExIDorPassword: ' in page
+    assert f'<meta property="og:description" content="{entry.summary[:30]}' in page.replace("&#x27;", "'")
+    assert '<meta property="og:url" content="http://testserver/errors/BadWebExIDorPassword/">' in page
+    assert '<link rel="canonical"' in page
+
+
+def test_entry_page_query_count_is_fixed(client, kb, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        assert client.get("/errors/AccessDenied/").status_code == 200
+
+
+def test_related_entries_are_listed(client, kb):
+    page = client.get("/errors/WebExIDConflict/").content.decode()
+    assert "Related" in page
+    assert 'href="/errors/BadWebExIDorPassword/"' in page
+
+
+def test_unknown_code_is_a_404_with_closest_codes_and_search(client, kb):
+    response = client.get("/errors/BadWebExIDorPasswrd/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "No entry for <code>BadWebExIDorPasswrd</code>" in page
+    assert 'href="/errors/BadWebExIDorPassword/"' in page
+    assert 'action="/search/"' in page
+
+
+def test_unknown_code_with_markup_is_escaped(client, kb):
+    response = client.get("/errors/<script>x</script>/")
+    assert response.status_code == 404
+    assert "<script>x</script>" not in response.content.decode()
+
+
+def test_retired_entry_keeps_its_page_and_says_so(client, kb):
+    Entry.objects.filter(code="AlreadyLogon").update(retired=True)
+    response = client.get("/errors/AlreadyLogon/")
+    assert response.status_code == 200
+    assert "WebEx no longer returns this code" in response.content.decode()
+
+
+def test_any_unknown_path_gets_the_404_page(client, kb):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_list_shows_every_entry(client, kb):
+    page = client.get("/errors/").content.decode()
+    for code in Entry.objects.values_list("code", flat=True):
+        assert f'href="/errors/{code}/"' in page
+
+
+@pytest.mark.parametrize(
+    "query,present,absent",
+    [
+        ("api=xml", ["030002", "AccessDenied"], ["AlreadyLogon"]),
+        ("category=meeting-options", ["TheDurationIsExceedTheMaxDuration", "NoMeetingTypeSupport"], ["AccessDenied"]),
+        ("command=p.php%3FAT%3DSU", ["WebExIDConflict", "EmailConflict", "DoNotSupportAPI"], ["AlreadyLogon"]),
+        ("service=m.php", ["TheDurationIsExceedTheMaxDuration", "AccessDenied"], ["EmailConflict"]),
+    ],
+)
+def test_list_filters(client, kb, query, present, absent):
+    response = client.get(f"/errors/?{query}")
+    page = response.content.decode()
+    assert response.status_code == 200
+    for code in present:
+        assert f'href="/errors/{code}/"' in page, code
+    for code in absent:
+        assert f'href="/errors/{code}/"' not in page, code
+
+
+def test_list_with_unknown_filter_value_says_what_is_wrong(client, kb):
+    response = client.get("/errors/?service=zz.php")
+    assert response.status_code == 400
+    assert "Service: Select a valid choice. zz.php is not one of the available choices." in response.content.decode()
+
+
+def test_list_query_count_is_fixed(client, kb, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        client.get("/errors/?service=m.php&category=session-auth")
+
+
+def test_command_page_lists_errors_it_can_return(client, kb):
+    page = client.get("/commands/p.php/SU/").content.decode()
+    for code in ["WebExIDConflict", "EmailConflict", "PartnerIDError", "Unknown", "AutoLoginDisabled"]:
+        assert f'href="/errors/{code}/#cause-' in page, code
+    assert "Parameters" in page
+
+
+def test_command_page_includes_service_wide_errors(client, kb):
+    page = client.get("/commands/m.php/SM/").content.decode()
+    assert 'href="/errors/AccessDenied/#cause-session-expired"' in page
+    assert 'href="/errors/TheDurationIsExceedTheMaxDuration/' in page
+
+
+def test_command_lookup_is_case_insensitive_with_redirect(client, kb):
+    response = client.get("/commands/P.PHP/su/")
+    assert response.status_code == 301
+    assert response["Location"] == "/commands/p.php/SU/"
+
+
+def test_unknown_command_is_404(client, kb):
+    response = client.get("/commands/p.php/QQ/")
+    assert response.status_code == 404
+    assert "No command" in response.content.decode()
+
+
+def test_command_list_page(client, kb, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        page = client.get("/commands/").content.decode()
+    assert "<code>c.php</code>" in page
+    assert 'href="/commands/m.php/SM/"' in page

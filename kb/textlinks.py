@@ -1,0 +1,64 @@
+"""Turn codes and commands named in plain prose into links to their pages.
+
+Prose is escaped first; only tokens that are known codes, aliases or commands become links.
+"""
+
+import re
+
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from kb.models import Alias, Command, Entry
+
+# Codes are CamelCase words (AccessDenied) or six-digit XML exception IDs (030002).
+CODE_TOKEN = re.compile(r"(?<![\w/])([A-Za-z][A-Za-z0-9]{5,}|\d{6})(?![\w/])")
+COMMAND_TOKEN = re.compile(r"(?<![\w.])([a-z]\.php)\?AT=([A-Za-z]{2,3})\b")
+
+
+def candidate_tokens(texts):
+    tokens = set()
+    for text in texts:
+        tokens.update(CODE_TOKEN.findall(text or ""))
+    return tokens
+
+
+def build_link_map(texts, *, exclude_code=None):
+    """One query each for codes and aliases named anywhere in ``texts``; returns {token: url}."""
+    tokens = candidate_tokens(texts)
+    links = {}
+    if not tokens:
+        return links
+    for code in Entry.objects.filter(code__in=tokens).values_list("code", flat=True):
+        links[code] = reverse("kb:entry-detail", args=[code])
+    for alias, code in Alias.objects.filter(alias__in=tokens - set(links)).values_list("alias", "entry__code"):
+        links[alias] = reverse("kb:entry-detail", args=[code])
+    if exclude_code:
+        links.pop(exclude_code, None)
+    return links
+
+
+def command_links():
+    return {cmd.key: cmd.get_absolute_url() for cmd in Command.objects.select_related("service")}
+
+
+def linkify(text, links, commands=None):
+    """Escape ``text`` and wrap known codes and commands in <a> tags."""
+    out = []
+    pos = 0
+    text = text or ""
+    pattern = re.compile(f"{COMMAND_TOKEN.pattern}|{CODE_TOKEN.pattern}")
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        token = match.group(0)
+        url = None
+        if match.group(1) and commands is not None:
+            url = commands.get(f"{match.group(1)}?AT={match.group(2).upper()}")
+        elif match.group(3):
+            url = links.get(token)
+        if url:
+            out.append(escape(text[pos:start]))
+            out.append(format_html('<a href="{}"><code>{}</code></a>', url, token))
+            pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
