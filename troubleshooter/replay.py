@@ -26,14 +26,16 @@ import dataclasses
 import ipaddress
 import logging
 import re
+import shlex
 import socket
 import ssl
 import time
 import zlib
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpcore
 import httpx
+from django.views.decorators.debug import sensitive_variables
 
 logger = logging.getLogger("troubleshooter.replay")
 
@@ -308,6 +310,7 @@ class GuardedSession:
     def close(self):
         self.client.close()
 
+    @sensitive_variables()
     def fetch(self, method, url, *, data=None, content=None, headers=None):
         return fetch(self, method, url, data=data, content=content, headers=headers)
 
@@ -378,6 +381,7 @@ def _find(exc, kind):
     return None
 
 
+@sensitive_variables()
 def fetch(session: GuardedSession, method, url, *, data=None, content=None, headers=None) -> Fetched:
     """Send one request through the guard and read the answer. Raises :class:`OutboundError`, never anything
     carrying the URL's query string or the request body."""
@@ -437,3 +441,511 @@ def _outbound_error(exc, where, timeout_seconds):
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
         return OutboundError("error", f"The connection to {where} broke off.")
     return OutboundError("error", f"The request to {where} failed ({exc.__class__.__name__}).")
+
+
+# ==============================================================================================================
+# Replays: plan a command from what a person typed, send it through the guard, read and diagnose the answer,
+# and keep a redacted record.
+# ==============================================================================================================
+
+SERVICE_FILE_RE = re.compile(r"^[a-z]\.php$", re.IGNORECASE)
+MAX_PARAMS = 200
+MAX_XML_CHARS = 100_000
+XML_SECRET_ELEMENTS = ("password", "sessionTicket", "webExAccessToken", "clientSecret")
+PLACEHOLDERS = {
+    "PW": "$WEBEX_PW",
+    "NPW": "$WEBEX_NPW",
+    "TK": "$WEBEX_TK",
+    "MPW": "$WEBEX_MPW",
+    "password": "$WEBEX_PW",
+    "sessionTicket": "$WEBEX_SESSION_TICKET",
+    "webExAccessToken": "$WEBEX_ACCESS_TOKEN",
+    "clientSecret": "$WEBEX_CLIENT_SECRET",
+}
+
+
+class ReplayInputError(Exception):
+    """What a person typed cannot be replayed. ``outcome`` is "blocked" (refused on purpose) or "error"."""
+
+    def __init__(self, message, outcome="error"):
+        super().__init__(message)
+        self.message = message
+        self.outcome = outcome
+
+
+def is_secret_name(name):
+    from kb.webex import SECRET_PARAMS
+
+    return (name or "").strip().upper() in SECRET_PARAMS
+
+
+@dataclasses.dataclass
+class ReplayPlan:
+    """Everything needed to send one replay. Holds secrets: never store, log or render it as a whole."""
+
+    site: object
+    api: str = "url"  # "url" or "xml"
+    method: str = "POST"
+    service: str = ""
+    params: list = dataclasses.field(default_factory=list)  # [(name, value)], secrets included
+    xml: str = ""
+    command: str = ""
+    login_first: bool = False
+    login_wid: str = ""
+    login_password: str = dataclasses.field(default="", repr=False)
+
+    def __repr__(self):  # never show parameter values (a debug page or a log line could)
+        return f"<ReplayPlan {self.command or '?'} on {getattr(self.site, 'slug', '?')}>"
+
+    @property
+    def url(self):
+        if self.api == "xml":
+            return self.site.xml_api_url
+        return self.site.service_url(self.service)
+
+    def secret_values(self):
+        values = [v for k, v in self.params if is_secret_name(k) and v]
+        if self.login_password:
+            values.append(self.login_password)
+        for name in XML_SECRET_ELEMENTS:
+            for match in _xml_element_re(name).finditer(self.xml or ""):
+                value = match.group("value")
+                if value and value.strip():
+                    values.append(value.strip())
+        return [v for v in values if v and v != _mask()]
+
+    def redacted_params(self):
+        from kb.webex import MASK, redact_text
+
+        secrets = self.secret_values()
+        return [[k, MASK if is_secret_name(k) else redact_text(v, secrets)] for k, v in self.params]
+
+    def redacted_xml(self):
+        from kb.webex import redact_text
+
+        return redact_text(self.xml, self.secret_values()) if self.xml else ""
+
+
+def _mask():
+    from kb.webex import MASK
+
+    return MASK
+
+
+def _xml_element_re(name):
+    return re.compile(
+        rf"(?P<open><(?:[A-Za-z_][\w.-]{{0,40}}:)?{name}(?:\s[^<>]{{0,200}})?>)(?P<value>[^<]*)(?P<close></(?:[A-Za-z_][\w.-]{{0,40}}:)?{name}\s*>)",
+        re.IGNORECASE,
+    )
+
+
+@sensitive_variables()
+def _service_and_query(site, text):
+    """(service file, raw query) of a pasted command; the host must be the site's."""
+    text = text.strip()
+    if text.startswith("<"):
+        raise ReplayInputError("This looks like an XML request: choose “XML API request” instead.")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise ReplayInputError("The URL is not valid (check the host and the port).") from None
+    if "://" in text.split("?", 1)[0]:
+        if parts.scheme.lower() not in ("http", "https"):
+            raise ReplayInputError("Only http and https URLs can be replayed.")
+        if not parts.hostname:
+            raise ReplayInputError("The URL has no host.")
+        pasted_port = port or (443 if parts.scheme.lower() == "https" else 80)
+        _scheme, site_host, site_port = site.origin
+        if parts.hostname.lower() != site_host or pasted_port != site_port:
+            raise ReplayInputError(
+                f"The URL is for {parts.hostname}{'' if port is None else f':{port}'}, not for the site "
+                f"“{site.name}” ({site.host}). It was not sent: replays only go to the chosen site.",
+                outcome="blocked",
+            )
+    elif text.startswith("//"):
+        raise ReplayInputError("The URL has no scheme: start it with https://, or paste just p.php?AT=….")
+    path, query = parts.path, parts.query
+    if not query and "?" not in text:
+        raise ReplayInputError("The command has no parameters: paste it as p.php?AT=LI&WID=… or a full URL.")
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if last.lower() == "xmlservice":
+        raise ReplayInputError("This is the XML API address: choose “XML API request” and paste the XML.")
+    if not SERVICE_FILE_RE.match(last):
+        raise ReplayInputError(
+            "The command does not name a URL API service file: it should look like p.php?AT=LI&… "
+            "(p.php, m.php, o.php or c.php)."
+        )
+    return last.lower(), query
+
+
+@sensitive_variables()
+def _parse_query(query):
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_PARAMS)
+    except ValueError:
+        raise ReplayInputError(f"The command has too many parameters (at most {MAX_PARAMS}).") from None
+    return [(k.strip(), v) for k, v in pairs if k.strip()]
+
+
+@sensitive_variables()
+def _apply_secrets(params, secrets):
+    """Put the secrets typed in password fields into their parameters; refuse a masked one left unfilled."""
+    mask = _mask()
+    secrets = {k.upper(): v for k, v in (secrets or {}).items() if v}
+    result, seen = [], set()
+    for name, value in params:
+        upper = name.upper()
+        if upper in secrets:
+            value = secrets[upper]
+            seen.add(upper)
+        elif is_secret_name(name) and mask in value:
+            raise ReplayInputError(f"{name} is hidden (•••) in the pasted command: type it in the {upper} field.")
+        result.append((name, value))
+    for upper, value in secrets.items():
+        if upper not in seen:
+            result.append((upper, value))
+    return result
+
+
+def _at_of(params):
+    for name, value in params:
+        if name.upper() == "AT":
+            return value.strip().upper()
+    return ""
+
+
+@sensitive_variables()
+def plan_from_paste(site, text, *, method="POST", secrets=None, login_first=False, login_wid="", login_password=""):
+    service, query = _service_and_query(site, text or "")
+    params = _apply_secrets(_parse_query(query), secrets)
+    at = _at_of(params)
+    if not at:
+        raise ReplayInputError("The command has no AT parameter (for example AT=LI).")
+    return ReplayPlan(
+        site=site,
+        api="url",
+        method=method,
+        service=service,
+        params=params,
+        command=f"{service}?AT={at}",
+        login_first=login_first,
+        login_wid=login_wid,
+        login_password=login_password,
+    )
+
+
+@sensitive_variables()
+def plan_from_build(
+    site, command_key, params_text, *, method="POST", secrets=None, login_first=False, login_wid="", login_password=""
+):
+    try:
+        from kb.models import Command
+
+        service, at = Command.split_key(command_key)
+    except ValueError as exc:
+        raise ReplayInputError(str(exc)) from None
+    params = [("AT", at)]
+    for number, line in enumerate((params_text or "").replace("&", "\n").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip():
+            raise ReplayInputError(f"Parameter line {number} is not NAME=value.")
+        if name.strip().upper() == "AT":
+            continue
+        params.append((name.strip(), value.strip()))
+    if len(params) > MAX_PARAMS:
+        raise ReplayInputError(f"Too many parameters (at most {MAX_PARAMS}).")
+    params = _apply_secrets(params, secrets)
+    return ReplayPlan(
+        site=site,
+        api="url",
+        method=method,
+        service=service,
+        params=params,
+        command=f"{service}?AT={at}",
+        login_first=login_first,
+        login_wid=login_wid,
+        login_password=login_password,
+    )
+
+
+@sensitive_variables()
+def _put_xml_secret(xml, name, value):
+    from xml.sax.saxutils import escape
+
+    pattern = _xml_element_re(name)
+    empty = re.compile(rf"<(?P<tag>(?:[A-Za-z_][\w.-]{{0,40}}:)?{name})\s*/>", re.IGNORECASE)
+    if pattern.search(xml):
+        return pattern.sub(lambda m: m.group("open") + escape(value) + m.group("close"), xml, count=1)
+    if empty.search(xml):
+        return empty.sub(lambda m: f"<{m.group('tag')}>{escape(value)}</{m.group('tag')}>", xml, count=1)
+    raise ReplayInputError(f"The XML has no <{name}> element to put the {name} in.")
+
+
+@sensitive_variables()
+def plan_from_xml(site, xml, *, password="", session_ticket=""):
+    from kb.webex import detect
+
+    xml = (xml or "").strip().lstrip("\ufeff")
+    if not xml:
+        raise ReplayInputError("Paste the XML request.")
+    if len(xml) > MAX_XML_CHARS:
+        raise ReplayInputError(f"The XML request is too long (at most {MAX_XML_CHARS} characters).")
+    if not xml.startswith("<"):
+        raise ReplayInputError("The XML request must start with < (for example <?xml …> or <serv:message …>).")
+    if password:
+        xml = _put_xml_secret(xml, "password", password)
+    if session_ticket:
+        xml = _put_xml_secret(xml, "sessionTicket", session_ticket)
+    for name in XML_SECRET_ELEMENTS:
+        for match in _xml_element_re(name).finditer(xml):
+            if _mask() in match.group("value"):
+                raise ReplayInputError(f"<{name}> is hidden (•••) in the pasted XML: type it in its field.")
+    detection = detect(xml)
+    command = detection.command if detection is not None and detection.command else "XMLService"
+    return ReplayPlan(site=site, api="xml", method="POST", service="XMLService", xml=xml, command=command)
+
+
+# --- diagnosis ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Diagnosis:
+    outcome: str
+    entry: object = None
+    cause: object = None
+    message: str = ""
+
+
+def pick_cause(entry, api, command):
+    """The cause of ``entry`` that fits the API and, best, names the command or its service."""
+    causes = list(entry.causes.prefetch_related("commands__service", "services"))
+    fitting = [c for c in causes if c.api in (api, "both")] or causes
+    service = (command or "").split("?", 1)[0].split(":", 1)[0]
+    for cause in fitting:
+        if command and command in {c.key for c in cause.commands.all()}:
+            return cause
+    for cause in fitting:
+        if service and service in {s.name for s in cause.services.all()}:
+            return cause
+    return fitting[0] if fitting else None
+
+
+def diagnose(answer, *, api, command):
+    """Map an answer to an outcome, and its RS or exceptionID to the KB entry and cause that fit."""
+    from kb.models import Entry
+
+    if answer.succeeded:
+        return Diagnosis("success", message="The site answered SUCCESS.")
+    if answer.failed:
+        code = answer.code
+        if not code:
+            return Diagnosis("fail", message="The site answered FAIL without a reason code.")
+        entry, _how = Entry.objects.resolve(code)
+        if entry is None:
+            return Diagnosis("fail", message=f"The code {code} is not in the knowledge base yet.")
+        return Diagnosis("fail", entry, pick_cause(entry, answer.api or api, command))
+    if answer.form == "empty":
+        return Diagnosis("unrecognized", message="The site answered with an empty body.")
+    if answer.form == "http-redirect":
+        return Diagnosis(
+            "unrecognized",
+            message="The site answered with a redirect that carries no WebEx result (no ST). It was not followed.",
+        )
+    if answer.recognised:
+        return Diagnosis("unrecognized", message="The answer carries no result (no ST and no serv:result).")
+    return Diagnosis("unrecognized", message="This does not look like a WebEx answer.")
+
+
+# --- running a replay --------------------------------------------------------------------------------------
+
+
+def _new_record(plan_or_site, *, user, actor):
+    from troubleshooter.models_replay import ReplayRecord
+
+    site = getattr(plan_or_site, "site", plan_or_site)
+    return ReplayRecord(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        actor=(actor or getattr(user, "get_username", lambda: "")() or "unknown")[:150],
+        site=site,
+        site_label=(site.name if site is not None else "")[:120],
+    )
+
+
+def record_refusal(site, error: ReplayInputError, *, user=None, actor="", command="", api="url", method="POST"):
+    """Save the record of a replay refused before anything was sent (bad URL, another host…)."""
+    from django.db import transaction
+
+    record = _new_record(site, user=user, actor=actor)
+    record.api = api
+    record.method = method
+    record.command = command[:120]
+    record.outcome = error.outcome
+    record.message = error.message
+    with transaction.atomic():
+        record.save()
+    logger.info("replay refused before sending (%s) on site %s", error.outcome, getattr(site, "slug", "?"))
+    return record
+
+
+def _read(fetched, secrets):
+    from kb.webex import read_answer
+
+    return read_answer(
+        fetched.body,
+        status=fetched.status,
+        location=fetched.location,
+        content_type=fetched.content_type,
+        secrets=secrets,
+    )
+
+
+def _fill_from_answer(record, fetched, answer, diagnosis, secrets):
+    from kb.webex import redact_text
+
+    record.http_status = fetched.status
+    record.truncated = fetched.truncated
+    record.answer_form = answer.form[:30]
+    record.st = (answer.st or answer.result or "")[:20]
+    record.rs = (answer.rs or "")[:80]
+    record.exception_id = (answer.exception_id or "")[:20]
+    record.reason = redact_text(answer.reason or "", secrets)[:300]
+    if fetched.location:
+        record.location = redact_text(fetched.location, secrets)[:2000]
+    record.response_preview = redact_text(answer.preview or "", secrets)[:1000]
+    record.outcome = diagnosis.outcome
+    record.entry = diagnosis.entry
+    record.cause = diagnosis.cause
+    messages = [diagnosis.message] if diagnosis.message else []
+    if fetched.truncated:
+        messages.append(f"The answer was longer than {MAX_BODY_BYTES // 1024} KiB and was cut off there.")
+    if fetched.location and diagnosis.outcome in ("success", "fail"):
+        messages.append("The site answered with a redirect; it was read, not followed.")
+    record.message = " ".join(messages)
+
+
+@sensitive_variables()
+def run_replay(plan: ReplayPlan, *, user=None, actor=""):  # noqa: C901 - one linear story
+    """Send the plan through the guard, read and diagnose the answer, save and return the record."""
+    from django.db import transaction
+
+    record = _new_record(plan, user=user, actor=actor)
+    record.api = plan.api
+    record.method = plan.method
+    record.command = plan.command[:120]
+    record.parameters = plan.redacted_params()
+    record.request_xml = plan.redacted_xml()
+    record.login_first = plan.login_first
+    record.login_wid = plan.login_wid[:120] if plan.login_first else ""
+    record.target = log_target(plan.url)[:400]
+    started = time.monotonic()
+    try:
+        _send(plan, record)
+    except OutboundError as error:
+        record.outcome = error.kind
+        record.message = error.message
+    record.duration_ms = int((time.monotonic() - started) * 1000)
+    with transaction.atomic():
+        record.save()
+    return record
+
+
+@sensitive_variables()
+def _send(plan: ReplayPlan, record):
+    from django.utils.encoding import force_str
+
+    secrets = plan.secret_values()
+    site = plan.site
+    with GuardedSession(timeout_seconds=site.timeout, allow_private_network=site.allow_private_network) as session:
+        if plan.login_first and plan.api == "url":
+            login = session.fetch(
+                "POST",
+                site.service_url("p.php"),
+                content=urlencode([("AT", "LI"), ("WID", plan.login_wid), ("PW", plan.login_password)]).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            login_answer = _read(login, secrets)
+            already = (login_answer.rs or "").lower() == "alreadylogon"
+            if login_answer.failed and not already:
+                diagnosis = diagnose(login_answer, api="url", command="p.php?AT=LI")
+                _fill_from_answer(record, login, login_answer, diagnosis, secrets)
+                record.login_summary = f"Log in first: FAIL {login_answer.rs or ''}".strip()
+                record.message = "The log-in before the command failed, so the command was not sent. " + record.message
+                return
+            record.login_summary = (
+                "Log in first: SUCCESS"
+                if login_answer.succeeded or already
+                else f"Log in first: no ST in the answer ({force_str(login_answer.form)})"
+            )
+        if plan.api == "xml":
+            fetched = session.fetch(
+                "POST", plan.url, content=plan.xml.encode("utf-8"), headers={"Content-Type": "text/xml; charset=UTF-8"}
+            )
+        elif plan.method == "GET":
+            query = urlencode(plan.params)
+            fetched = session.fetch("GET", f"{plan.url}?{query}" if query else plan.url)
+        else:
+            fetched = session.fetch(
+                "POST",
+                plan.url,
+                content=urlencode(plan.params).encode("utf-8"),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        answer = _read(fetched, secrets)
+        diagnosis = diagnose(answer, api=plan.api, command=plan.command)
+        _fill_from_answer(record, fetched, answer, diagnosis, secrets)
+
+
+# --- copy as curl ------------------------------------------------------------------------------------------
+
+
+def _placeholder(name):
+    return PLACEHOLDERS.get(name.upper(), f"$WEBEX_{re.sub(r'[^A-Z0-9]', '_', name.upper())}")
+
+
+def _curl_param(name, value):
+    if is_secret_name(name):
+        return f'--data-urlencode "{name}={_placeholder(name)}"'
+    return "--data-urlencode " + shlex.quote(f"{name}={value}")
+
+
+def curl_command(record):
+    """A shell command that repeats the replay, with every secret left as a $WEBEX_PW-style variable."""
+    if not record.target or not record.command:
+        return ""
+    lines = []
+    url = record.target
+    if record.api == "xml":
+        body = record.request_xml.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+        mask = re.escape(_mask())
+        for name in XML_SECRET_ELEMENTS:
+            body = re.sub(
+                rf"(<(?:[A-Za-z_][\w.-]{{0,40}}:)?{name}(?:\s[^<>]{{0,200}})?>){mask}",
+                lambda m, n=name: m.group(1) + PLACEHOLDERS[n],
+                body,
+                flags=re.IGNORECASE,
+            )
+        lines.append(
+            f"curl -sS -i {shlex.quote(url)} -H 'Content-Type: text/xml; charset=UTF-8' --data-binary @- <<EOF"
+        )
+        lines.append(body)
+        lines.append("EOF")
+        return "\n".join(lines)
+    jar = ""
+    if record.login_first:
+        base = url.rsplit("/", 1)[0] + "/p.php"
+        login = [
+            f"curl -sS -i -c webex-cookies.txt {shlex.quote(base)}",
+            "--data-urlencode 'AT=LI'",
+            "--data-urlencode " + shlex.quote(f"WID={record.login_wid}"),
+            '--data-urlencode "PW=$WEBEX_LOGIN_PW"',
+        ]
+        lines.append(" \\\n  ".join(login))
+        jar = " -b webex-cookies.txt"
+    parts = [f"curl -sS -i{jar}{' -G' if record.method == 'GET' else ''} {shlex.quote(url)}"]
+    parts += [_curl_param(str(name), str(value)) for name, value in record.parameters]
+    lines.append(" \\\n  ".join(parts))
+    return "\n".join(lines)

@@ -1,2 +1,7 @@
+from django.urls import include, path
+
 app_name = "troubleshooter"
-urlpatterns = []
+urlpatterns = [
+    # --- replay (issue 5) ---
+    path("", include("troubleshooter.urls_replay")),
+]
