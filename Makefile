@@ -36,5 +36,20 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Production server: DEBUG off, gunicorn, whitenoise serving compressed hashed static files.
+serve: $(VENV)/.installed
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (a long random string) in the environment." >&2; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve needs ALLOWED_HOSTS (comma-separated host names) in the environment." >&2; exit 2; }
+	DEBUG=0 $(PY) manage.py check --deploy
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py load_kb
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi -c gunicorn.conf.py
+
+# Load test of the production server on 127.0.0.1 (about 2 minutes); see bench/loadtest.py.
+loadtest: $(VENV)/.installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "loadtest needs wrk: apt-get install wrk" >&2; exit 2; }
+	$(PY) bench/loadtest.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

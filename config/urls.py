@@ -9,3 +9,4 @@ urlpatterns = [
 ]
 
 handler404 = "kb.views.not_found"
+handler500 = "kb.views.server_error"

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponseRedirect
 
+from kb.forms import EntryAdminForm
 from kb.models import Alias, Cause, Command, Entry, Service, Step, Suggestion
 
 
@@ -21,6 +25,10 @@ class StepInline(admin.TabularInline):
     extra = 1
 
 
+class EditConflict(Exception):
+    """Another editor saved the entry between this form's validation and its save."""
+
+
 def mark_edited(entry):
     """An entry changed here is kept by load_kb unless --force."""
     Entry.objects.filter(pk=entry.pk).update(locally_edited=True)
@@ -34,10 +42,34 @@ class EntryAdmin(admin.ModelAdmin):
     readonly_fields = ("locally_edited", "created_at", "updated_at")
     filter_horizontal = ("related",)
     inlines = [AliasInline, CauseInline]
+    form = EntryAdminForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            self.message_user(
+                request,
+                "Someone else saved this entry at the same moment, so your changes were not saved. "
+                "Here is their version: make your change again.",
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         obj.locally_edited = True
-        super().save_model(request, obj, form, change)
+        if change:
+            with transaction.atomic():
+                # Compare-and-set: only the editor who loaded the current version can save.
+                updated = Entry.objects.filter(pk=obj.pk, version=form.cleaned_data["loaded_version"]).update(
+                    version=F("version") + 1
+                )
+                if not updated:
+                    raise EditConflict
+                obj.version = form.cleaned_data["loaded_version"] + 1
+                super().save_model(request, obj, form, change)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Cause)

@@ -1,6 +1,6 @@
 from django import forms
 
-from kb.models import Api, Category, Command, Service
+from kb.models import Api, Category, Command, Entry, Service
 
 
 class EntryFilterForm(forms.Form):
@@ -33,3 +33,31 @@ class EntryFilterForm(forms.Form):
 
     def error_text(self):
         return "; ".join(f"{self.fields[name].label}: {' '.join(errs)}" for name, errs in self.errors.items())
+
+
+class EntryAdminForm(forms.ModelForm):
+    """Refuses to save over a newer version: the second of two editors gets a conflict, not a silent overwrite."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Entry
+        fields = ["code", "title", "summary", "api", "category", "source", "confidence", "retired", "related"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = Entry.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            loaded = cleaned.get("loaded_version")
+            if loaded is None or stored != loaded:
+                raise forms.ValidationError(
+                    "Someone else saved this entry after you opened it, so your changes were not saved. "
+                    "Open the entry again to see their version, then make your change there.",
+                    code="conflict",
+                )
+        return cleaned

@@ -303,6 +303,29 @@ class Step(models.Model):
         return f"{self.position}. {self.text[:60]}"
 
 
+class KbState(models.Model):
+    """One row: a generation number bumped on every knowledge change.
+
+    Rendered pages are cached under the current generation, so every app process sees a change at once
+    without sharing its cache.
+    """
+
+    generation = models.BigIntegerField(default=1)
+
+    @classmethod
+    def current(cls):
+        value = cls.objects.filter(pk=1).values_list("generation", flat=True).first()
+        return value or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(generation=models.F("generation") + 1):
+            cls.objects.get_or_create(pk=1)
+
+    def __str__(self):
+        return f"generation {self.generation}"
+
+
 class Suggestion(models.Model):
     """A missing entry somebody asked for: from an empty search, an unknown code page, or a replay."""
 

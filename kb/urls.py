@@ -5,6 +5,7 @@ from kb import views
 app_name = "kb"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("errors/", views.entry_list, name="entry-list"),
     path("errors/<str:code>/", views.entry_detail, name="entry-detail"),
     path("commands/", views.command_list, name="command-list"),

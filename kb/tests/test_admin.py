@@ -26,30 +26,46 @@ def test_entry_change_page_has_inlines(admin_client, kb):
     assert "causes-TOTAL_FORMS" in page
 
 
-def test_saving_in_admin_marks_entry_locally_edited(admin_client, kb):
-    entry = Entry.objects.get(code="AlreadyLogon")
-    page = admin_client.get(f"/admin/kb/entry/{entry.pk}/change/")
+def change_form_data(client, entry, **changes):
+    """What the admin change form would post for ``entry`` as loaded now, with ``changes`` applied."""
+    page = client.get(f"/admin/kb/entry/{entry.pk}/change/")
     form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "related"}
-    data.update(title="Already logged on (edited)", related=[])
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v is not None}
     for formset in page.context["inline_admin_formsets"]:
         fs = formset.formset
         data[f"{fs.prefix}-TOTAL_FORMS"] = fs.total_form_count()
         data[f"{fs.prefix}-INITIAL_FORMS"] = fs.initial_form_count()
-        for i, f in enumerate(fs.forms):
-            for name, field in f.fields.items():
-                value = f.initial.get(name, field.initial)
-                if hasattr(value, "pk"):
-                    value = value.pk
-                if isinstance(value, list):
-                    value = [getattr(v, "pk", v) for v in value]
+        for f in fs.forms:
+            for name in f.fields:
+                value = f[name].value()
                 if value is not None:
-                    data[f"{fs.prefix}-{i}-{name}"] = value
+                    data[f[name].html_name] = value
+    data.update(changes)
+    return data
+
+
+def test_saving_in_admin_marks_entry_locally_edited(admin_client, kb):
+    entry = Entry.objects.get(code="AlreadyLogon")
+    data = change_form_data(admin_client, entry, title="Already logged on (edited)")
     response = admin_client.post(f"/admin/kb/entry/{entry.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     entry.refresh_from_db()
     assert entry.title == "Already logged on (edited)"
     assert entry.locally_edited
+    assert entry.version == 2
+
+
+def test_second_editor_gets_a_conflict_not_a_silent_overwrite(admin_client, kb):
+    entry = Entry.objects.get(code="EmailConflict")
+    first = change_form_data(admin_client, entry, title="First editor's title")
+    second = change_form_data(admin_client, entry, title="Second editor's title")
+    assert admin_client.post(f"/admin/kb/entry/{entry.pk}/change/", first).status_code == 302
+    response = admin_client.post(f"/admin/kb/entry/{entry.pk}/change/", second)
+    assert response.status_code == 200
+    assert "Someone else saved this entry after you opened it" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.title == "First editor's title"
 
 
 def test_anonymous_cannot_open_admin(client, kb):

@@ -1,0 +1,19 @@
+"""gunicorn settings for `make serve` (production) and `make loadtest`. Environment overrides: see README."""
+
+import multiprocessing
+import os
+
+bind = os.getenv("BIND", "127.0.0.1:8000")
+workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
+worker_class = "sync"
+timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 10
+keepalive = 5
+# Oversized request lines and headers are refused by gunicorn with a 400 before Django sees them.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+# The app writes its own structured access log (kb.access); gunicorn's would repeat it.
+accesslog = None
+errorlog = "-"
+loglevel = os.getenv("GUNICORN_LOG_LEVEL", "warning")
