@@ -14,18 +14,30 @@ error catalogue, but which code a command gets in which situation is this sandbo
 
 Sandbox sites (the first path segment) and their settings
 ---------------------------------------------------------
-=================  ==========================================================================================
-``/sandbox/``      The normal site. API and auto login on. Answers with the HTML page whose script sends the
-                   browser to the back URL, hex-escaped: ``location.href="https\\x3a\\x2f\\x2f…"``.
-``/acmereplace/``  Same site, answers with ``window.location.replace("…")``.
-``/acmevar/``      Same site, answers with ``var url = "…"; window.location = url;``.
-``/acme302/``      Same site, answers with a plain ``HTTP 302`` and a ``Location`` header.
-``/acmexml/``      Same site, answers every URL API command with a small XML document
-                   ``<UrlApiResponse><AT>…</AT><Status>SUCCESS|FAIL</Status><Reason>…</Reason>…</UrlApiResponse>``
-                   (a sandbox-only form; real WebEx answers in XML only for ``m.php?AT=OM``).
-``/noauto/``       Auto login off: ``SU``, ``LI`` and ``LO`` answer ``AutoLoginDisabled``.
-``/noapi/``        API off: every command answers ``DoNotSupportAPI``.
-=================  ==========================================================================================
+The first path segment is ``<site>`` or ``<site>-<form>``.
+
+``<site>``:
+
+==============  ==============================================================================================
+``sandbox``     The normal site: API and auto login on.
+``noauto``      Auto login off: ``SU``, ``LI`` and ``LO`` answer ``AutoLoginDisabled``.
+``noapi``       API off: every command answers ``DoNotSupportAPI``.
+==============  ==============================================================================================
+
+``<form>``, how the result is sent back (default: ``href``):
+
+==============  ==============================================================================================
+(none)          The HTML page whose script sends the browser to the back URL, hex-escaped, as WebEx does:
+                ``location.href="https\\x3a\\x2f\\x2f…"``.
+``-replace``    ``window.location.replace("…")``.
+``-var``        ``var url = "…"; window.location = url;``.
+``-302``        A plain ``HTTP 302`` with a ``Location`` header.
+``-xml``        A small XML document ``<UrlApiResponse><AT>…</AT><Status>SUCCESS|FAIL</Status><Reason>…</Reason>
+                </UrlApiResponse>`` (a sandbox-only form; real WebEx answers in XML only for ``m.php?AT=OM``,
+                which answers ``<ListOpenMeetings>`` on every site path).
+==============  ==============================================================================================
+
+So ``/sandbox/p.php``, ``/sandbox-302/p.php``, ``/noauto-var/p.php``, ``/noapi-xml/m.php`` … all exist.
 
 All these sites share one set of accounts and meetings (one sandbox = one WebEx customer), but each
 site path has its own session cookie.
@@ -47,9 +59,9 @@ How to get every catalogue reason code (URL API, back-URL ``RS``)
 ``AccessDenied``                     any ``m.php`` (except ``JM``), ``o.php`` or ``c.php`` call without the
                                      session cookie, or after it expired
 ``AlreadyLogon``                     ``p.php?AT=LI`` while the session cookie is valid
-``AutoLoginDisabled``                ``SU``, ``LI`` or ``LO`` on ``/noauto/``
+``AutoLoginDisabled``                ``SU``, ``LI`` or ``LO`` on ``/noauto/`` (or ``/noauto-302/`` …)
 ``BadWebExIDorPassword``             ``LI`` with a wrong ``PW`` or an unknown ``WID`` (or a bad ``TK``)
-``DoNotSupportAPI``                  any command on ``/noapi/``
+``DoNotSupportAPI``                  any command on ``/noapi/`` (or ``/noapi-302/`` …)
 ``EmailConflict``                    ``SU`` (or ``EU`` with ``NEM``) with an email already in use
 ``NoMeetingTypeSupport``             ``SM`` with an ``MT`` other than 1 or 2
 ``SiteDoNotSupportThisMeetingType``  ``SU`` or ``IM`` with an ``MT`` other than 1 or 2
@@ -125,13 +137,20 @@ class SiteSettings:
 
 SITES = {
     "sandbox": SiteSettings(),
-    "acmereplace": SiteSettings(form="replace"),
-    "acmevar": SiteSettings(form="var"),
-    "acme302": SiteSettings(form="302"),
-    "acmexml": SiteSettings(form="xml"),
     "noauto": SiteSettings(autologin=False),
     "noapi": SiteSettings(api=False),
 }
+FORMS = ("href", "replace", "var", "302", "xml")
+
+
+def site_settings(segment):
+    """The settings of a site path segment (``sandbox``, ``noauto-302`` …), or None when there is no such site."""
+    name, _, form = segment.partition("-")
+    if name not in SITES or (form and form not in FORMS):
+        return None
+    return dataclasses.replace(SITES[name], form=form or "href")
+
+
 TROUBLE_SITES = ("slow", "huge", "html", "badxml", "empty")
 
 
@@ -333,9 +352,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 answer = self.xml_api() if self.command == "POST" else Answer(405, b"POST an XML request")
             elif parts and parts[0] in TROUBLE_SITES:
                 return self.trouble(parts[0])
-            elif len(parts) == 2 and parts[0] in SITES and parts[1] in ("p.php", "m.php", "o.php", "c.php"):
+            elif len(parts) == 2 and site_settings(parts[0]) and parts[1] in ("p.php", "m.php", "o.php", "c.php"):
                 answer = self.url_api(parts[0], parts[1], params)
-            elif len(parts) == 2 and parts[0] in SITES and parts[1] == "back":
+            elif len(parts) == 2 and site_settings(parts[0]) and parts[1] == "back":
                 answer = self.back_page(parts[0], params)
             elif not parts:
                 answer = self.index_page()
@@ -347,7 +366,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     # --- pages ---
     def index_page(self):
-        rows = "".join(f"<li><code>/{name}/</code> ({s.form} answers)</li>" for name, s in SITES.items())
+        rows = "".join(
+            f"<li><code>/{name}{'' if form == 'href' else '-' + form}/</code></li>" for name in SITES for form in FORMS
+        )
         body = f"<!doctype html><title>WebEx sandbox</title><h1>WebEx sandbox</h1><ul>{rows}</ul>"
         return Answer(200, body.encode())
 
@@ -361,7 +382,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     # --- URL API ---
     def url_api(self, site_name, service, params):
-        site = SITES[site_name]
+        site = site_settings(site_name)
         p = {k.upper(): v for k, v in params.items()}
         at = p.get("AT", "").upper()
         token = self.cookie("ticket")
@@ -369,6 +390,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         with self.state.lock:
             session = self.state.session_for(site_name, token)
             if not site.api:
+                if service == "m.php" and at == "OM":
+                    return self.open_meetings(None, reason="DoNotSupportAPI")
                 result = ("FAIL", "DoNotSupportAPI", {})
             elif service == "p.php":
                 result = self.p_php(site_name, site, at, p, session, token, extra_headers)
@@ -537,9 +560,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return ("SUCCESS", "", {})
         return ("FAIL", "UnknownATCommand", {})
 
-    def open_meetings(self, session):
+    def open_meetings(self, session, reason="AccessDenied"):
         if session is None:
-            body = "<ListOpenMeetings><Status>FAIL</Status><Reason>AccessDenied</Reason></ListOpenMeetings>"
+            body = f"<ListOpenMeetings><Status>FAIL</Status><Reason>{reason}</Reason></ListOpenMeetings>"
         else:
             keys = "".join(f"{m.key};" for m in self.state.meetings.values() if m.in_progress)
             body = f"<ListOpenMeetings><Status>SUCCESS</Status><MeetingKeys>{keys}</MeetingKeys></ListOpenMeetings>"

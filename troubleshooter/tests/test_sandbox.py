@@ -10,7 +10,9 @@ import httpx
 import pytest
 
 from troubleshooter.sandbox import SandboxConfig, SandboxServer, js_hex_escape
-from troubleshooter.tests.replay_fixtures import sandbox, sandbox_server  # noqa: F401
+from troubleshooter.tests import replay_fixtures as fx
+
+sandbox_server, sandbox = fx.sandbox_server, fx.sandbox  # fixtures
 
 XML_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service" '
@@ -39,11 +41,11 @@ def client():
         yield c
 
 
-def call(client, sandbox, site, service, **params):  # noqa: F811
+def call(client, sandbox, site, service, **params):
     return client.post(f"{sandbox.base_url}/{site}/{service}", data=params)
 
 
-def login(client, sandbox, site="sandbox", wid="host1", pw="Sandbox-pass1"):  # noqa: F811
+def login(client, sandbox, site="sandbox", wid="host1", pw="Sandbox-pass1"):
     response = call(client, sandbox, site, "p.php", AT="LI", WID=wid, PW=pw)
     assert back_params(response)[0]["ST"] == "SUCCESS"
 
@@ -52,7 +54,7 @@ def rs(response):
     return back_params(response)[0].get("RS")
 
 
-def test_login_success_sets_cookie_and_redirects_to_back_page(client, sandbox):  # noqa: F811
+def test_login_success_sets_cookie_and_redirects_to_back_page(client, sandbox):
     response = call(client, sandbox, "sandbox", "p.php", AT="LI", WID="host1", PW="Sandbox-pass1")
     params, url = back_params(response)
     assert response.status_code == 200
@@ -63,14 +65,14 @@ def test_login_success_sets_cookie_and_redirects_to_back_page(client, sandbox): 
     assert "Sandbox-pass1" not in response.text
 
 
-def test_login_goes_to_bu_and_mu(client, sandbox):  # noqa: F811
+def test_login_goes_to_bu_and_mu(client, sandbox):
     response = call(
-        client, sandbox, "acme302", "p.php", AT="LI", WID="host1", PW="Sandbox-pass1", BU="https://x.example/b?k=1"
+        client, sandbox, "sandbox-302", "p.php", AT="LI", WID="host1", PW="Sandbox-pass1", BU="https://x.example/b?k=1"
     )
     assert response.headers["location"] == "https://x.example/b?k=1&AT=LI&WID=host1&ST=SUCCESS"
     client.cookies.clear()
     response = call(
-        client, sandbox, "acme302", "p.php", AT="LI", WID="host1", PW="Sandbox-pass1", MU="https://x.example/mu"
+        client, sandbox, "sandbox-302", "p.php", AT="LI", WID="host1", PW="Sandbox-pass1", MU="https://x.example/mu"
     )
     assert response.headers["location"].startswith("https://x.example/mu?AT=LI")
 
@@ -136,7 +138,7 @@ def test_login_goes_to_bu_and_mu(client, sandbox):  # noqa: F811
         ("sandbox", "p.php", {"AT": "QR"}, None, "UnknownATCommand"),
     ],
 )
-def test_each_reason_code_on_demand(client, sandbox, site, service, params, setup, expected):  # noqa: F811
+def test_each_reason_code_on_demand(client, sandbox, site, service, params, setup, expected):
     if setup == "login":
         login(client, sandbox, site)
     response = call(client, sandbox, site, service, **params)
@@ -146,7 +148,7 @@ def test_each_reason_code_on_demand(client, sandbox, site, service, params, setu
     assert back["AT"] == params["AT"]
 
 
-def test_successes_of_meeting_commands(client, sandbox):  # noqa: F811
+def test_successes_of_meeting_commands(client, sandbox):
     login(client, sandbox)
     sm = back_params(call(client, sandbox, "sandbox", "m.php", AT="SM", DU="20", MN="Weekly"))[0]
     assert sm["ST"] == "SUCCESS" and sm["MK"].isdigit()
@@ -164,7 +166,7 @@ def test_successes_of_meeting_commands(client, sandbox):  # noqa: F811
     assert rs(call(client, sandbox, "sandbox", "m.php", AT="LM")) == "AccessDenied"
 
 
-def test_signup_then_edit_user(client, sandbox):  # noqa: F811
+def test_signup_then_edit_user(client, sandbox):
     params = {"AT": "SU", "PID": "4242", "WID": "new1", "PW": "p1", "FN": "N", "LN": "U", "EM": "n@x.example"}
     assert back_params(call(client, sandbox, "sandbox", "p.php", **params))[0]["ST"] == "SUCCESS"
     assert rs(call(client, sandbox, "sandbox", "p.php", **params)) == "WebExIDConflict"
@@ -177,7 +179,7 @@ def test_signup_then_edit_user(client, sandbox):  # noqa: F811
     login(client, sandbox, wid="new1", pw="p2")
 
 
-def test_session_expires_after_idle_time(client, sandbox):  # noqa: F811
+def test_session_expires_after_idle_time(client, sandbox):
     login(client, sandbox)
     assert back_params(call(client, sandbox, "sandbox", "m.php", AT="LM"))[0]["ST"] == "SUCCESS"
     with sandbox.state.lock:
@@ -197,23 +199,23 @@ def test_session_idle_time_is_configurable():
         server.stop()
 
 
-def test_session_cookie_belongs_to_its_site(client, sandbox):  # noqa: F811
+def test_session_cookie_belongs_to_its_site(client, sandbox):
     login(client, sandbox, "sandbox")
-    client.cookies.set("ticket", client.cookies["ticket"], path="/acme302/")
-    assert rs(call(client, sandbox, "acme302", "m.php", AT="LM")) == "AccessDenied"
+    client.cookies.set("ticket", client.cookies["ticket"], path="/sandbox-302/")
+    assert rs(call(client, sandbox, "sandbox-302", "m.php", AT="LM")) == "AccessDenied"
 
 
-def test_answer_forms(client, sandbox):  # noqa: F811
+def test_answer_forms(client, sandbox):
     bad = {"AT": "LI", "WID": "host1", "PW": "wrong"}
-    replace = call(client, sandbox, "acmereplace", "p.php", **bad)
+    replace = call(client, sandbox, "sandbox-replace", "p.php", **bad)
     assert 'window.location.replace("http://127.0.0.1' in replace.text
-    var = call(client, sandbox, "acmevar", "p.php", **bad)
+    var = call(client, sandbox, "sandbox-var", "p.php", **bad)
     assert 'var url = "http://127.0.0.1' in var.text
-    plain = call(client, sandbox, "acme302", "p.php", **bad)
+    plain = call(client, sandbox, "sandbox-302", "p.php", **bad)
     assert plain.status_code == 302 and plain.content == b""
     for response in (replace, var, plain):
         assert back_params(response)[0]["RS"] == "BadWebExIDorPassword"
-    xml = call(client, sandbox, "acmexml", "p.php", **bad)
+    xml = call(client, sandbox, "sandbox-xml", "p.php", **bad)
     assert xml.headers["content-type"].startswith("text/xml")
     assert "<Status>FAIL</Status><Reason>BadWebExIDorPassword</Reason>" in xml.text
     om = client.get(f"{sandbox.base_url}/sandbox/m.php?AT=OM")
@@ -228,7 +230,7 @@ def test_js_hex_escape_matches_the_recorded_webex_page():
     )
 
 
-def xml_call(client, sandbox, op, ctx, body=""):  # noqa: F811
+def xml_call(client, sandbox, op, ctx, body=""):
     return client.post(
         f"{sandbox.base_url}/WBXService/XMLService",
         content=XML_HEAD.format(op=op, ctx=ctx, body=body).encode(),
@@ -270,7 +272,7 @@ USER = "<webExID>user2</webExID><password>Sandbox-pass2</password><siteName>sand
         ),
     ],
 )
-def test_xml_api_failures_are_http_200_with_exception_id(client, sandbox, op, ctx, body, exception_id, reason):  # noqa: F811
+def test_xml_api_failures_are_http_200_with_exception_id(client, sandbox, op, ctx, body, exception_id, reason):
     response = xml_call(client, sandbox, op, ctx, body)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/xml;charset=UTF-8"
@@ -280,7 +282,7 @@ def test_xml_api_failures_are_http_200_with_exception_id(client, sandbox, op, ct
     assert "<serv:gsbStatus>PRIMARY</serv:gsbStatus>" in response.text
 
 
-def test_xml_api_successes_and_login_ticket(client, sandbox):  # noqa: F811
+def test_xml_api_successes_and_login_ticket(client, sandbox):
     created = xml_call(
         client,
         sandbox,
@@ -306,20 +308,20 @@ def test_xml_api_successes_and_login_ticket(client, sandbox):  # noqa: F811
     assert back_params(li)[0]["ST"] == "SUCCESS"
 
 
-def test_xml_api_garbage_request(client, sandbox):  # noqa: F811
+def test_xml_api_garbage_request(client, sandbox):
     response = client.post(f"{sandbox.base_url}/WBXService/XMLService", content=b"<not xml")
     assert response.status_code == 200 and "<serv:result>FAILURE</serv:result>" in response.text
     assert client.get(f"{sandbox.base_url}/WBXService/XMLService").status_code == 405
 
 
-def test_trouble_sites(client, sandbox):  # noqa: F811
+def test_trouble_sites(client, sandbox):
     assert client.get(f"{sandbox.base_url}/empty/p.php").content == b""
     assert "intranet" in client.get(f"{sandbox.base_url}/html/p.php").text
     assert client.get(f"{sandbox.base_url}/badxml/x").text.startswith("<?xml")
     assert client.get(f"{sandbox.base_url}/nowhere/p.php").status_code == 404
 
 
-def test_sandbox_never_logs_query_or_body(client, sandbox, caplog):  # noqa: F811
+def test_sandbox_never_logs_query_or_body(client, sandbox, caplog):
     caplog.set_level(logging.DEBUG)
     client.get(f"{sandbox.base_url}/sandbox/p.php?AT=LI&WID=host1&PW=Query-secret-77")
     call(client, sandbox, "sandbox", "p.php", AT="LI", WID="host1", PW="Body-secret-78")
@@ -329,5 +331,5 @@ def test_sandbox_never_logs_query_or_body(client, sandbox, caplog):  # noqa: F81
     assert "/sandbox/p.php" in sandbox_lines
 
 
-def test_sandbox_binds_loopback_only(sandbox):  # noqa: F811
+def test_sandbox_binds_loopback_only(sandbox):
     assert sandbox.httpd.server_address[0] == "127.0.0.1"

@@ -4,7 +4,7 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from troubleshooter.sandbox import SITES, SandboxConfig, SandboxServer
+from troubleshooter.sandbox import FORMS, SITES, SandboxConfig, SandboxServer
 
 
 class Command(BaseCommand):
@@ -31,8 +31,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
         self.stdout.write(f"WebEx sandbox on {server.base_url}/ (Ctrl-C stops it)")
-        for name, site in SITES.items():
-            self.stdout.write(f"  {server.base_url}/{name}/  ({site.form} answers)")
+        for name in SITES:
+            forms = ", ".join(f"/{name}-{form}/" for form in FORMS if form != "href")
+            self.stdout.write(f"  {server.base_url}/{name}/  (also {forms})")
         self.stdout.write(f"  {server.base_url}/WBXService/XMLService  (XML API)")
         self.stdout.write("Accounts: host1 / Sandbox-pass1 (site admin), user2 / Sandbox-pass2. PID 4242.")
         try:
