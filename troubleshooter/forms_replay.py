@@ -2,6 +2,7 @@
 
 from django import forms
 from django.http import QueryDict
+from django.utils.html import escape
 
 from kb.models import Api, Command
 from kb.webex import redact_text
@@ -67,10 +68,10 @@ class ReplayForm(forms.Form):
         required=False,
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
-        help_text="The whole <serv:message>. Leave <password> empty: type it below.",
+        help_text=escape("The whole <serv:message>. Leave <password> empty: type it below."),
     )
-    xml_password = secret_input("<password>", "Put into the request's <password> element.")
-    xml_session_ticket = secret_input("<sessionTicket>", "Put into the request's <sessionTicket> element.")
+    xml_password = secret_input("<password>", escape("Put into the request's <password> element."))
+    xml_session_ticket = secret_input("<sessionTicket>", escape("Put into the request's <sessionTicket> element."))
     login_first = forms.BooleanField(
         label="Log in first (p.php?AT=LI, then the command, with one cookie jar)",
         required=False,

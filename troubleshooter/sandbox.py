@@ -211,6 +211,7 @@ class SandboxState:
         self.sessions: dict[str, Session] = {}
         self.session_tickets: dict[str, str] = {}  # XML API sessionTicket -> wid
         self.login_tickets: dict[str, str] = {}  # GetLoginTicket ticket -> wid (usable once as TK)
+        self.hits = 0  # requests served since the last reset (tests check that nothing was sent)
 
     def new_meeting_key(self):
         key = str(self.next_key)
@@ -345,6 +346,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.wfile.write(answer.body)
 
     def dispatch(self, params):
+        with self.state.lock:
+            self.state.hits += 1
         path = urlsplit(self.path).path
         parts = [p for p in path.split("/") if p]
         try:
@@ -693,7 +696,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             body += b"<body><h1>Welcome to our intranet</h1></body></html>"
             return self.send_answer(Answer(200, body))
         if kind == "badxml":
-            body = b'<?xml version="1.0"?><serv:message xmlns:serv="x"><serv:header><serv:result>FAIL'
+            body = b'<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="http://www.webex.com/schemas/'
+            body += b'2002/06/service"><serv:header><serv:response><serv:resu'
             return self.send_answer(Answer(200, body, "text/xml;charset=UTF-8"))
         if kind == "empty":
             return self.send_answer(Answer(200, b""))
