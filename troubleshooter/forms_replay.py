@@ -7,7 +7,7 @@ from django.utils.html import escape
 from kb.models import Api, Command
 from kb.webex import redact_text
 from troubleshooter.models_replay import ReplayRecord, Site
-from troubleshooter.replay import ReplayInputError, plan_from_build, plan_from_paste, plan_from_xml
+from troubleshooter.replay import MIN_SCRUB_LENGTH, ReplayInputError, plan_from_build, plan_from_paste, plan_from_xml
 
 SECRET_FIELDS = ("pw", "npw", "tk", "mpw", "xml_password", "xml_session_ticket", "login_password")
 TEXT_FIELDS_WITH_SECRETS = ("command_text", "params", "xml")
@@ -143,7 +143,7 @@ class ReplayForm(forms.Form):
         data = getattr(self, "cleaned_data", None) or {}
         values = [data.get(name) for name in SECRET_FIELDS]
         values += [self.data.get(name) for name in SECRET_FIELDS]
-        return [v for v in values if isinstance(v, str) and v]
+        return [v for v in values if isinstance(v, str) and len(v) >= MIN_SCRUB_LENGTH]
 
     def scrub(self):
         """Forget every secret this form was given, so that re-rendering it can echo none.

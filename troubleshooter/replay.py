@@ -451,6 +451,7 @@ def _outbound_error(exc, where, timeout_seconds):
 SERVICE_FILE_RE = re.compile(r"^[a-z]\.php$", re.IGNORECASE)
 MAX_PARAMS = 200
 MAX_XML_CHARS = 100_000
+MIN_SCRUB_LENGTH = 4
 XML_SECRET_ELEMENTS = ("password", "sessionTicket", "webExAccessToken", "clientSecret")
 PLACEHOLDERS = {
     "PW": "$WEBEX_PW",
@@ -503,6 +504,11 @@ class ReplayPlan:
             return self.site.xml_api_url
         return self.site.service_url(self.service)
 
+    def scrub_values(self):
+        """Known secrets to scrub from answers and texts. Very short ones are left to the pattern redaction
+        (PW=…, <password>…): replacing every "x" in a page would mangle it without protecting anything."""
+        return [v for v in self.secret_values() if len(v) >= MIN_SCRUB_LENGTH]
+
     def secret_values(self):
         values = [v for k, v in self.params if is_secret_name(k) and v]
         if self.login_password:
@@ -517,13 +523,13 @@ class ReplayPlan:
     def redacted_params(self):
         from kb.webex import MASK, redact_text
 
-        secrets = self.secret_values()
+        secrets = self.scrub_values()
         return [[k, MASK if is_secret_name(k) else redact_text(v, secrets)] for k, v in self.params]
 
     def redacted_xml(self):
         from kb.webex import redact_text
 
-        return redact_text(self.xml, self.secret_values()) if self.xml else ""
+        return redact_text(self.xml, self.scrub_values()) if self.xml else ""
 
 
 def _mask():
@@ -857,7 +863,7 @@ def run_replay(plan: ReplayPlan, *, user=None, actor=""):  # noqa: C901 - one li
 def _send(plan: ReplayPlan, record):
     from django.utils.encoding import force_str
 
-    secrets = plan.secret_values()
+    secrets = plan.scrub_values()
     site = plan.site
     with GuardedSession(timeout_seconds=site.timeout, allow_private_network=site.allow_private_network) as session:
         if plan.login_first and plan.api == "url":
