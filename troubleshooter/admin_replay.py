@@ -1,6 +1,7 @@
 """Admin for configured WebEx sites and (read-only) replay records."""
 
 from django.contrib import admin
+from django.db import models
 
 from troubleshooter.models_replay import ReplayRecord, Site
 
@@ -11,6 +12,7 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "base_url")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "base_url", "xml_url", "partner_id", "timeout", "allow_private_network")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
 
 
 @admin.register(ReplayRecord)

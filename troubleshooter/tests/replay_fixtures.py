@@ -49,7 +49,7 @@ def make_site(db):
 def replayer(db, django_user_model):
     from django.contrib.auth.models import Permission
 
-    user = django_user_model.objects.create_user("helpdesk", password="Desk-pass-1")
+    user = django_user_model.objects.create_user("helpdesk")
     user.user_permissions.add(Permission.objects.get(codename="can_replay", content_type__app_label="troubleshooter"))
     return user
 

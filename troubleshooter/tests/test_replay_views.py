@@ -61,7 +61,7 @@ def test_anonymous_is_sent_to_login(client, record, htmx):
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_user_without_permission_gets_403(client, django_user_model, record, sandbox, htmx):
-    user = django_user_model.objects.create_user("reader", password="Reader-pass-1")
+    user = django_user_model.objects.create_user("reader")
     client.force_login(user)
     extra = HTMX if htmx else {}
     for url in urls(record):
