@@ -1,6 +1,7 @@
 """``python manage.py webex_sandbox [--port 8765]``: serve the simulated WebEx site on 127.0.0.1."""
 
 import logging
+import signal
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {server.base_url}/{name}/  (also {forms})")
         self.stdout.write(f"  {server.base_url}/WBXService/XMLService  (XML API)")
         self.stdout.write("Accounts: host1 / Sandbox-pass1 (site admin), user2 / Sandbox-pass2. PID 4242.")
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)  # `make run` stops the sandbox with SIGTERM
         try:
             server.serve_forever()
         except KeyboardInterrupt:
