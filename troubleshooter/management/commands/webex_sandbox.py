@@ -37,6 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {server.base_url}/{name}/  (also {forms})")
         self.stdout.write(f"  {server.base_url}/WBXService/XMLService  (XML API)")
         self.stdout.write("Accounts: host1 / Sandbox-pass1 (site admin), user2 / Sandbox-pass2. PID 4242.")
+
         def stop(signum, frame):
             raise KeyboardInterrupt
 
