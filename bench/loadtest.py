@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -98,8 +99,11 @@ class Links(HTMLParser):
 
 def fetch(base, path, headers=None):
     request = urllib.request.Request(base + path, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.read().decode("utf-8", "replace")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
 
 
 def crawl_wizard(base, limit=40):

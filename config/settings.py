@@ -57,6 +57,14 @@ def database_from_env():
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME") or None}
+        if envbool("DB_POOL", "False"):
+            # psycopg's connection pool (Django 5.1+), one per process; CONN_MAX_AGE must stay 0 with it.
+            config["CONN_MAX_AGE"] = 0
+            config["OPTIONS"]["pool"] = {
+                "min_size": envint("DB_POOL_MIN", 2),
+                "max_size": envint("DB_POOL_MAX", 10),
+                "timeout": envint("DB_POOL_TIMEOUT", 10),
+            }
     return config
 
 
@@ -99,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb.middleware.require_login_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -162,6 +171,10 @@ CACHES = {
 }
 
 LOGIN_URL = "login"
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
+# Anonymous readers may read the KB, search and use the wizard unless this is on.
+KB_REQUIRE_LOGIN = envbool("KB_REQUIRE_LOGIN", "False")
 LOGIN_REDIRECT_URL = "kb:home"
 
 # ---------------------------------------------------------------- security
@@ -197,7 +210,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.middleware.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
     "formatters": {"json": {"()": "kb.logs.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},

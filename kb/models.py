@@ -326,6 +326,21 @@ class KbState(models.Model):
         return f"generation {self.generation}"
 
 
+class RateCounter(models.Model):
+    """Requests counted per key and fixed time window, in the database so that every app process shares them."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField(help_text="Start of the window, in seconds since the epoch")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="kb_ratecounter_key_window_uniq")]
+        indexes = [models.Index(fields=["window"], name="kb_ratecounter_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window}: {self.count}"
+
+
 class Suggestion(models.Model):
     """A missing entry somebody asked for: from an empty search, an unknown code page, or a replay."""
 
