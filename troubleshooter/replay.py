@@ -23,6 +23,7 @@ from the host, the port and fixed texts only.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import logging
 import re
@@ -266,15 +267,21 @@ class GuardedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+@functools.lru_cache(maxsize=1)
+def verified_ssl_context():
+    """One certificate-verifying TLS context per process (building one costs tens of milliseconds)."""
+    return httpx.create_ssl_context(verify=True, trust_env=False)
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport with the connection pool's network backend replaced by :class:`GuardedBackend`,
-    no proxies from the environment, no retries."""
+    no proxies from the environment, no retries. (httpx 0.28's HTTPTransport sends through ``self._pool``;
+    its own ``__init__`` is not called because it would only build a pool this class replaces.)"""
 
-    def __init__(self, *, allow_private_network=False, verify=True):
-        super().__init__(verify=verify, trust_env=False, retries=0)
+    def __init__(self, *, allow_private_network=False):
         self.backend = GuardedBackend(allow_private_network=allow_private_network)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=verified_ssl_context(),
             max_connections=4,
             max_keepalive_connections=2,
             keepalive_expiry=5.0,
@@ -291,10 +298,10 @@ class GuardedTransport(httpx.HTTPTransport):
 class GuardedSession:
     """One replay: one cookie jar, the site's timeout, the site's network policy. Use as a context manager."""
 
-    def __init__(self, *, timeout_seconds, allow_private_network=False, verify=True):
+    def __init__(self, *, timeout_seconds, allow_private_network=False):
         self.timeout_seconds = float(timeout_seconds)
         self.client = httpx.Client(
-            transport=GuardedTransport(allow_private_network=allow_private_network, verify=verify),
+            transport=GuardedTransport(allow_private_network=allow_private_network),
             timeout=httpx.Timeout(self.timeout_seconds),
             follow_redirects=False,
             trust_env=False,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kb.models import Suggestion
 from troubleshooter.forms_replay import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
-from troubleshooter.models_replay import ReplayRecord
+from troubleshooter.models_replay import ReplayRecord, Site
 from troubleshooter.replay import ReplayInputError, curl_command, record_refusal, run_replay
 
 PERMISSION = "troubleshooter.can_replay"
@@ -48,7 +48,8 @@ def replay(request):
     """GET shows the form; POST replays and shows the result below the form (htmx swaps the panel)."""
     if request.method == "GET":
         form = ReplayForm(initial={"site": request.GET.get("site")} if request.GET.get("site") else None)
-        return _render(request, "troubleshooter/replay.html", "troubleshooter/replay_panel.html", {"form": form})
+        context = {"form": form, "no_sites": not Site.objects.exists()}
+        return _render(request, "troubleshooter/replay.html", "troubleshooter/replay_panel.html", context)
 
     limit = rate_limit()
     if ReplayRecord.objects.recent_for_user(request.user).count() >= limit:

@@ -280,3 +280,15 @@ def test_site_preselected_from_query(replay_client, make_site, sandbox):
     site = make_site(sandbox)
     page = replay_client.get(f"/replay/?site={site.pk}").content.decode()
     assert f'<option value="{site.pk}" selected>' in page
+
+
+def test_form_page_without_sites_says_how_to_add_one(replay_client):
+    page = replay_client.get("/replay/").content.decode()
+    assert "No WebEx site is configured yet" in page and "manage.py site add" in page
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "<script>"])
+def test_site_query_garbage_is_ignored(replay_client, make_site, sandbox, value):
+    make_site(sandbox)
+    response = replay_client.get("/replay/", {"site": value})
+    assert response.status_code == 200 and "<script>" not in response.content.decode().split("<main")[1]
