@@ -112,6 +112,10 @@ class Site(models.Model):
         return self.base_url + service
 
 
+def _no_nul(text):
+    return text.replace("\x00", "\ufffd")
+
+
 class ReplayRecordQuerySet(models.QuerySet):
     def for_code(self, code):
         code = (code or "").strip()
@@ -183,6 +187,16 @@ class ReplayRecord(models.Model):
 
     def __str__(self):
         return f"{self.command or '(no command)'} on {self.site_label}: {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        # Text from a remote site or a pasted %00 may hold NUL characters, which PostgreSQL refuses in text and
+        # jsonb: store U+FFFD instead, so that such an answer is recorded rather than failing the replay.
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, field.attname, value.replace("\x00", "\ufffd"))
+        self.parameters = [[_no_nul(str(k)), _no_nul(str(v))] for k, v in (self.parameters or [])]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("troubleshooter:replay-detail", args=[self.pk])

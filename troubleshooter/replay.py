@@ -754,7 +754,7 @@ def diagnose(answer, *, api, command):
     if answer.succeeded:
         return Diagnosis("success", message="The site answered SUCCESS.")
     if answer.failed:
-        code = answer.code
+        code = (answer.code or "").replace("\x00", "\ufffd")  # PostgreSQL refuses NUL in a query
         if not code:
             return Diagnosis("fail", message="The site answered FAIL without a reason code.")
         entry, _how = Entry.objects.resolve(code)

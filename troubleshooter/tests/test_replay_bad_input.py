@@ -225,3 +225,27 @@ def test_masked_secret_in_paste_asks_for_the_field(replay_client, sandbox, make_
     record = only_record()
     assert record.outcome == "error"
     assert_shown(response, record, "type it in the PW field")
+
+
+def test_nul_characters_are_recorded_not_fatal(replay_client, sandbox, make_site):
+    """PostgreSQL refuses NUL in text and jsonb: a pasted %00 must still give a saved record, not a 500."""
+    site = make_site(sandbox)
+    response = post_replay(replay_client, site, "p.php?AT=LI&WID=ho%00st1", pw="Sandbox-pass1")
+    assert response.status_code == 200
+    record = only_record()
+    assert record.rs == "BadWebExIDorPassword"
+    assert ["WID", "ho\ufffdst1"] in record.parameters
+    record.reason = "odd\x00reason"
+    record.response_preview = "a\x00b"
+    record.save()
+    record.refresh_from_db()
+    assert (record.reason, record.response_preview) == ("odd\ufffdreason", "a\ufffdb")
+
+
+def test_nul_in_a_remote_reason_code(replay_client, sandbox, make_site):
+    site = make_site(sandbox, "sandbox-302")
+    # The back URL's own RS=%00 comes first, so the answer's RS is a NUL character.
+    response = post_replay(replay_client, site, "p.php?AT=LI&WID=host1&BU=http://back.example/b?RS=%2500", pw="bad!")
+    assert response.status_code == 200
+    record = only_record()
+    assert (record.outcome, record.entry, record.rs) == ("fail", None, "\ufffd")
