@@ -48,6 +48,11 @@ def browser_page():
         page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
         page.posts = posts
         yield page
+        # Queries made while Playwright's sync API runs use their own connection (it runs the test in a
+        # greenlet with its own context): close it here, or PostgreSQL cannot drop the test database.
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
