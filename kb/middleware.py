@@ -106,3 +106,21 @@ def require_login_middleware(get_response):
         return get_response(request)
 
     return middleware
+
+
+def _has_nul(querydict):
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in querydict.lists())
+
+
+def reject_nul_middleware(get_response):
+    """A NUL character in the path, query or form is never meaningful here, and PostgreSQL cannot store it."""
+
+    def middleware(request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "the request contains a NUL character (\\x00)"}, status=400)
+            response = HttpResponse(render_to_string("400.html"), status=400)
+            return response
+        return get_response(request)
+
+    return middleware

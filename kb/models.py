@@ -157,7 +157,7 @@ class EntryQuerySet(models.QuerySet):
 
     def closest(self, text, n=5):
         """Codes and aliases that look like ``text``: for "did you mean" on unknown codes."""
-        text = (text or "").strip().lower()[:100]
+        text = (text or "").replace("\x00", "").strip().lower()[:100]
         if not text:
             return []
         names = {}
@@ -179,7 +179,7 @@ class EntryQuerySet(models.QuerySet):
         Returns ``(entry, how)`` where ``how`` is "exact", "case" or "alias", or ``(None, None)``.
         """
         text = (text or "").strip()
-        if not text:
+        if not text or "\x00" in text or len(text) > 200:
             return None, None
         entry = self.filter(code=text).first()
         if entry:

@@ -124,6 +124,8 @@ def command_list(request):
 
 
 def _find_command(service, code):
+    if "\x00" in service + code:
+        return None, None
     command = Command.objects.select_related("service").filter(service__name=service, code=code).first()
     if command:
         return command, "exact"

@@ -5,3 +5,10 @@ class TroubleshooterConfig(AppConfig):
     name = "troubleshooter"
     verbose_name = "Troubleshooter"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kb.loader import register_section
+        from troubleshooter import checks  # noqa: F401 - registers the stored-flow check
+        from troubleshooter.loading import export_flows, load_flows
+
+        register_section("flows", load=load_flows, export=export_flows)

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kb.models import Suggestion
+from kb.webex import redact_text
 from troubleshooter.forms_replay import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
 from troubleshooter.models_replay import ReplayRecord, Site
 from troubleshooter.replay import ReplayInputError, curl_command, record_refusal, run_replay
@@ -47,7 +48,13 @@ def _record(pk):
 def replay(request):
     """GET shows the form; POST replays and shows the result below the form (htmx swaps the panel)."""
     if request.method == "GET":
-        form = ReplayForm(initial={"site": request.GET.get("site")} if request.GET.get("site") else None)
+        # The wizard links here as /replay/?site=&command=m.php?AT=SM&DU=20 (never with secrets; any are hidden).
+        initial = {"mode": "paste", "method": "POST"}
+        if request.GET.get("site"):
+            initial["site"] = request.GET["site"]
+        if request.GET.get("command"):
+            initial["command_text"] = redact_text(request.GET["command"][:8000])
+        form = ReplayForm(initial=initial)
         context = {"form": form, "no_sites": not Site.objects.exists()}
         return _render(request, "troubleshooter/replay.html", "troubleshooter/replay_panel.html", context)
 

@@ -292,3 +292,12 @@ def test_site_query_garbage_is_ignored(replay_client, make_site, sandbox, value)
     make_site(sandbox)
     response = replay_client.get("/replay/", {"site": value})
     assert response.status_code == 200 and "<script>" not in response.content.decode().split("<main")[1]
+
+
+def test_wizard_link_prefills_the_command_and_hides_secrets(replay_client, make_site, sandbox):
+    make_site(sandbox)
+    response = replay_client.get("/replay/", {"site": "", "command": "m.php?AT=SM&DU=20&PW=Leaked-secret-55"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "m.php?AT=SM&amp;DU=20&amp;PW=\u2022\u2022\u2022" in page
+    assert "Leaked-secret-55" not in page

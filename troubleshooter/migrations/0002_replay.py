@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('troubleshooter', '0001_initial'),
         ('kb', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
