@@ -145,7 +145,10 @@ def test_pasted_url_for_another_host_is_refused_and_never_sent(replay_client, sa
     assert sandbox.state.hits == 0
     other_port = f"http://127.0.0.1:{sandbox.port + 1}/sandbox/p.php?AT=LO"
     post_replay(replay_client, site, other_port)
-    assert ReplayRecord.objects.filter(outcome="blocked").count() == 2
+    # The site's host as user info in front of another host is still another host.
+    userinfo = f"http://127.0.0.1:{sandbox.port}@evil.example/sandbox/p.php?AT=LO"
+    post_replay(replay_client, site, userinfo)
+    assert ReplayRecord.objects.filter(outcome="blocked").count() == 3
     assert sandbox.state.hits == 0
 
 

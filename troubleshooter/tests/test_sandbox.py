@@ -220,6 +220,9 @@ def test_answer_forms(client, sandbox):
     assert "<Status>FAIL</Status><Reason>BadWebExIDorPassword</Reason>" in xml.text
     om = client.get(f"{sandbox.base_url}/sandbox/m.php?AT=OM")
     assert om.text == "<ListOpenMeetings><Status>FAIL</Status><Reason>AccessDenied</Reason></ListOpenMeetings>"
+    off = client.get(f"{sandbox.base_url}/noapi-302/m.php?AT=OM")
+    assert off.text == "<ListOpenMeetings><Status>FAIL</Status><Reason>DoNotSupportAPI</Reason></ListOpenMeetings>"
+    assert client.get(f"{sandbox.base_url}/sandbox-nope/p.php?AT=LO").status_code == 404
 
 
 def test_js_hex_escape_matches_the_recorded_webex_page():
