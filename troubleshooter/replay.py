@@ -408,7 +408,7 @@ def fetch(session: GuardedSession, method, url, *, data=None, content=None, head
             body, truncated = _read_capped(response, deadline, MAX_BODY_BYTES)
         finally:
             response.close()
-    except (BlockedAddress, UnresolvableHost, httpx.HTTPError, OSError) as exc:
+    except (BlockedAddress, UnresolvableHost, httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
         duration_ms = int((time.monotonic() - started) * 1000)
         error = _outbound_error(exc, where, session.timeout_seconds)
         logger.info("replay %s %s failed (%s) after %d ms", method, target, error.kind, duration_ms)
@@ -432,6 +432,8 @@ def _outbound_error(exc, where, timeout_seconds):
         )
     if _find(exc, UnresolvableHost) is not None:
         return OutboundError("error", f"The host name of {where} could not be resolved (DNS).")
+    if isinstance(exc, httpx.InvalidURL | UnicodeError) or type(exc) is ValueError:
+        return OutboundError("error", "The URL is not valid.")
     if isinstance(exc, httpx.TimeoutException):
         return OutboundError("timeout", f"{where} did not answer within {timeout_seconds:g} seconds.")
     reason = _ssl_reason(exc)

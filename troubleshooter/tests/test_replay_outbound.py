@@ -119,7 +119,10 @@ def test_redirect_is_not_followed(sandbox):
     assert fetched.body == b""
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/p.php", "file:///etc/passwd", "gopher://x/", "http:///p.php"])
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://127.0.0.1/p.php", "file:///etc/passwd", "gopher://x/", "http:///p.php", "http://exa mple.com/p.php"],
+)
 def test_only_http_and_https(url):
     with pytest.raises(OutboundError) as error:
         fetch(url)
