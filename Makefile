@@ -18,8 +18,12 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_kb
 
+# The app and the WebEx sandbox (http://127.0.0.1:$(SANDBOX_PORT)/) together; Ctrl-C stops both.
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py ensure_sandbox_site --port $(SANDBOX_PORT)
+	@$(PY) manage.py webex_sandbox --port $(SANDBOX_PORT) & sandbox=$$!; \
+	  trap 'kill $$sandbox 2>/dev/null; wait $$sandbox 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(PY) manage.py check

@@ -220,5 +220,12 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "kb.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
+        # httpx logs every request's full URL at INFO and httpcore logs headers at DEBUG: a replayed
+        # command's PW could leak. troubleshooter.replay also filters them; this keeps them quiet everywhere.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
+
+# Replays per user per minute (counted in the database, so every app process shares it).
+REPLAY_RATE_LIMIT = envint("REPLAY_RATE_LIMIT", 30)

@@ -151,3 +151,4 @@ class WizardEventAdmin(admin.ModelAdmin):
 
 
 # The replay feature's admin lives in admin_replay.py, imported by one line below (added by that branch).
+from troubleshooter import admin_replay  # noqa: E402, F401

@@ -167,3 +167,4 @@ class WizardEvent(models.Model):
 
 
 # The replay helper's models live in models_replay.py (one import line below, added by that branch).
+from troubleshooter.models_replay import ReplayRecord, Site  # noqa: E402, F401

@@ -10,3 +10,6 @@ urlpatterns = [
     path("insights/", views.insights, name="insights"),
 ]
 # The replay feature adds its routes here with one line: urlpatterns += urls_replay.urlpatterns
+from troubleshooter import urls_replay  # noqa: E402
+
+urlpatterns += urls_replay.urlpatterns

@@ -50,6 +50,7 @@ def test_copy_summary_for_ticket_is_markdown_with_path_diagnosis_and_links(kb, c
     assert html.unescape(textarea.group(1)) == summary
 
 
+@pytest.mark.urls("troubleshooter.tests.urls_without_replay")
 def test_without_the_replay_feature_the_button_opens_the_command_page(kb, client):
     text = text_of(client.get(DURATION))
     assert '<a class="button" href="/commands/m.php/SM/" data-replay="m.php?AT=SM&amp;DU=20">' in text
