@@ -12,3 +12,10 @@ class TroubleshooterConfig(AppConfig):
         from troubleshooter.loading import export_flows, load_flows
 
         register_section("flows", load=load_flows, export=export_flows)
+
+        from django.db.models.signals import post_migrate
+
+        from troubleshooter.roles import ensure_roles
+
+        # After the last app's migrations, so every permission exists; idempotent.
+        post_migrate.connect(ensure_roles, dispatch_uid="troubleshooter-ensure-roles")
