@@ -18,8 +18,12 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_kb
 
+# The app and the WebEx sandbox (http://127.0.0.1:$(SANDBOX_PORT)/) together; Ctrl-C stops both.
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py ensure_sandbox_site --port $(SANDBOX_PORT)
+	@$(PY) manage.py webex_sandbox --port $(SANDBOX_PORT) & sandbox=$$!; \
+	  trap 'kill $$sandbox 2>/dev/null; wait $$sandbox 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(PY) manage.py check
@@ -50,6 +54,11 @@ serve: $(VENV)/.installed
 # created and dropped); prints p50/p95/p99 and writes bench/results/search.json.
 bench: $(VENV)/.installed
 	$(PY) bench/search.py
+
+# Load test of the production server on 127.0.0.1 (about 2 minutes); see bench/loadtest.py.
+loadtest: $(VENV)/.installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "loadtest needs wrk: apt-get install wrk" >&2; exit 2; }
+	$(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -24,3 +24,13 @@ def kb(db):
 
     assert Entry.objects.exists(), "the shipped fixtures did not load"
     return Entry.objects
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered pages are cached per process; a rolled-back test must not leave its pages behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

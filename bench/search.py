@@ -11,7 +11,7 @@ For each database (SQLite always; PostgreSQL when DATABASE_URL points at one) it
 3. runs a naive ``icontains`` search over the same fields (code, title, summary, aliases, cause title, meaning,
    when seen, steps) on the same queries as the baseline (every 4th query at 100k: it is slow);
 4. at the largest size serves the app with gunicorn on 127.0.0.1 and measures requests per second of the
-   /search/ htmx fragment and of a bare Django view (bench/urls.py) with a bounded pool of client threads.
+   /search/ htmx fragment and of a bare Django view (bench/urls.py, /bench/bare) with a bounded pool of client threads.
 
 It prints p50/p95/p99 per backend and size and writes bench/results/search.json.
 A benchmark, not a test: nothing here asserts timings; the targets are checked and reported.
@@ -432,7 +432,7 @@ def http_comparison(env, queries, seconds, threads, workers, cache=True):
         env,
         BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(workers),
-        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SETTINGS_MODULE="bench.search_settings",
         DEBUG="0",
         SECRET_KEY="bench-only-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1",
@@ -449,9 +449,9 @@ def http_comparison(env, queries, seconds, threads, workers, cache=True):
         stderr=subprocess.DEVNULL,
     )
     try:
-        if not wait_for(port, "/bench/bare/"):
+        if not wait_for(port, "/bench/bare"):
             return {"error": "gunicorn did not start"}
-        bare_paths = ["/bench/bare/"]
+        bare_paths = ["/bench/bare"]
         fragment_paths = ["/search/?q=" + quote(q, safe="") for _k, q in queries]
         hx = {"HX-Request": "true"}
         load(port, bare_paths, {}, 2, threads)  # warm up both
@@ -486,7 +486,7 @@ def http_comparison(env, queries, seconds, threads, workers, cache=True):
 def run_backend(args):
     """Runs inside a child process whose environment points Django at the scratch database."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.search_settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
@@ -708,7 +708,10 @@ def main(argv=None):
         backends = [b for b in args.backends.split(",") if b]
     base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     base_env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING", ACCESS_LOG_LEVEL="WARNING"
+        DJANGO_SETTINGS_MODULE="bench.search_settings",
+        PYTHONPATH=str(ROOT),
+        LOG_LEVEL="WARNING",
+        ACCESS_LOG_LEVEL="WARNING",
     )
     results = {}
     for backend in backends:

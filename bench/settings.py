@@ -1,26 +1,5 @@
-"""Settings for `make bench` only: the project's settings plus a bare view to compare the search fragment with.
-
-config/ stays untouched; the benchmark points DJANGO_SETTINGS_MODULE here.
-"""
-
-import os
+"""Settings for benchmarks: the production settings plus a bare view to measure the server's ceiling."""
 
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
-
-# SQLite serving several gunicorn workers: write-ahead logging, so readers never wait for the writer and a
-# commit (each search is logged) does not wait for a disk flush. Recommended for any multi-worker SQLite site.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
-    # Keep each worker's connection (config/settings.py does this for DATABASE_URL via DB_CONN_MAX_AGE).
-    DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
-
-# Each gunicorn worker writes its search log rows 50 at a time (see kb/insights.py), sparing SQLite's single
-# writer most lock waits. The default (1) writes each row at once.
-SEARCH_LOG_BATCH = 50
-
-# The per-process answer cache of kb.search (0 turns it off); the benchmark measures the fragment both ways.
-SEARCH_CACHE_SIZE = int(os.getenv("BENCH_SEARCH_CACHE_SIZE", "512"))

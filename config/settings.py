@@ -57,6 +57,14 @@ def database_from_env():
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME") or None}
+        if envbool("DB_POOL", "False"):
+            # psycopg's connection pool (Django 5.1+), one per process; CONN_MAX_AGE must stay 0 with it.
+            config["CONN_MAX_AGE"] = 0
+            config["OPTIONS"]["pool"] = {
+                "min_size": envint("DB_POOL_MIN", 2),
+                "max_size": envint("DB_POOL_MAX", 10),
+                "timeout": envint("DB_POOL_TIMEOUT", 10),
+            }
     return config
 
 
@@ -95,10 +103,12 @@ MIDDLEWARE = [
     "kb.middleware.security_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kb.middleware.reject_nul_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb.middleware.require_login_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,7 +149,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -152,7 +162,20 @@ STORAGES = {
 
 KB_FIXTURE_DIR = BASE_DIR / "fixtures"
 
+# Per-process cache for rendered pages; keys carry the KB generation, so no process can serve a stale page.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kb-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 LOGIN_URL = "login"
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
+# Anonymous readers may read the KB, search and use the wizard unless this is on.
+KB_REQUIRE_LOGIN = envbool("KB_REQUIRE_LOGIN", "False")
 LOGIN_REDIRECT_URL = "kb:home"
 
 # ---------------------------------------------------------------- security
@@ -188,7 +211,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.middleware.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
     "formatters": {"json": {"()": "kb.logs.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
@@ -197,5 +220,12 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "kb.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
+        # httpx logs every request's full URL at INFO and httpcore logs headers at DEBUG: a replayed
+        # command's PW could leak. troubleshooter.replay also filters them; this keeps them quiet everywhere.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
+
+# Replays per user per minute (counted in the database, so every app process shares it).
+REPLAY_RATE_LIMIT = envint("REPLAY_RATE_LIMIT", 30)

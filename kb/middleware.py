@@ -4,24 +4,16 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+from kb.logs import RequestIdFilter, request_id_var  # noqa: F401 - RequestIdFilter is named in LOGGING
+
 REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 access_log = logging.getLogger("kb.access")
-
-
-class RequestIdFilter(logging.Filter):
-    """Puts the current request id on every log record."""
-
-    def filter(self, record):
-        record.request_id = request_id_var.get()
-        return True
 
 
 def request_id_middleware(get_response):
@@ -96,3 +88,39 @@ class DatabaseUnavailableMiddleware:
             logging.getLogger("kb.db").error("database unavailable: %s", type(exception).__name__)
             return database_unavailable_response(request)
         return None
+
+
+OPEN_PATHS = ("/accounts/login/", "/static/", "/healthz", "/admin/login/")
+
+
+def require_login_middleware(get_response):
+    """With KB_REQUIRE_LOGIN=1, anonymous visitors are sent to the login page (JSON API: 401)."""
+
+    def middleware(request):
+        if settings.KB_REQUIRE_LOGIN and not request.user.is_authenticated and not request.path.startswith(OPEN_PATHS):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "log in to use this knowledge base"}, status=401)
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return get_response(request)
+
+    return middleware
+
+
+def _has_nul(querydict):
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in querydict.lists())
+
+
+def reject_nul_middleware(get_response):
+    """A NUL character in the path, query or form is never meaningful here, and PostgreSQL cannot store it."""
+
+    def middleware(request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "the request contains a NUL character (\\x00)"}, status=400)
+            response = HttpResponse(render_to_string("400.html"), status=400)
+            return response
+        return get_response(request)
+
+    return middleware

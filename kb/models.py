@@ -157,7 +157,7 @@ class EntryQuerySet(models.QuerySet):
 
     def closest(self, text, n=5):
         """Codes and aliases that look like ``text``: for "did you mean" on unknown codes."""
-        text = (text or "").strip().lower()[:100]
+        text = (text or "").replace("\x00", "").strip().lower()[:100]
         if not text:
             return []
         names = {}
@@ -179,7 +179,7 @@ class EntryQuerySet(models.QuerySet):
         Returns ``(entry, how)`` where ``how`` is "exact", "case" or "alias", or ``(None, None)``.
         """
         text = (text or "").strip()
-        if not text:
+        if not text or "\x00" in text or len(text) > 200:
             return None, None
         entry = self.filter(code=text).first()
         if entry:
@@ -301,6 +301,44 @@ class Step(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.text[:60]}"
+
+
+class KbState(models.Model):
+    """One row: a generation number bumped on every knowledge change.
+
+    Rendered pages are cached under the current generation, so every app process sees a change at once
+    without sharing its cache.
+    """
+
+    generation = models.BigIntegerField(default=1)
+
+    @classmethod
+    def current(cls):
+        value = cls.objects.filter(pk=1).values_list("generation", flat=True).first()
+        return value or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(generation=models.F("generation") + 1):
+            cls.objects.get_or_create(pk=1)
+
+    def __str__(self):
+        return f"generation {self.generation}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key and fixed time window, in the database so that every app process shares them."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField(help_text="Start of the window, in seconds since the epoch")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="kb_ratecounter_key_window_uniq")]
+        indexes = [models.Index(fields=["window"], name="kb_ratecounter_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window}: {self.count}"
 
 
 class Suggestion(models.Model):

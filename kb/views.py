@@ -1,17 +1,20 @@
+import hashlib
 from collections import OrderedDict
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from kb import serializers
 from kb.forms import EntryFilterForm
-from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
+from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, KbState, Service
 from kb.textlinks import build_link_map, command_links
 
 
@@ -71,32 +74,45 @@ def _unknown_code(request, code, status=404):
     )
 
 
-@require_safe
-def entry_detail(request, code):
-    try:
-        entry, response = _entry_or_redirect(code, "kb:entry-detail")
-    except Http404:
-        return _unknown_code(request, code)
-    if response:
-        return response
+def _render_entry_page(request, entry):
+    """The parts of an entry page that are the same for every reader, as HTML strings."""
     texts = [entry.summary]
     for cause in entry.causes.all():
         texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
     permalink = request.build_absolute_uri(entry.get_absolute_url())
-    ticket = f"**{entry.code}**: {entry.title}\n{entry.summary}\n{permalink}"
-    return render(
-        request,
-        "kb/entry_detail.html",
-        {
-            "entry": entry,
-            "code_links": build_link_map(texts, exclude_code=entry.code),
-            "command_links": command_links(),
-            "permalink": permalink,
-            "ticket_text": ticket,
-            "confidence_note": CONFIDENCE_HELP[entry.confidence],
-            "related": sorted(entry.related.all(), key=lambda r: r.code.lower()),
-        },
-    )
+    context = {
+        "entry": entry,
+        "code_links": build_link_map(texts, exclude_code=entry.code),
+        "command_links": command_links(),
+        "permalink": permalink,
+        "ticket_text": f"**{entry.code}**: {entry.title}\n{entry.summary}\n{permalink}",
+        "confidence_note": CONFIDENCE_HELP[entry.confidence],
+        "related": sorted(entry.related.all(), key=lambda r: r.code.lower()),
+    }
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "meta": mark_safe(render_to_string("kb/_entry_meta.html", context)),  # noqa: S308 - rendered template
+        "article": mark_safe(render_to_string("kb/_entry_article.html", context)),  # noqa: S308 - rendered template
+    }
+
+
+@require_safe
+def entry_detail(request, code):
+    # Cached per KB generation: any change to the knowledge, in any process, makes a new key.
+    digest = hashlib.sha256(f"{request.get_host()}\0{code}".encode()).hexdigest()
+    key = f"entry-page:{KbState.current()}:{digest}"
+    page = cache.get(key)
+    if page is None:
+        try:
+            entry, response = _entry_or_redirect(code, "kb:entry-detail")
+        except Http404:
+            return _unknown_code(request, code)
+        page = {"redirect": response["Location"]} if response else _render_entry_page(request, entry)
+        cache.set(key, page, timeout=3600)
+    if "redirect" in page:
+        return redirect(page["redirect"], permanent=True)
+    return render(request, "kb/entry_detail.html", {"page": page})
 
 
 @require_safe
@@ -108,6 +124,8 @@ def command_list(request):
 
 
 def _find_command(service, code):
+    if "\x00" in service + code:
+        return None, None
     command = Command.objects.select_related("service").filter(service__name=service, code=code).first()
     if command:
         return command, "exact"

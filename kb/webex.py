@@ -58,6 +58,7 @@ FORMS = (
     "script-redirect",
     "http-redirect",
     "open-meetings-xml",
+    "status-xml",
     "xml-api",
     "unrecognised",
     "empty",
@@ -622,22 +623,44 @@ def _xml_answer(text: str, http_status=None) -> Answer | None:
     )
 
 
+_STATUS_ROOT = re.compile(
+    r"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--[\s\S]{0,2000}?-->\s*)*<(?P<root>[A-Za-z][\w.-]{0,60})[\s>/]"
+)
+_STATUS_VALUE = re.compile(r"^(SUCCESS|FAIL|FAILURE)$", re.IGNORECASE)
+
+
 def _open_meetings_answer(text: str, http_status=None) -> Answer | None:
-    if not _OPEN_MEETINGS.search(text):
+    """The URL API's XML status documents: a root element with a ``<Status>`` child.
+
+    m.php?AT=OM answers ``<ListOpenMeetings><Status>…</Status><MeetingKeys>…</MeetingKeys>`` (a real recorded
+    exchange); Cisco's QA code shows ``<MeetingData><Status>`` from nobrowser.php. A failure's ``<Reason>`` is read
+    the way client code reads it (the failure body itself was never captured). XML API envelopes are not read here.
+    """
+    open_meetings = _OPEN_MEETINGS.search(text)
+    root = _STATUS_ROOT.match(text)
+    plain_root = root and ":" not in root.group("root") and root.group("root").lower() not in {"html", "message"}
+    if not open_meetings and not plain_root:
         return None
     status = _xml_value(text, "Status")
+    if not open_meetings and not (status and _STATUS_VALUE.match(status)):
+        return None
     reason = _xml_value(text, "Reason")
     keys_text = _xml_value(text, "MeetingKeys") or ""
     keys = [k.strip() for k in keys_text.split(";") if k.strip()][:1000]
     rs = reason if reason and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,79}", reason) else None
+    at = "OM" if open_meetings else _xml_value(text, "AT")
+    if at and not re.fullmatch(r"[A-Za-z]{2,3}", at):
+        at = None
+    mk = _xml_value(text, "MeetingKey") or _xml_value(text, "MK")
     return Answer(
-        form="open-meetings-xml",
+        form="open-meetings-xml" if open_meetings else "status-xml",
         st=status,
         rs=rs,
         reason=redact_text(reason) if reason is not None else None,
         meeting_keys=keys,
-        at="OM",
-        service="m.php",
+        mk=mk if mk and mk.isdigit() else None,
+        at=at.upper() if at else None,
+        service="m.php" if open_meetings else None,
         api="url",
         preview=make_preview(text),
         http_status=http_status,

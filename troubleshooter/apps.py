@@ -5,3 +5,17 @@ class TroubleshooterConfig(AppConfig):
     name = "troubleshooter"
     verbose_name = "Troubleshooter"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kb.loader import register_section
+        from troubleshooter import checks  # noqa: F401 - registers the stored-flow check
+        from troubleshooter.loading import export_flows, load_flows
+
+        register_section("flows", load=load_flows, export=export_flows)
+
+        from django.db.models.signals import post_migrate
+
+        from troubleshooter.roles import ensure_roles
+
+        # After the last app's migrations, so every permission exists; idempotent.
+        post_migrate.connect(ensure_roles, dispatch_uid="troubleshooter-ensure-roles")

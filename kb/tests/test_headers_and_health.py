@@ -51,8 +51,7 @@ def test_access_log_never_has_the_query_string(client, kb, caplog):
 
 
 def test_log_lines_are_json_with_request_id():
-    from kb.logs import JsonFormatter
-    from kb.middleware import RequestIdFilter, request_id_var
+    from kb.logs import JsonFormatter, RequestIdFilter, request_id_var
 
     token = request_id_var.set("abc12345")
     try:

@@ -59,6 +59,24 @@ def test_entry_page_query_count_is_fixed(client, kb, django_assert_max_num_queri
         assert client.get("/errors/AccessDenied/").status_code == 200
 
 
+def test_cached_entry_page_costs_one_query(client, kb, django_assert_max_num_queries):
+    client.get("/errors/AccessDenied/")
+    with django_assert_max_num_queries(1):
+        assert client.get("/errors/AccessDenied/").status_code == 200
+
+
+def test_cached_entry_page_changes_when_the_entry_changes(client, kb):
+    assert "Renamed for the test" not in client.get("/errors/AlreadyLogon/").content.decode()
+    entry = Entry.objects.get(code="AlreadyLogon")
+    entry.title = "Renamed for the test"
+    entry.save()
+    assert "Renamed for the test" in client.get("/errors/AlreadyLogon/").content.decode()
+    step = entry.causes.first().steps.first()
+    step.text = "A brand new first step."
+    step.save()
+    assert "A brand new first step." in client.get("/errors/AlreadyLogon/").content.decode()
+
+
 def test_related_entries_are_listed(client, kb):
     page = client.get("/errors/WebExIDConflict/").content.decode()
     assert "Related" in page

@@ -745,3 +745,40 @@ def test_a_secret_value_never_survives_redaction(name, value, how):
     assert "Zz9" not in repr(answer)
     found = detect(text)
     assert found is None or "Zz9" not in repr(found)
+
+
+@pytest.mark.parametrize(
+    "body,st,rs,at",
+    [
+        (
+            "<MeetingData><Status>SUCCESS</Status><MeetingKey>621018655</MeetingKey></MeetingData>",
+            "SUCCESS",
+            None,
+            None,
+        ),
+        (
+            '<?xml version="1.0"?><UrlApiResponse><AT>LI</AT><Status>FAIL</Status>'
+            "<Reason>BadWebExIDorPassword</Reason></UrlApiResponse>",
+            "FAIL",
+            "BadWebExIDorPassword",
+            "LI",
+        ),
+    ],
+)
+def test_url_api_xml_status_documents(body, st, rs, at):
+    answer = read_answer(body, status=200, content_type="text/xml")
+    assert answer.form == "status-xml"
+    assert answer.api == "url"
+    assert (answer.st, answer.rs, answer.at) == (st, rs, at)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html><body><p>Status</p><Status>FAIL</Status></body></html>",
+        "<Report><Status>maybe</Status></Report>",
+        "<serv:message><serv:header><Status>FAIL</Status></serv:header></serv:message>",
+    ],
+)
+def test_other_xml_with_status_is_not_a_status_document(body):
+    assert read_answer(body, status=200).form != "status-xml"

@@ -1,0 +1,208 @@
+"""The guided troubleshooting wizard and its insights page.
+
+Every step is a URL: the answers so far are the query string (``?came-back=reason-code&li-code=bad-id``),
+so a link pasted into a ticket opens the same step for anybody. ``change=<node>`` shows that question again
+with the other answers kept; those that still apply are used once it is answered.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST, require_safe
+
+from kb.models import Suggestion
+from kb.textlinks import build_link_map, command_links
+from troubleshooter import insights as wizard_insights
+from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows
+from troubleshooter.forms import FeedbackForm
+from troubleshooter.models import Flow, WizardEvent
+from troubleshooter.wizard import (
+    breadcrumbs,
+    choice_links,
+    command_link,
+    kept_answers,
+    record_finished,
+    record_started,
+    step_url,
+    ticket_summary,
+    with_query,
+)
+
+RESERVED_PARAMS = ("change", "flow")
+MAX_ANSWERS = 50
+
+
+def read_answers(request):
+    """The answers in the query string: {node slug: choice slug}, in order; malformed pairs are ignored."""
+    answers = {}
+    for key, values in request.GET.lists():
+        if key in RESERVED_PARAMS or len(answers) >= MAX_ANSWERS:
+            continue
+        value = values[-1].strip() if values else ""
+        if len(key) <= 60 and len(value) <= 60 and SLUG_RE.fullmatch(key) and SLUG_RE.fullmatch(value):
+            answers[key] = value
+    return answers
+
+
+def _render(request, template, context, status=200):
+    """The full page, or only the step fragment for htmx (never for a history restore, which needs the page)."""
+    fragment = request.htmx and not request.htmx.history_restore_request
+    context["base_template"] = "troubleshooter/_wizard_fragment_base.html" if fragment else "base.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+def wizard_start(request):
+    """'What were you trying to do?': the published flows. ``?flow=`` marks the current answer when changing it."""
+    answers = read_answers(request)
+    current = request.GET.get("flow", "")
+    flows = list(published_flows())
+    options = [
+        {"flow": flow, "url": with_query(flow.get_absolute_url(), answers), "current": flow.slug == current}
+        for flow in flows
+    ]
+    context = {
+        "options": options,
+        "changing": bool(current),
+        "kept": [],
+        "current_flow": next((f for f in flows if f.slug == current), None),
+        "answers": answers,
+    }
+    if current and answers:
+        graph = FlowGraph(context["current_flow"]) if context["current_flow"] else None
+        context["kept"] = kept_answers(graph, answers) if graph else []
+    return _render(request, "troubleshooter/wizard_start.html", context)
+
+
+def _canonical(flow, walk, change):
+    if walk.changing is not None:
+        current = {change: walk.current_choice} if walk.current_choice else {}
+        return step_url(flow, {**walk.answers, **current, **walk.kept}, change=change)
+    return step_url(flow, {**walk.answers, **walk.kept})
+
+
+@require_safe
+def wizard_step(request, slug):
+    flow = get_object_or_404(Flow.objects.published(), slug=slug)
+    graph = FlowGraph(flow)
+    if graph.start is None:
+        raise Http404("This flow has no start node.")
+    change = request.GET.get("change", "").strip() or None
+    walk = graph.walk(read_answers(request), change)
+    canonical = _canonical(flow, walk, change)
+    if request.get_full_path() != canonical and not walk.stale and not request.htmx:
+        return HttpResponseRedirect(canonical)  # tidy address: answers in path order, none that do not apply
+    if walk.is_outcome:
+        record_finished(request, flow, walk)
+    else:
+        record_started(request, flow)
+    response = _step_response(request, flow, graph, walk, canonical)
+    if request.htmx and request.get_full_path() != canonical:
+        response["HX-Push-Url"] = canonical
+    return response
+
+
+def _step_response(request, flow, graph, walk, canonical, feedback_form=None, status=200):
+    node = walk.node
+    texts = [flow.description]
+    if node is not None:
+        texts += [node.help, node.guidance]
+        if walk.is_outcome and node.entry:
+            texts.append(node.entry.summary)
+        if walk.is_outcome and node.cause:
+            texts += [node.cause.meaning, *[s.text for s in node.cause.steps.all()]]
+    context = {
+        "flow": flow,
+        "walk": walk,
+        "node": node,
+        "crumbs": breadcrumbs(flow, walk),
+        "kept": kept_answers(graph, walk.kept),
+        "canonical": canonical,
+        "permalink": request.build_absolute_uri(canonical),
+        "code_links": build_link_map(texts),
+        "command_links": command_links(),
+    }
+    if walk.is_outcome:
+        steps = list(node.cause.steps.all()) if node.cause else []
+        context.update(
+            steps=steps,
+            replay=command_link(node.command, node.params) if node.command else None,
+            summary=ticket_summary(request, flow, walk, steps),
+            feedback_form=feedback_form or FeedbackForm(),
+            feedback_url=with_query(reverse("troubleshooter:wizard-feedback", args=[flow.slug]), walk.answers),
+        )
+        return _render(request, "troubleshooter/wizard_outcome.html", context, status=status)
+    question = walk.changing or node
+    context.update(
+        question=question,
+        choices=choice_links(flow, graph, walk, question),
+        test=command_link(question.command, question.params) if question and question.command else None,
+    )
+    return _render(request, "troubleshooter/wizard_step.html", context, status=status)
+
+
+@require_POST
+def wizard_feedback(request, slug):
+    """'Did this solve it?': recorded with the path; the answers come in the query string like every step."""
+    flow = get_object_or_404(Flow.objects.published(), slug=slug)
+    graph = FlowGraph(flow)
+    walk = graph.walk(read_answers(request))
+    outcome_url = step_url(flow, walk.answers)
+    if not walk.is_outcome:
+        messages.error(request, "These answers do not lead to an outcome yet, so there is nothing to give feedback on.")
+        return HttpResponseRedirect(outcome_url)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:  # htmx swaps only 2xx answers: the form comes back with its message
+            context = {"flow": flow, "feedback_form": form, "feedback_url": request.get_full_path()}
+            return _render(request, "troubleshooter/_wizard_feedback.html", context)
+        return _step_response(request, flow, graph, walk, outcome_url, feedback_form=form, status=400)
+    resolved = form.cleaned_data["resolved"] == "yes"
+    comment = form.cleaned_data["comment"]
+    user = request.user if request.user.is_authenticated else None
+    WizardEvent.objects.create(
+        flow=flow,
+        kind=WizardEvent.Kind.FEEDBACK,
+        outcome=walk.node,
+        outcome_slug=walk.node.slug,
+        path=walk.path,
+        resolved=resolved,
+        comment=comment,
+        user=user,
+    )
+    if not resolved and comment:
+        # An unsolved case with a comment is a gap in the knowledge: it joins the suggestions list.
+        Suggestion.objects.create(
+            query=f"Wizard: {flow.title}: {walk.node.text}"[:500],
+            note=f"{comment}\n\n{request.build_absolute_uri(outcome_url)}",
+            origin=Suggestion.Origin.WIZARD,
+            user=user,
+        )
+    thanks = "Thank you: recorded as solved." if resolved else "Thank you: recorded as not solved."
+    if request.htmx:
+        return _render(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
+    messages.success(request, thanks)
+    return HttpResponseRedirect(outcome_url)
+
+
+@require_safe
+@login_required
+def insights(request):
+    if not request.user.is_staff:
+        raise PermissionDenied("The insights page is for staff.")
+    try:
+        days = int(request.GET.get("days", wizard_insights.DEFAULT_DAYS))
+    except ValueError:
+        days = wizard_insights.DEFAULT_DAYS
+    if days not in wizard_insights.PERIODS:
+        days = wizard_insights.DEFAULT_DAYS
+    context = wizard_insights.flow_insights(days)
+    context["search"] = wizard_insights.search_insights(days)
+    context["periods"] = wizard_insights.PERIODS
+    return render(request, "troubleshooter/insights.html", context)
