@@ -322,6 +322,10 @@ _TEXT = st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=_TEXT)
 def test_random_text_never_breaks_the_page_or_the_api(client, q):
+    if "\x00" in q:  # the site refuses NUL characters in any query with a clear 400 (kb middleware)
+        assert client.get("/search/", {"q": q}).status_code == 400
+        assert client.get("/api/search/", {"q": q}).status_code == 400
+        return
     page = client.get("/search/", {"q": q})
     assert page.status_code in (200, 302)
     fragment = client.get("/search/", {"q": q}, HTTP_HX_REQUEST="true")

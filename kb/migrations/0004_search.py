@@ -103,7 +103,7 @@ class PostgresOnlyTrigramExtension(TrigramExtension):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kb', '0001_initial'),
+        ('kb', '0003_rate_counter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
