@@ -31,6 +31,10 @@ def _fresh_cache():
     """Rendered pages are cached per process; a rolled-back test must not leave its pages behind."""
     from django.core.cache import cache
 
+    from kb.search import answer_cache
+
     cache.clear()
+    answer_cache.clear()
     yield
     cache.clear()
+    answer_cache.clear()

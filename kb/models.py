@@ -6,6 +6,7 @@ an entry by its canonical code, a cause by (entry code, slug).
 """
 
 import difflib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -304,10 +305,11 @@ class Step(models.Model):
 
 
 class KbState(models.Model):
-    """One row: a generation number bumped on every knowledge change.
+    """One row: a generation token that changes on every knowledge change.
 
-    Rendered pages are cached under the current generation, so every app process sees a change at once
-    without sharing its cache.
+    Rendered pages and search answers are cached per process under the current token, so every app process
+    sees a change at once without sharing its cache. The token is random rather than a counter, so a value
+    can never come back after a rolled-back change.
     """
 
     generation = models.BigIntegerField(default=1)
@@ -319,8 +321,9 @@ class KbState(models.Model):
 
     @classmethod
     def bump(cls):
-        if not cls.objects.filter(pk=1).update(generation=models.F("generation") + 1):
-            cls.objects.get_or_create(pk=1)
+        token = secrets.randbits(62)
+        if not cls.objects.filter(pk=1).update(generation=token):
+            cls.objects.update_or_create(pk=1, defaults={"generation": token})
 
     def __str__(self):
         return f"generation {self.generation}"
@@ -414,19 +417,6 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.term
-
-
-class SearchGeneration(models.Model):
-    """One row: a random token that changes whenever the search index changes.
-
-    Each process caches recent search responses stamped with the token it read; a changed token means
-    the cached answers are stale (in every process, since the token lives in the database).
-    """
-
-    token = models.CharField(max_length=32)
-
-    def __str__(self):
-        return self.token
 
 
 class SearchLog(models.Model):

@@ -35,7 +35,6 @@ import re
 import threading
 import time
 import unicodedata
-import uuid
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -48,7 +47,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kb import webex
-from kb.models import Alias, Cause, Command, Entry, EntryDocument, SearchGeneration, SearchKey, SearchWord
+from kb.models import Alias, Cause, Command, Entry, EntryDocument, KbState, SearchKey, SearchWord
 
 logger = logging.getLogger(__name__)
 
@@ -833,12 +832,13 @@ def forget_commands(**kwargs):
 
 
 def _all_commands():
-    """Every command with its service. Cached per process for a minute (there are a few dozen)."""
+    """Every command with its service, cached per process for the current KB generation (there are a few dozen)."""
+    generation = _generation()
     now = time.monotonic()
-    if _command_cache["commands"] is None or now - _command_cache["at"] > COMMAND_CACHE_SECONDS:
-        _command_cache["commands"] = list(Command.objects.select_related("service"))
-        _command_cache["at"] = now
-    return _command_cache["commands"]
+    cache = _command_cache
+    if cache["commands"] is None or cache.get("generation") != generation or now - cache["at"] > COMMAND_CACHE_SECONDS:
+        cache.update(commands=list(Command.objects.select_related("service")), at=now, generation=generation)
+    return cache["commands"]
 
 
 def _commands_for(text: str, detection) -> list[Command]:
@@ -1042,10 +1042,8 @@ def _close_codes(be, term, limit=5):
 
 
 def bump_generation():
-    """Mark every cached search answer, in every process, as stale."""
-    token = uuid.uuid4().hex
-    if not SearchGeneration.objects.filter(pk=1).update(token=token):
-        SearchGeneration.objects.create(pk=1, token=token)
+    """Mark every cached search answer and page, in every process, as stale (the one KB generation)."""
+    KbState.bump()
 
 
 class _AnswerCache:
@@ -1081,7 +1079,7 @@ answer_cache = _AnswerCache()
 
 def _generation():
     with connection.cursor() as cur:  # raw: this runs on every search, cached or not
-        cur.execute("SELECT token FROM kb_searchgeneration WHERE id = 1")
+        cur.execute("SELECT generation FROM kb_kbstate WHERE id = 1")
         row = cur.fetchone()
     return row[0] if row else None
 

@@ -158,12 +158,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['query', 'created_at'], name='kb_searchlog_query_idx')],
             },
         ),
-        migrations.CreateModel(
-            name='SearchGeneration',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
-            ],
-        ),
         migrations.RunPython(forwards, backwards, elidable=False),
     ]
