@@ -17,6 +17,7 @@ from django.db import transaction
 
 from kb import search
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
+from kb.serializers import cause_dict
 
 KB_SECTIONS = ("services", "commands", "entries")
 
@@ -518,17 +519,5 @@ def entry_to_fixture(entry):
         "retired": entry.retired,
         "aliases": [{"alias": a.alias, "note": a.note} for a in entry.aliases.all()],
         "related": sorted(r.code for r in entry.related.all()),
-        "causes": [
-            {
-                "slug": c.slug,
-                "api": c.api,
-                "title": c.title,
-                "meaning": c.meaning,
-                "when_seen": c.when_seen,
-                "commands": [cmd.key for cmd in c.commands.all()],
-                "services": [s.name for s in c.services.all()],
-                "steps": [s.text for s in c.steps.all()],
-            }
-            for c in entry.causes.all()
-        ],
+        "causes": [cause_dict(c) for c in entry.causes.all()],
     }

@@ -25,19 +25,7 @@ def entry_detail(entry, request=None):
             "source": entry.source,
             "confidence": entry.confidence,
             "confidence_note": CONFIDENCE_HELP[entry.confidence],
-            "causes": [
-                {
-                    "slug": c.slug,
-                    "api": c.api,
-                    "title": c.title,
-                    "meaning": c.meaning,
-                    "when_seen": c.when_seen,
-                    "commands": [cmd.key for cmd in c.commands.all()],
-                    "services": [s.name for s in c.services.all()],
-                    "steps": [s.text for s in c.steps.all()],
-                }
-                for c in entry.causes.all()
-            ],
+            "causes": [cause_dict(c) for c in entry.causes.all()],
             "related": [
                 {"code": r.code, "title": r.title, "url": _absolute(request, r.get_absolute_url())}
                 for r in sorted(entry.related.all(), key=lambda r: r.code.lower())
@@ -47,6 +35,20 @@ def entry_detail(entry, request=None):
         }
     )
     return data
+
+
+def cause_dict(cause):
+    """A cause as the JSON API and the fixture format both write it."""
+    return {
+        "slug": cause.slug,
+        "api": cause.api,
+        "title": cause.title,
+        "meaning": cause.meaning,
+        "when_seen": cause.when_seen,
+        "commands": [cmd.key for cmd in cause.commands.all()],
+        "services": [s.name for s in cause.services.all()],
+        "steps": [s.text for s in cause.steps.all()],
+    }
 
 
 def _absolute(request, path):

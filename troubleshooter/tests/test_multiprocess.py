@@ -6,12 +6,8 @@ It needs a database that separate processes can share, so it runs on PostgreSQL 
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,8 +17,8 @@ from django.db import connection
 
 from troubleshooter.roles import ensure_roles, grant
 from troubleshooter.tests.replay_fixtures import sandbox, sandbox_server  # noqa: F401
+from troubleshooter.tests.servers import ROOT, gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Shared-Session-Pw-4821"
 LIMIT = 3
 
@@ -32,13 +28,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port):
+def server_env():
     db = connection.settings_dict
     env = dict(os.environ)
     env.update(
@@ -54,30 +44,7 @@ def start_server(port):
         LOG_LEVEL="WARNING",
     )
     env.pop("DB_POOL", None)
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise AssertionError(f"gunicorn on {port} did not start")
+    return env
 
 
 def csrf_token(client, url):
@@ -108,41 +75,35 @@ def test_session_and_rate_limit_hold_across_two_servers(sandbox):  # noqa: F811
         check=True,
         env={**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "127.0.0.1"},
     )
-    (a, base_a), (b, base_b) = start_server(free_port()), start_server(free_port())
-    try:
-        with httpx.Client(timeout=20) as browser:
-            # Log in on server A ...
-            token = csrf_token(browser, f"{base_a}/accounts/login/")
-            login = browser.post(
-                f"{base_a}/accounts/login/",
-                data={"username": "desk", "password": PASSWORD, "csrfmiddlewaretoken": token},
-                headers={"Referer": f"{base_a}/accounts/login/"},
-            )
-            assert login.status_code == 302
-            # ... and the session is good on server B.
-            assert browser.get(f"{base_b}/replay/").status_code == 200
-            assert browser.get(f"{base_b}/replay/history/").status_code == 200
+    with gunicorn(server_env()) as base_a, gunicorn(server_env()) as base_b, httpx.Client(timeout=20) as browser:
+        # Log in on server A ...
+        token = csrf_token(browser, f"{base_a}/accounts/login/")
+        login = browser.post(
+            f"{base_a}/accounts/login/",
+            data={"username": "desk", "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{base_a}/accounts/login/"},
+        )
+        assert login.status_code == 302
+        # ... and the session is good on server B.
+        assert browser.get(f"{base_b}/replay/").status_code == 200
+        assert browser.get(f"{base_b}/replay/history/").status_code == 200
 
-            # Replays alternate between the servers; the limit counts them together.
-            statuses = []
-            for i in range(LIMIT + 1):
-                base = (base_a, base_b)[i % 2]
-                token = csrf_token(browser, f"{base}/replay/")
-                response = browser.post(
-                    f"{base}/replay/",
-                    data={
-                        "site": site.pk,
-                        "mode": "paste",
-                        "method": "POST",
-                        "command_text": "m.php?AT=LM",
-                        "csrfmiddlewaretoken": token,
-                    },
-                    headers={"Referer": f"{base}/replay/"},
-                )
-                statuses.append(response.status_code)
-            assert statuses == [200] * LIMIT + [429]
-            assert ReplayRecord.objects.filter(user=user).count() == LIMIT
-    finally:
-        for process in (a, b):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
+        # Replays alternate between the servers; the limit counts them together.
+        statuses = []
+        for i in range(LIMIT + 1):
+            base = (base_a, base_b)[i % 2]
+            token = csrf_token(browser, f"{base}/replay/")
+            response = browser.post(
+                f"{base}/replay/",
+                data={
+                    "site": site.pk,
+                    "mode": "paste",
+                    "method": "POST",
+                    "command_text": "m.php?AT=LM",
+                    "csrfmiddlewaretoken": token,
+                },
+                headers={"Referer": f"{base}/replay/"},
+            )
+            statuses.append(response.status_code)
+        assert statuses == [200] * LIMIT + [429]
+        assert ReplayRecord.objects.filter(user=user).count() == LIMIT

@@ -9,26 +9,17 @@ points at PostgreSQL, so that separate processes share it as they do in producti
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from troubleshooter.tests.servers import ROOT, gunicorn
 
 
 @pytest.fixture(scope="module")
@@ -66,27 +57,8 @@ def scratch_env(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(scratch_env):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-c", "gunicorn.conf.py"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=scratch_env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        os.killpg(process.pid, signal.SIGTERM)
-        pytest.fail("gunicorn did not start")
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    with gunicorn(scratch_env, workers=2) as base:
+        yield base
 
 
 def big_fixture(path, count):
