@@ -97,11 +97,17 @@ def _render_entry_page(request, entry):
     }
 
 
+def _generation_key(kind, request, code):
+    """A cache key for ``code`` as seen from this host, under the current KB generation.
+
+    Any change to the knowledge, in any process, changes the generation and so every key."""
+    digest = hashlib.sha256(f"{request.get_host()}\0{code}".encode()).hexdigest()
+    return f"{kind}:{KbState.current()}:{digest}"
+
+
 @require_safe
 def entry_detail(request, code):
-    # Cached per KB generation: any change to the knowledge, in any process, makes a new key.
-    digest = hashlib.sha256(f"{request.get_host()}\0{code}".encode()).hexdigest()
-    key = f"entry-page:{KbState.current()}:{digest}"
+    key = _generation_key("entry-page", request, code)
     page = cache.get(key)
     if page is None:
         try:
@@ -185,14 +191,19 @@ def api_entry_list(request):
 
 @require_safe
 def api_entry_detail(request, code):
-    try:
-        entry, response = _entry_or_redirect(code, "kb:api-entry-detail")
-    except Http404:
-        closest = Entry.objects.closest(code)
-        return JsonResponse({"error": f"no entry has the code {code[:100]!r}", "closest": closest}, status=404)
-    if response:
-        return response
-    return JsonResponse(serializers.entry_detail(entry, request))
+    key = _generation_key("entry-json", request, code)
+    data = cache.get(key)
+    if data is None:
+        try:
+            entry, response = _entry_or_redirect(code, "kb:api-entry-detail")
+        except Http404:
+            closest = Entry.objects.closest(code)
+            return JsonResponse({"error": f"no entry has the code {code[:100]!r}", "closest": closest}, status=404)
+        data = {"redirect": response["Location"]} if response else serializers.entry_detail(entry, request)
+        cache.set(key, data, timeout=3600)
+    if set(data) == {"redirect"}:
+        return redirect(data["redirect"], permanent=True)
+    return JsonResponse(data)
 
 
 def not_found(request, exception=None):

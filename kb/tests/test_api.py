@@ -75,3 +75,14 @@ def test_api_refuses_post(client, kb, url):
 def test_list_query_count(client, kb, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         client.get("/api/errors/?api=url")
+
+
+def test_cached_detail_follows_changes(client, kb, django_assert_max_num_queries):
+    assert client.get("/api/errors/Unknown/").json()["title"] != "Renamed"
+    with django_assert_max_num_queries(1):
+        client.get("/api/errors/Unknown/")
+    entry = Entry.objects.get(code="Unknown")
+    entry.title = "Renamed"
+    entry.save()
+    assert client.get("/api/errors/Unknown/").json()["title"] == "Renamed"
+    assert client.get("/api/errors/unknown/")["Location"] == "/api/errors/Unknown/"
