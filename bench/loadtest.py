@@ -1,7 +1,8 @@
 """`make loadtest`: the production server under a mixed load, on 127.0.0.1 only, bounded in time.
 
 It starts gunicorn with DEBUG off on a scratch database (SQLite, or DATABASE_URL when set), crawls the app for
-real URLs (entry pages, search-as-you-type bursts, wizard steps, the JSON API), then drives them with wrk:
+real URLs (entry pages, search-as-you-type bursts, wizard steps, the JSON API), then drives them with wrk
+(LOADTEST_THREADS (8) threads, each a group of browsers with its own session cookie, as visitors keep theirs):
   1. the mixed load: LOADTEST_SECONDS (60) at LOADTEST_CONNECTIONS (32) connections;
   2. the entry page alone, and a bare Django view (the ceiling), LOADTEST_SHORT_SECONDS (20) each.
 It prints requests per second, p50/p95/p99 latency and errors, and writes bench/results/loadtest.json.
@@ -32,18 +33,29 @@ PY = sys.executable
 SECONDS = int(os.getenv("LOADTEST_SECONDS", "60"))
 SHORT = int(os.getenv("LOADTEST_SHORT_SECONDS", "20"))
 CONNECTIONS = int(os.getenv("LOADTEST_CONNECTIONS", "32"))
-THREADS = int(os.getenv("LOADTEST_THREADS", "2"))
+THREADS = int(os.getenv("LOADTEST_THREADS", "8"))
 
 LUA = r"""
 local paths = {PATHS}
+local cookies = {COOKIES}
 local counter = 0
+local thread_count = 0
+-- Each thread is a group of browsers with its own session cookie, as real visitors keep theirs.
+setup = function(thread)
+  thread_count = thread_count + 1
+  thread:set("cookie", cookies[((thread_count - 1) % #cookies) + 1])
+  thread:set("offset", thread_count * 7)
+end
+init = function(args)
+  counter = offset or 0
+end
 request = function()
   counter = counter + 1
   local p = paths[(counter % #paths) + 1]
-  if p[2] then
-    return wrk.format("GET", p[1], {["HX-Request"] = "true"})
-  end
-  return wrk.format("GET", p[1])
+  local headers = {}
+  if cookie and cookie ~= "" then headers["Cookie"] = cookie end
+  if p[2] then headers["HX-Request"] = "true" end
+  return wrk.format("GET", p[1], headers)
 end
 done = function(summary, latency, requests)
   io.write(string.format(
@@ -164,9 +176,21 @@ def lua_table(paths):
     return "{" + ", ".join(f"{{{json.dumps(p)}, {'true' if h else 'false'}}}" for p, h in paths) + "}"
 
 
-def run_wrk(base, paths, seconds):
+def session_cookies(base, count):
+    """One session per wrk thread, started the way a browser starts one: by opening the wizard."""
+    cookies = []
+    for _ in range(count):
+        request = urllib.request.Request(base + "/troubleshoot/log-in/")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            header = response.headers.get_all("Set-Cookie") or []
+        cookies.append("; ".join(h.split(";", 1)[0] for h in header))
+    return cookies
+
+
+def run_wrk(base, paths, seconds, cookies=()):
+    lua_cookies = "{" + ", ".join(json.dumps(c) for c in (cookies or [""])) + "}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.replace("{PATHS}", lua_table(paths)))
+        script.write(LUA.replace("{PATHS}", lua_table(paths)).replace("{COOKIES}", lua_cookies))
     try:
         out = subprocess.run(
             ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s", "-s", script.name, base],
@@ -223,10 +247,11 @@ def main():
             raise SystemExit("loadtest: the server did not come up")
         paths, mix = build_paths(base)
         print(f"loadtest: mix of {mix}; {CONNECTIONS} connections", flush=True)
+        cookies = session_cookies(base, THREADS)
         results = {}
         for name, seconds in (("mixed", SECONDS), ("entry", SHORT), ("bare", SHORT)):
             print(f"loadtest: {name} for {seconds}s …", flush=True)
-            results[name] = run_wrk(base, paths[name], seconds)
+            results[name] = run_wrk(base, paths[name], seconds, cookies if name == "mixed" else ())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -118,7 +118,15 @@ def entry_detail(request, code):
         cache.set(key, page, timeout=3600)
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
-    return render(request, "kb/entry_detail.html", {"page": page})
+    if request.user.is_authenticated:
+        return render(request, "kb/entry_detail.html", {"page": page})
+    # Anonymous readers all get the same page: no CSRF token (it has no form that posts), no messages, no user.
+    html = cache.get(f"{key}:public")
+    if html is None:
+        context = {"page": page, "public_page": True, "messages": []}
+        html = render_to_string("kb/entry_detail.html", context, request=request)
+        cache.set(f"{key}:public", html, timeout=3600)
+    return HttpResponse(html)
 
 
 @require_safe

@@ -177,3 +177,17 @@ def test_command_list_page(client, kb, django_assert_max_num_queries):
         page = client.get("/commands/").content.decode()
     assert "<code>c.php</code>" in page
     assert 'href="/commands/m.php/SM/"' in page
+
+
+def test_public_entry_page_is_shared_but_never_carries_a_token_or_a_message(client, kb, django_user_model):
+    first = client.get("/errors/AccessDenied/")
+    second = client.get("/errors/AccessDenied/")
+    assert first.content == second.content
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert "X-CSRFToken" not in first.content.decode()
+    assert "Cookie" in first["Vary"]
+    user = django_user_model.objects.create_user("reader")
+    client.force_login(user)
+    page = client.get("/errors/AccessDenied/").content.decode()
+    assert "Log out reader" in page
+    assert "X-CSRFToken" in page
