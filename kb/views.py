@@ -108,6 +108,12 @@ def _generation_key(kind, request, code):
 @require_safe
 def entry_detail(request, code):
     key = _generation_key("entry-page", request, code)
+    public = not request.user.is_authenticated
+    if public:
+        # Anonymous readers all get the same page: no CSRF token (it has no form that posts), no messages, no user.
+        html = cache.get(f"{key}:public")
+        if html is not None:
+            return HttpResponse(html)
     page = cache.get(key)
     if page is None:
         try:
@@ -118,14 +124,11 @@ def entry_detail(request, code):
         cache.set(key, page, timeout=3600)
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
-    if request.user.is_authenticated:
+    if not public:
         return render(request, "kb/entry_detail.html", {"page": page})
-    # Anonymous readers all get the same page: no CSRF token (it has no form that posts), no messages, no user.
-    html = cache.get(f"{key}:public")
-    if html is None:
-        context = {"page": page, "public_page": True, "messages": []}
-        html = render_to_string("kb/entry_detail.html", context, request=request)
-        cache.set(f"{key}:public", html, timeout=3600)
+    context = {"page": page, "public_page": True, "messages": []}
+    html = render_to_string("kb/entry_detail.html", context, request=request)
+    cache.set(f"{key}:public", html, timeout=3600)
     return HttpResponse(html)
 
 
