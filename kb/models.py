@@ -9,7 +9,7 @@ import difflib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -316,8 +316,11 @@ class KbState(models.Model):
 
     @classmethod
     def current(cls):
-        value = cls.objects.filter(pk=1).values_list("generation", flat=True).first()
-        return value or 0
+        # Raw SQL: this runs on every cached page and search, where building an ORM query would cost more.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT generation FROM {cls._meta.db_table} WHERE id = 1")  # noqa: S608 - table name
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls):

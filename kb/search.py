@@ -1078,10 +1078,7 @@ answer_cache = _AnswerCache()
 
 
 def _generation():
-    with connection.cursor() as cur:  # raw: this runs on every search, cached or not
-        cur.execute("SELECT generation FROM kb_kbstate WHERE id = 1")
-        row = cur.fetchone()
-    return row[0] if row else None
+    return KbState.current() or None
 
 
 def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> SearchResponse:
