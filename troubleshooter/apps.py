@@ -19,3 +19,13 @@ class TroubleshooterConfig(AppConfig):
 
         # After the last app's migrations, so every permission exists; idempotent.
         post_migrate.connect(ensure_roles, dispatch_uid="troubleshooter-ensure-roles")
+
+        # Flows are knowledge too: any change moves the KB generation, which drops cached flow graphs everywhere.
+        from django.db.models.signals import post_delete, post_save
+
+        from kb.signals import bump
+        from troubleshooter.models import Choice, Flow, Node
+
+        for model in (Flow, Node, Choice):
+            post_save.connect(bump, sender=model, dispatch_uid=f"troubleshooter-bump-save-{model.__name__}")
+            post_delete.connect(bump, sender=model, dispatch_uid=f"troubleshooter-bump-delete-{model.__name__}")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kb.models import Suggestion
 from kb.textlinks import build_link_map, command_links
 from troubleshooter import insights as wizard_insights
-from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows
+from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows, served_graph
 from troubleshooter.forms import FeedbackForm
 from troubleshooter.models import Flow, WizardEvent
 from troubleshooter.wizard import (
@@ -75,7 +75,7 @@ def wizard_start(request):
         "answers": answers,
     }
     if current and answers:
-        graph = FlowGraph(context["current_flow"]) if context["current_flow"] else None
+        graph = served_graph(context["current_flow"]) if context["current_flow"] else None
         context["kept"] = kept_answers(graph, answers) if graph else []
     return _render(request, "troubleshooter/wizard_start.html", context)
 
@@ -90,7 +90,7 @@ def _canonical(flow, walk, change):
 @require_safe
 def wizard_step(request, slug):
     flow = get_object_or_404(Flow.objects.published(), slug=slug)
-    graph = FlowGraph(flow)
+    graph = served_graph(flow)
     if graph.start is None:
         raise Http404("This flow has no start node.")
     change = request.GET.get("change", "").strip() or None
