@@ -78,7 +78,8 @@ def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, brows
     assert outcome.get_attribute("data-cause") == "wrong-credentials"
     assert page.evaluate("window.sameDocument") is True  # htmx swapped the steps; no full page loads
     assert page.title().startswith("BadWebExIDorPassword: The WebEx ID exists")
-    assert page.evaluate("document.activeElement.id") == "outcome-title"  # focus moved to the new heading
+    # Focus moves to the new heading once htmx has settled the swap (just after the URL changes).
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'outcome-title'", timeout=5000)
 
     # 2. Back shows the previous step with its answers; Forward returns to the outcome.
     page.go_back()
