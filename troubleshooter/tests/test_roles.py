@@ -123,3 +123,33 @@ def test_grant_role_command(db, capsys):
     assert user.has_perm("kb.change_entry")
     assert not user.has_perm("troubleshooter.can_replay")
     assert "is now in 'KB editors'" in capsys.readouterr().out
+
+
+LOGGED_IN = {"anonymous": LOGIN, "user": OK, "help-desk": OK, "kb-editor": OK, "admin": OK}
+OUTCOME_QUERY = "came-back=reason-code&li-code=bad-id&su-test=webex-id-conflict"
+POSTS = [
+    # (url, data, who may, what "may" answers)
+    ("/search/suggest/", {"query": "ZzMissingCode", "note": "seen in a ticket"}, PUBLIC, 302),
+    (f"/troubleshoot/log-in/feedback/?{OUTCOME_QUERY}", {"resolved": "yes"}, PUBLIC, 302),
+    ("/replay/{record}/suggest/", {}, REPLAYERS, 302),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "data", "access", "allowed_status"), POSTS, ids=[p[0][:24] for p in POSTS])
+def test_role_against_posting_view(client, kb, people, record, role, url, data, access, allowed_status):
+    if people[role]:
+        client.force_login(people[role])
+    response = client.post(url.format(record=record.pk), data)
+    if access[role] == OK:
+        assert response.status_code == allowed_status, response.status_code
+    else:
+        expect(response, access[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "access"), [("/accounts/login/", PUBLIC), ("/accounts/password_change/", LOGGED_IN)])
+def test_role_against_account_pages(client, kb, people, role, url, access):
+    if people[role]:
+        client.force_login(people[role])
+    expect(client.get(url), access[role])
