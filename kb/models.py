@@ -452,14 +452,3 @@ for _sender in ("kb.Alias", "kb.Cause", "kb.Step"):
     models.signals.post_delete.connect(_search_index_signal, sender=_sender, dispatch_uid=f"search-del-{_sender}")
 models.signals.m2m_changed.connect(_search_index_signal, sender=Cause.commands.through, dispatch_uid="search-m2m-cc")
 models.signals.m2m_changed.connect(_search_index_signal, sender=Cause.services.through, dispatch_uid="search-m2m-cs")
-
-
-def _search_commands_changed(sender, **kwargs):
-    from kb import search
-
-    search.forget_commands()
-
-
-for _sender in ("kb.Command", "kb.Service"):
-    models.signals.post_save.connect(_search_commands_changed, sender=_sender, dispatch_uid=f"search-cmd-{_sender}")
-    models.signals.post_delete.connect(_search_commands_changed, sender=_sender, dispatch_uid=f"search-cmdd-{_sender}")

@@ -821,31 +821,28 @@ def _entries_by_terms(terms):
     return {k.term: k for k in _keys_for(SearchKey.objects.filter(term__in=list(terms)))}
 
 
-_command_cache = {"at": 0.0, "commands": None}
-COMMAND_CACHE_SECONDS = 60
-
-
-def forget_commands(**kwargs):
-    """Signal receiver: a command or service changed, so cached commands and answers are stale."""
-    _command_cache["commands"] = None
-    bump_generation()
+_command_cache = {"generation": None, "commands": None}
 
 
 def _all_commands():
-    """Every command with its service, cached per process for the current KB generation (there are a few dozen)."""
+    """Every command with its service, cached per process for the current KB generation (there are a few dozen).
+
+    A change to a command or service moves the generation (kb.signals), which drops this cache in every process."""
     generation = _generation()
-    now = time.monotonic()
-    cache = _command_cache
-    if cache["commands"] is None or cache.get("generation") != generation or now - cache["at"] > COMMAND_CACHE_SECONDS:
-        cache.update(commands=list(Command.objects.select_related("service")), at=now, generation=generation)
-    return cache["commands"]
+    if _command_cache["commands"] is None or _command_cache["generation"] != generation:
+        _command_cache.update(commands=list(Command.objects.select_related("service")), generation=generation)
+    return _command_cache["commands"]
 
 
 def _commands_for(text: str, detection) -> list[Command]:
     """Commands the query names, in any written form."""
 
-    def commands():
-        return _all_commands()
+    loaded = []
+
+    def commands():  # read once per search, however many written forms are tried
+        if not loaded:
+            loaded.append(_all_commands())
+        return loaded[0]
 
     stripped = text.strip()
     if detection is not None and detection.command:

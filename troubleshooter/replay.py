@@ -631,12 +631,7 @@ def _at_of(params):
 
 
 @sensitive_variables()
-def plan_from_paste(site, text, *, method="POST", secrets=None, login_first=False, login_wid="", login_password=""):
-    service, query = _service_and_query(site, text or "")
-    params = _apply_secrets(_parse_query(query), secrets)
-    at = _at_of(params)
-    if not at:
-        raise ReplayInputError("The command has no AT parameter (for example AT=LI).")
+def _url_plan(site, service, at, params, method, login_first, login_wid, login_password):
     return ReplayPlan(
         site=site,
         api="url",
@@ -648,6 +643,16 @@ def plan_from_paste(site, text, *, method="POST", secrets=None, login_first=Fals
         login_wid=login_wid,
         login_password=login_password,
     )
+
+
+@sensitive_variables()
+def plan_from_paste(site, text, *, method="POST", secrets=None, login_first=False, login_wid="", login_password=""):
+    service, query = _service_and_query(site, text or "")
+    params = _apply_secrets(_parse_query(query), secrets)
+    at = _at_of(params)
+    if not at:
+        raise ReplayInputError("The command has no AT parameter (for example AT=LI).")
+    return _url_plan(site, service, at, params, method, login_first, login_wid, login_password)
 
 
 @sensitive_variables()
@@ -674,17 +679,7 @@ def plan_from_build(
     if len(params) > MAX_PARAMS:
         raise ReplayInputError(f"Too many parameters (at most {MAX_PARAMS}).")
     params = _apply_secrets(params, secrets)
-    return ReplayPlan(
-        site=site,
-        api="url",
-        method=method,
-        service=service,
-        params=params,
-        command=f"{service}?AT={at}",
-        login_first=login_first,
-        login_wid=login_wid,
-        login_password=login_password,
-    )
+    return _url_plan(site, service, at, params, method, login_first, login_wid, login_password)
 
 
 @sensitive_variables()
