@@ -48,6 +48,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kb import webex
 from kb.models import Alias, Cause, Command, Entry, EntryDocument, KbState, SearchKey, SearchWord
+from kb.redaction import redact_text
 
 logger = logging.getLogger(__name__)
 
@@ -800,19 +801,6 @@ def _query_terms(text: str) -> list[str]:
     return out[:MAX_TERMS]
 
 
-def _pick_cause(entry, api, command_key):
-    causes = list(entry.causes.all())
-    fitting = [c for c in causes if c.api in (api, "both")] or causes
-    if command_key:
-        for cause in fitting:
-            if any(
-                cmd.key == command_key or (command_key.startswith("?") and cmd.key.endswith(command_key))
-                for cmd in cause.commands.all()
-            ):
-                return cause
-    return fitting[0] if fitting else None
-
-
 def _keys_for(queryset):
     return [_Key(*row) for row in queryset.values_list("term", "display", "is_code", "entry_id", "entry__code")]
 
@@ -1089,7 +1077,7 @@ def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> Sear
     started = time.perf_counter()
     text = query if isinstance(query, str) else ("" if query is None else str(query))
     text = text.replace("\x00", "")[:MAX_PASTE_CHARS]
-    safe = webex.redact_text(text)
+    safe = redact_text(text)
     key = (safe, limit, safe != text)  # never the raw text: it may hold a password
     token = _generation()
     if token:
@@ -1107,7 +1095,7 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
     if not isinstance(query, str):
         query = "" if query is None else str(query)
     query = query.replace("\x00", "")[:MAX_PASTE_CHARS]
-    safe = webex.redact_text(query)
+    safe = redact_text(query)
     redacted = safe != query
     limit = max(1, min(int(limit or 20), 100))
     shown = re.sub(r"\s+", " ", safe).strip()[:MAX_QUERY_CHARS]
@@ -1134,10 +1122,8 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         if detection.code:
             key = _entries_by_terms([key_term(detection.code)]).get(key_term(detection.code))
             if key is not None:
-                entry = Entry.objects.prefetch_related(
-                    Prefetch("causes__commands", queryset=Command.objects.select_related("service"))
-                ).get(pk=key.entry_id)
-                cause = _pick_cause(entry, detection.api, detection.command)
+                entry = Entry.objects.with_cause_links().get(pk=key.entry_id)
+                cause = entry.cause_for(detection.api, detection.command)
                 response.detected.entry, response.detected.cause = entry, cause
                 ranked.add(entry.pk, entry.code, 1500.0, "detected", cause=cause, entry=entry)
 

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
-from kb import insights, webex
+from kb import insights
 from kb.models import Suggestion
+from kb.redaction import redact_text
+from kb.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
 from kb.search import MAX_PASTE_CHARS, search
 
 
@@ -42,19 +42,17 @@ def search_page(request):
         "search_query": result.query,
         "suggest_form": SuggestionForm(initial={"query": result.query}),
     }
-    if request.htmx and result.results:
+    if wants_fragment(request) and result.results:
         # A fragment with results depends only on the answer (no form, no user): render it once per cached
         # answer. The empty state carries a CSRF token, so it is always rendered afresh.
         html = result.memo.get("fragment")
         if html is None:
-            html = result.memo["fragment"] = render_to_string("kb/_search_results.html", context, request)
-        response = HttpResponse(html)
+            html = result.memo["fragment"] = render_page_to_string(request, "kb/search.html", context)
+        response = vary_on_htmx(HttpResponse(html))
     else:
-        template = "kb/_search_results.html" if request.htmx else "kb/search.html"
-        response = render(request, template, context)
+        response = render_page(request, "kb/search.html", context)
     if request.htmx and result.redacted:
         response["HX-Push-Url"] = _search_url(result.query)
-    patch_vary_headers(response, ["HX-Request"])
     insights.record(result, request.user)
     return response
 
@@ -69,7 +67,7 @@ def api_search(request):
 
 @require_safe
 def opensearch(request):
-    root = getattr(settings, "SITE_ROOT", "") or request.build_absolute_uri("/").rstrip("/")
+    root = settings.SITE_ROOT or request.build_absolute_uri("/").rstrip("/")
     body = render(request, "kb/opensearch.xml", {"root": root}).content
     return HttpResponse(body, content_type="application/opensearchdescription+xml; charset=utf-8")
 
@@ -84,13 +82,13 @@ class SuggestionForm(forms.Form):
     )
 
     def clean_query(self):
-        query = webex.redact_text(self.cleaned_data["query"]).strip()
+        query = redact_text(self.cleaned_data["query"]).strip()
         if not query:
             raise forms.ValidationError("Say what you searched for.")
         return query
 
     def clean_note(self):
-        return webex.redact_text(self.cleaned_data["note"]).strip()
+        return redact_text(self.cleaned_data["note"]).strip()
 
 
 @require_POST
@@ -99,22 +97,12 @@ def search_suggest(request):
     if not form.is_valid():
         errors = "; ".join(f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items())
         context = {"suggest_form": form, "suggest_error": errors, "response": None}
-        if request.htmx:
-            response = render(request, "kb/_search_suggest.html", context, status=400)
-        else:
-            response = render(request, "kb/search_suggest_error.html", context, status=400)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-    Suggestion.objects.create(
-        query=form.cleaned_data["query"],
-        note=form.cleaned_data["note"],
-        origin=Suggestion.Origin.SEARCH,
-        user=request.user if request.user.is_authenticated else None,
+        return render_page(request, "kb/search_suggest_error.html", context, status=400)
+    Suggestion.objects.record(
+        form.cleaned_data["query"], note=form.cleaned_data["note"], origin=Suggestion.Origin.SEARCH, user=request.user
     )
     thanks = "Thank you: the missing entry was recorded for the knowledge base editors."
     if request.htmx:
-        response = render(request, "kb/_search_suggest.html", {"suggested": True, "thanks": thanks})
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        return render_page(request, "kb/_search_suggest.html", {"suggested": True, "thanks": thanks})
     messages.success(request, thanks)
     return redirect(_search_url(form.cleaned_data["query"]))

@@ -1,4 +1,4 @@
-"""The one reader of WebEx answers, and the redaction every other module uses.
+"""The one reader of WebEx answers: back URLs, script redirects, XML documents and log lines.
 
 WebEx answers a URL API command in several real forms (see the reference notes, sections 2 and 4):
 
@@ -19,33 +19,27 @@ No XML parser is used. Values are pulled out with bounded regular expressions, a
 predefined and numeric character references are decoded, so DTDs, external entities and
 "billion laughs" documents are inert text here.
 
-Pure Python, standard library only: no Django imports, so replay, search and tests can all use it.
+Pure Python, standard library only (and kb.redaction, which takes the secrets out): no Django imports, so replay,
+search and tests can all use it.
 """
 
 from __future__ import annotations
 
 import codecs
-import html
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
-from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
+
+from kb.commandkeys import XML_SERVICE, command_key, is_xml_service
+from kb.redaction import known_variants, redact_query, redact_text, redact_url
 
 __all__ = [
-    "MASK",
-    "SECRET_PARAMS",
-    "SECRET_XML_ELEMENTS",
     "Answer",
     "Detection",
     "detect",
     "read_answer",
-    "redact_query",
-    "redact_text",
-    "redact_url",
 ]
 
-MASK = "\u2022\u2022\u2022"  # •••
-SECRET_PARAMS = frozenset({"PW", "NPW", "TK", "MPW"})
-SECRET_XML_ELEMENTS = frozenset({"password", "sessionTicket", "webExAccessToken", "clientSecret"})
 
 # How much of a body is looked at. Real answers are a few hundred bytes; a replay caps bodies at 1 MiB.
 MAX_PARSE_CHARS = 1_048_576
@@ -63,122 +57,6 @@ FORMS = (
     "unrecognised",
     "empty",
 )
-
-# --------------------------------------------------------------------------------------------
-# Redaction
-# --------------------------------------------------------------------------------------------
-
-_SECRET_NAMES_RE = "|".join(sorted((re.escape(n) for n in SECRET_PARAMS), key=len, reverse=True))
-_XML_SECRET_RE = "|".join(sorted(SECRET_XML_ELEMENTS, key=len, reverse=True))
-
-# "=" as written plainly, percent-encoded (once or twice), JS hex/unicode-escaped, or HTML-escaped.
-_EQ = r"(?:=|%3[dD]|%253[dD]|\\[xX]3[dD]|\\u003[dD]|&#0*61;|&#[xX]0*3[dD];)"
-# Where a value ends: the next separator in any of those spellings, or a character a URL cannot hold.
-_VALUE = r"(?:(?!%26|%2526|\\[xX]26|\\u0026|&#0*38;|&#[xX]0*26;)[^&\s\"'<>#`])*"
-_SECRET_PARAM = re.compile(
-    r"(?:(?<=%26)|(?<=%2526)|(?<=\\x26)|(?<=\\X26)|(?<=\\u0026)|(?<=%3F)|(?<=%3f)|(?<=\\x3f)|(?<=\\x3F)"
-    r"|(?<=\\u003f)|(?<=\\u003F)|(?<![A-Za-z0-9_]))"
-    rf"(?P<name>{_SECRET_NAMES_RE})(?P<eq>{_EQ})(?P<value>{_VALUE})",
-    re.IGNORECASE,
-)
-# "PW": "secret" / 'password': 'secret' in a JSON-ish log line.
-_SECRET_JSON = re.compile(
-    rf"(?P<key>[\"'](?:{_SECRET_NAMES_RE}|{_XML_SECRET_RE})[\"']\s*:\s*)(?P<q>[\"'])(?P<value>(?:\\.|(?!(?P=q))[^\\\n]){{0,{_MAX_VALUE}}})(?P=q)",
-    re.IGNORECASE,
-)
-# <password>secret</password>, <serv:sessionTicket>..., with CDATA, or cut off; not <password/>.
-_SECRET_ELEMENT = re.compile(
-    rf"(?P<open><(?:[A-Za-z_][\w.-]{{0,40}}:)?(?:{_XML_SECRET_RE})(?:\s[^<>]{{0,500}})?(?<!/)>)"
-    r"(?P<value><!\[CDATA\[(?:(?!\]\]>)[\s\S]){0,100000}(?:\]\]>)?|[^<]*)",
-    re.IGNORECASE,
-)
-# The same element HTML-escaped: &lt;password&gt;secret&lt;/password&gt;
-_SECRET_ELEMENT_ESCAPED = re.compile(
-    rf"(?P<open>&lt;(?:[A-Za-z_][\w.-]{{0,40}}:)?(?:{_XML_SECRET_RE})(?:\s(?:(?!&gt;)[^<>]){{0,500}})?&gt;)"
-    r"(?P<value>(?:(?!&lt;)[^<]){0,100000})",
-    re.IGNORECASE,
-)
-# https://user:secret@host/
-_USERINFO = re.compile(
-    r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s/:@\"'<>]{1,200}:)(?P<value>[^\s/@\"'<>]{1,500})@"
-)
-
-
-def _is_secret_name(name) -> bool:
-    try:
-        return unquote(str(name)).strip().upper() in SECRET_PARAMS
-    except Exception:
-        return False
-
-
-def _known_variants(secrets) -> list[str]:
-    """The spellings a known secret value may take in a body: raw, percent-encoded, HTML-escaped."""
-    variants: set[str] = set()
-    for secret in secrets or ():
-        if not isinstance(secret, str) or not secret:
-            continue
-        variants.update({secret, quote(secret, safe=""), quote_plus(secret, safe=""), html.escape(secret)})
-    return sorted(variants, key=len, reverse=True)
-
-
-def redact_text(text, secrets=()) -> str:
-    """Replace every secret value in ``text`` with ``•••``.
-
-    Covers ``PW=...`` (also NPW, TK, MPW, any case) written plainly, percent-encoded, JS hex-escaped
-    (``PW\\x3d...\\x26``) or HTML-escaped; ``<password>...</password>`` and the other secret XML
-    elements (any namespace prefix, CDATA, cut off, or HTML-escaped); ``"password": "..."`` in JSON;
-    and the password in ``scheme://user:password@host``. ``secrets`` are known secret values (the
-    password a replay sent) that are replaced wherever they appear, in any of their usual spellings.
-    """
-    if text is None:
-        return ""
-    if isinstance(text, bytes | bytearray):
-        text = _decode(bytes(text))
-    elif not isinstance(text, str):
-        text = str(text)
-    try:
-        text = _SECRET_ELEMENT.sub(lambda m: m.group("open") + MASK, text)
-        text = _SECRET_ELEMENT_ESCAPED.sub(lambda m: m.group("open") + MASK, text)
-        text = _SECRET_JSON.sub(lambda m: m.group("key") + m.group("q") + MASK + m.group("q"), text)
-        text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + MASK, text)
-        text = _USERINFO.sub(lambda m: m.group("head") + MASK + "@", text)
-        for variant in _known_variants(secrets):
-            text = text.replace(variant, MASK)
-    except Exception:  # pragma: no cover - regexes on str do not raise; be safe anyway
-        return MASK
-    return text
-
-
-def redact_query(query):
-    """Redact a query: a string (``AT=LI&PW=x``), a mapping, or a list of ``(name, value)`` pairs.
-
-    Returns the same kind it was given. Secret parameters keep their name and get ``•••`` as value;
-    other values are passed through :func:`redact_text` (a ``MU`` may carry a whole URL with a ``PW``).
-    """
-    if query is None:
-        return None
-    if isinstance(query, str | bytes | bytearray):
-        return redact_text(query)
-    if isinstance(query, dict):
-        return {k: (MASK if _is_secret_name(k) else _redact_value(v)) for k, v in query.items()}
-    try:
-        return [(k, MASK if _is_secret_name(k) else _redact_value(v)) for k, v in query]
-    except Exception:
-        return redact_text(str(query))
-
-
-def _redact_value(value):
-    if isinstance(value, list | tuple):
-        return type(value)(_redact_value(v) for v in value)
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return redact_text(value)
-
-
-def redact_url(url, secrets=()) -> str:
-    """A URL with every secret parameter (and any ``user:password@``) replaced by ``•••``."""
-    return redact_text(url, secrets)
-
 
 # --------------------------------------------------------------------------------------------
 # Small text helpers
@@ -470,15 +348,15 @@ class Answer:
 
 
 def _command_key(answer: Answer) -> str | None:
-    if answer.api == "xml" or answer.service == "XMLService":
+    if answer.api == "xml" or is_xml_service(answer.service or ""):
         if answer.operation:
-            return f"XMLService:{answer.operation}"
+            return command_key(XML_SERVICE, answer.operation, xml=True)
         return None
     if answer.at:
         at = answer.at.strip().upper()
         if not re.fullmatch(r"[A-Z0-9]{1,12}", at):
             return None
-        return f"{answer.service or ''}?AT={at}"
+        return command_key(answer.service or "", at, xml=False)
     return None
 
 
@@ -745,7 +623,7 @@ def read_answer(body, *, status=None, location=None, content_type=None, secrets=
 
 
 def _scrub(answer: Answer, secrets) -> Answer:
-    if not _known_variants(secrets):
+    if not known_variants(secrets):
         return answer
 
     def scrub(value):

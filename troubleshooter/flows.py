@@ -11,12 +11,11 @@ import threading
 from dataclasses import dataclass, field
 
 from kb.models import KbState
+from kb.redaction import is_secret_name
 from troubleshooter.models import OUTCOME_KINDS, Choice, Flow, Node, NodeKind
 
 # Query-string names the wizard uses itself; a node slug may not take them.
 RESERVED_SLUGS = frozenset({"change", "flow", "site", "command"})
-# Parameters that carry secrets: never prefilled, never put in a URL.
-SECRET_PARAMS = frozenset({"pw", "npw", "tk", "password", "sessionticket"})
 SLUG_RE = re.compile(r"[-a-z0-9]+")
 
 
@@ -153,7 +152,7 @@ def _check_node(node):
         if node.params and not node.command:
             problems.append(FlowProblem(slug, "has params but no command"))
         for name, value in node.params.items():
-            if str(name).lower() in SECRET_PARAMS:
+            if is_secret_name(name):  # never prefilled, so never put in a step's URL
                 problems.append(FlowProblem(slug, f"param '{name}' is a secret and may not be prefilled"))
             if not isinstance(value, str | int):
                 problems.append(FlowProblem(slug, f"param '{name}' must be a string or a number"))

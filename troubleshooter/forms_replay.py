@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.utils.html import escape
 
 from kb.models import Api, Command
-from kb.webex import redact_text
+from kb.redaction import redact_text
 from troubleshooter.models_replay import ReplayRecord, Site
 from troubleshooter.replay import MIN_SCRUB_LENGTH, ReplayInputError, plan_from_build, plan_from_paste, plan_from_xml
 

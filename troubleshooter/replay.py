@@ -484,7 +484,7 @@ class ReplayInputError(Exception):
 
 
 def is_secret_name(name):
-    from kb.webex import SECRET_PARAMS
+    from kb.redaction import SECRET_PARAMS
 
     return (name or "").strip().upper() in SECRET_PARAMS
 
@@ -530,19 +530,19 @@ class ReplayPlan:
         return [v for v in values if v and v != _mask()]
 
     def redacted_params(self):
-        from kb.webex import MASK, redact_text
+        from kb.redaction import MASK, redact_text
 
         secrets = self.scrub_values()
         return [[k, MASK if is_secret_name(k) else redact_text(v, secrets)] for k, v in self.params]
 
     def redacted_xml(self):
-        from kb.webex import redact_text
+        from kb.redaction import redact_text
 
         return redact_text(self.xml, self.scrub_values()) if self.xml else ""
 
 
 def _mask():
-    from kb.webex import MASK
+    from kb.redaction import MASK
 
     return MASK
 
@@ -730,20 +730,6 @@ class Diagnosis:
     message: str = ""
 
 
-def pick_cause(entry, api, command):
-    """The cause of ``entry`` that fits the API and, best, names the command or its service."""
-    causes = list(entry.causes.prefetch_related("commands__service", "services"))
-    fitting = [c for c in causes if c.api in (api, "both")] or causes
-    service = (command or "").split("?", 1)[0].split(":", 1)[0]
-    for cause in fitting:
-        if command and command in {c.key for c in cause.commands.all()}:
-            return cause
-    for cause in fitting:
-        if service and service in {s.name for s in cause.services.all()}:
-            return cause
-    return fitting[0] if fitting else None
-
-
 def diagnose(answer, *, api, command):
     """Map an answer to an outcome, and its RS or exceptionID to the KB entry and cause that fit."""
     from kb.models import Entry
@@ -757,7 +743,8 @@ def diagnose(answer, *, api, command):
         entry, _how = Entry.objects.resolve(code)
         if entry is None:
             return Diagnosis("fail", message=f"The code {code} is not in the knowledge base yet.")
-        return Diagnosis("fail", entry, pick_cause(entry, answer.api or api, command))
+        entry = Entry.objects.with_cause_links().get(pk=entry.pk)
+        return Diagnosis("fail", entry, entry.cause_for(answer.api or api, command))
     if answer.form == "empty":
         return Diagnosis("unrecognized", message="The site answered with an empty body.")
     if answer.form == "http-redirect":
@@ -814,7 +801,7 @@ def _read(fetched, secrets):
 
 
 def _fill_from_answer(record, fetched, answer, diagnosis, secrets):
-    from kb.webex import redact_text
+    from kb.redaction import redact_text
 
     record.http_status = fetched.status
     record.truncated = fetched.truncated

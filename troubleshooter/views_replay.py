@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kb.models import Suggestion
-from kb.webex import redact_text
+from kb.redaction import redact_text
 from troubleshooter.forms_replay import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
 from troubleshooter.models_replay import ReplayRecord, Site
 from troubleshooter.replay import ReplayInputError, curl_command, record_refusal, run_replay
@@ -155,11 +155,7 @@ def replay_suggest(request, pk):
     if not record.code or record.entry_id:
         return HttpResponseBadRequest("This replay has no unknown code to suggest.")
     note = f"Seen in replay {record.get_absolute_url()} ({record.command or 'command'} on {record.site_label})."
-    already = Suggestion.objects.filter(origin=Suggestion.Origin.REPLAY, query=record.code, note=note).exists()
-    if not already:
-        Suggestion.objects.create(
-            query=record.code[:500], note=note, origin=Suggestion.Origin.REPLAY, user=request.user
-        )
+    Suggestion.objects.record(record.code, note=note, origin=Suggestion.Origin.REPLAY, user=request.user)
     if request.htmx:
         response = render(request, "troubleshooter/_replay_suggested.html", {"record": record})
         patch_vary_headers(response, ["HX-Request"])

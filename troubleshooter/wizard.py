@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
-from troubleshooter.flows import SECRET_PARAMS
+from kb.redaction import is_secret_name
 from troubleshooter.models import WizardEvent
 
 START_QUESTION = "What were you trying to do?"
@@ -83,7 +83,7 @@ def kept_answers(graph, kept):
 
 def command_text(command, params):
     """The command with its prefilled parameters, as a person would paste it (secrets never included)."""
-    safe = {k: v for k, v in (params or {}).items() if str(k).lower() not in SECRET_PARAMS}
+    safe = {k: v for k, v in (params or {}).items() if not is_secret_name(k)}
     if not safe:
         return command.key
     return f"{command.key}&{urlencode(safe)}" if "?AT=" in command.key else command.key

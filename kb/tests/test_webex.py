@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.webex import MASK, SECRET_PARAMS, Answer, Detection, detect, read_answer, redact_query, redact_text, redact_url
+from kb.redaction import MASK, SECRET_PARAMS, redact_query, redact_text, redact_url
+from kb.webex import Answer, Detection, detect, read_answer
 
 # The real recorded exchange (RPREP VCR cassette): p.php?AT=LO answered with HTTP 200 and a script.
 RPREP_LO = (
