@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kb import search
+from kb.commandkeys import command_key
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
 from kb.serializers import cause_dict
 
@@ -207,7 +208,7 @@ def clean_command(path, index, data, services):
         c.fail("command", str(exc))
     if service not in services:
         c.fail("command", f"service {service!r} is not defined in any fixture's services")
-    expected = f"{service}:{code}" if services[service]["api"] == Api.XML else f"{service}?AT={code}"
+    expected = command_key(service, code, xml=services[service]["api"] == Api.XML)
     if key != expected:
         c.fail("command", f"write it as {expected}")
     params = data.get("parameters", [])

@@ -13,6 +13,9 @@ from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from kb.commandkeys import command_key, key_matches, service_of, split_command_key
+from kb.redaction import redact_text
+
 
 class Api(models.TextChoices):
     URL = "url", "URL API"
@@ -98,22 +101,11 @@ class Command(models.Model):
     @staticmethod
     def split_key(key):
         """``p.php?AT=LI`` -> ("p.php", "LI"); ``XMLService:user.GetUser`` -> ("XMLService", "user.GetUser")."""
-        key = (key or "").strip()
-        if "?AT=" in key:
-            service, code = key.split("?AT=", 1)
-        elif ":" in key:
-            service, code = key.split(":", 1)
-        else:
-            raise ValueError(f"{key!r} is not a command; write it as p.php?AT=LI or XMLService:user.GetUser")
-        if not service or not code:
-            raise ValueError(f"{key!r} is not a command; write it as p.php?AT=LI or XMLService:user.GetUser")
-        return service, code
+        return split_command_key(key)
 
     @property
     def key(self):
-        if self.service.api == Api.XML:
-            return f"{self.service.name}:{self.code}"
-        return f"{self.service.name}?AT={self.code}"
+        return command_key(self.service.name, self.code, xml=self.service.api == Api.XML)
 
     def natural_key(self):
         return (self.key,)
@@ -152,6 +144,14 @@ class EntryQuerySet(models.QuerySet):
             "related",
             models.Prefetch("causes", queryset=Cause.objects.order_by("position", "pk")),
             "causes__steps",
+            models.Prefetch("causes__commands", queryset=Command.objects.select_related("service")),
+            "causes__services",
+        )
+
+    def with_cause_links(self):
+        """Causes with their commands and services: what :meth:`Entry.cause_for` reads, in three queries."""
+        return self.prefetch_related(
+            models.Prefetch("causes", queryset=Cause.objects.order_by("position", "pk")),
             models.Prefetch("causes__commands", queryset=Command.objects.select_related("service")),
             "causes__services",
         )
@@ -233,6 +233,26 @@ class Entry(models.Model):
 
     def get_api_url(self):
         return reverse("kb:api-entry-detail", args=[self.code])
+
+    def cause_for(self, api=None, command=""):
+        """The cause that fits an answer from ``api`` ("url" or "xml") to ``command`` (a command key, possibly
+        without its service: ``?AT=LI``). Search and replay both ask this, so they name the same cause.
+
+        Among the causes of that API (all, when none is), the first that names the command, else the first seen
+        on any command of the command's service, else the first one."""
+        causes = list(self.causes.all())
+        fitting = [c for c in causes if c.api in (api, Api.BOTH)] if api else causes
+        fitting = fitting or causes
+        if command:
+            for cause in fitting:
+                if any(key_matches(cmd.key, command) for cmd in cause.commands.all()):
+                    return cause
+            service = service_of(command)
+            if service:
+                for cause in fitting:
+                    if any(s.name.lower() == service.lower() for s in cause.services.all()):
+                        return cause
+        return fitting[0] if fitting else None
 
 
 class Alias(models.Model):
@@ -347,6 +367,19 @@ class RateCounter(models.Model):
         return f"{self.key} @ {self.window}: {self.count}"
 
 
+class SuggestionManager(models.Manager):
+    def record(self, query, *, origin, note="", user=None):
+        """Record that somebody asked for a missing entry; the same request (origin, query ignoring case, note) is
+        kept once. Secrets are taken out first. Returns ``(suggestion, created)``."""
+        query = redact_text(query or "").replace("\x00", "").strip()[: self.model._meta.get_field("query").max_length]
+        note = redact_text(note or "").replace("\x00", "").strip()[:2000]
+        existing = self.filter(origin=origin, query__iexact=query, note=note).first()
+        if existing is not None:
+            return existing, False
+        user = user if getattr(user, "is_authenticated", False) else None
+        return self.create(query=query, note=note, origin=origin, user=user), True
+
+
 class Suggestion(models.Model):
     """A missing entry somebody asked for: from an empty search, an unknown code page, or a replay."""
 
@@ -361,6 +394,8 @@ class Suggestion(models.Model):
     origin = models.CharField(max_length=12, choices=Origin.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuggestionManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from kb.commandkeys import command_key
 from kb.models import Alias, Command, Entry
 
 # Codes are CamelCase words (AccessDenied) or six-digit XML exception IDs (030002).
@@ -53,7 +54,7 @@ def linkify(text, links, commands=None):
         token = match.group(0)
         url = None
         if match.group(1) and commands is not None:
-            url = commands.get(f"{match.group(1)}?AT={match.group(2).upper()}")
+            url = commands.get(command_key(match.group(1), match.group(2).upper(), xml=False))
         elif match.group(3):
             url = links.get(token)
         if url:

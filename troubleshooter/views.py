@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from kb.models import Suggestion
+from kb.rendering import render_page
 from kb.textlinks import build_link_map, command_links
 from troubleshooter import insights as wizard_insights
 from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows, served_graph
@@ -48,15 +48,6 @@ def read_answers(request):
     return answers
 
 
-def _render(request, template, context, status=200):
-    """The full page, or only the step fragment for htmx (never for a history restore, which needs the page)."""
-    fragment = request.htmx and not request.htmx.history_restore_request
-    context["base_template"] = "troubleshooter/_wizard_fragment_base.html" if fragment else "base.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 @require_safe
 def wizard_start(request):
     """'What were you trying to do?': the published flows. ``?flow=`` marks the current answer when changing it."""
@@ -77,7 +68,7 @@ def wizard_start(request):
     if current and answers:
         graph = served_graph(context["current_flow"]) if context["current_flow"] else None
         context["kept"] = kept_answers(graph, answers) if graph else []
-    return _render(request, "troubleshooter/wizard_start.html", context)
+    return render_page(request, "troubleshooter/wizard_start.html", context)
 
 
 def _canonical(flow, walk, change):
@@ -137,14 +128,14 @@ def _step_response(request, flow, graph, walk, canonical, feedback_form=None, st
             feedback_form=feedback_form or FeedbackForm(),
             feedback_url=with_query(reverse("troubleshooter:wizard-feedback", args=[flow.slug]), walk.answers),
         )
-        return _render(request, "troubleshooter/wizard_outcome.html", context, status=status)
+        return render_page(request, "troubleshooter/wizard_outcome.html", context, status=status)
     question = walk.changing or node
     context.update(
         question=question,
         choices=choice_links(flow, graph, walk, question),
         test=command_link(question.command, question.params) if question and question.command else None,
     )
-    return _render(request, "troubleshooter/wizard_step.html", context, status=status)
+    return render_page(request, "troubleshooter/wizard_step.html", context, status=status)
 
 
 @require_POST
@@ -161,7 +152,7 @@ def wizard_feedback(request, slug):
     if not form.is_valid():
         if request.htmx:  # htmx swaps only 2xx answers: the form comes back with its message
             context = {"flow": flow, "feedback_form": form, "feedback_url": request.get_full_path()}
-            return _render(request, "troubleshooter/_wizard_feedback.html", context)
+            return render_page(request, "troubleshooter/_wizard_feedback.html", context)
         return _step_response(request, flow, graph, walk, outcome_url, feedback_form=form, status=400)
     resolved = form.cleaned_data["resolved"] == "yes"
     comment = form.cleaned_data["comment"]
@@ -178,15 +169,15 @@ def wizard_feedback(request, slug):
     )
     if not resolved and comment:
         # An unsolved case with a comment is a gap in the knowledge: it joins the suggestions list.
-        Suggestion.objects.create(
-            query=f"Wizard: {flow.title}: {walk.node.text}"[:500],
+        Suggestion.objects.record(
+            f"Wizard: {flow.title}: {walk.node.text}",
             note=f"{comment}\n\n{request.build_absolute_uri(outcome_url)}",
             origin=Suggestion.Origin.WIZARD,
             user=user,
         )
     thanks = "Thank you: recorded as solved." if resolved else "Thank you: recorded as not solved."
     if request.htmx:
-        return _render(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
+        return render_page(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
     messages.success(request, thanks)
     return HttpResponseRedirect(outcome_url)
 

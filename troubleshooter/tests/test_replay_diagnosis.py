@@ -286,11 +286,10 @@ def test_xml_api_exception_id_from_the_cli(
 
 def test_access_denied_in_the_xml_api_maps_to_the_xml_cause(replay_client, sandbox, make_site):
     from kb.models import Entry
-    from troubleshooter.replay import pick_cause
 
     entry = Entry.objects.get(code="AccessDenied")
-    assert pick_cause(entry, "xml", "XMLService:user.GetUser").api == "xml"
-    assert pick_cause(entry, "url", "m.php?AT=LM").api == "url"
+    assert entry.cause_for("xml", "XMLService:user.GetUser").api == "xml"
+    assert entry.cause_for("url", "m.php?AT=LM").api == "url"
 
 
 # --- success, said plainly ----------------------------------------------------------------------------------

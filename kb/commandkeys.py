@@ -1,0 +1,73 @@
+"""How a command key is written and read: the one home of the rule.
+
+A URL API command is written ``p.php?AT=LI`` (the service file, then its ``AT`` value); an XML API
+command is written ``XMLService:user.GetUser``. A key read from an answer may lack its service (``?AT=LI``:
+a back URL carries ``AT`` but not always the file that was called); such a key matches that command of any service.
+
+Pure Python: the models, the loader, the WebEx reader, search, the wizard and replay all use it.
+"""
+
+from __future__ import annotations
+
+XML_SERVICE = "XMLService"
+_URL_SEP = "?AT="
+_XML_SEP = ":"
+
+
+class CommandKeyError(ValueError):
+    pass
+
+
+def is_xml_service(service: str) -> bool:
+    return (service or "").strip().lower() == XML_SERVICE.lower()
+
+
+def command_key(service: str, code: str, *, xml: bool | None = None) -> str:
+    """``("p.php", "LI")`` -> ``p.php?AT=LI``; ``("XMLService", "user.GetUser")`` -> ``XMLService:user.GetUser``.
+
+    ``xml`` says which API the service belongs to; by default only the XML API's service is ``XMLService``."""
+    service = (service or "").strip()
+    code = (code or "").strip()
+    if xml is None:
+        xml = is_xml_service(service)
+    if xml:
+        return f"{service}{_XML_SEP}{code}"
+    return f"{service}{_URL_SEP}{code}"
+
+
+def split_command_key(key: str) -> tuple[str, str]:
+    """``p.php?AT=LI`` -> ``("p.php", "LI")``; ``XMLService:user.GetUser`` -> ``("XMLService", "user.GetUser")``.
+
+    Raises :class:`CommandKeyError` (a ValueError) with a message saying how to write a key."""
+    key = (key or "").strip()
+    if _URL_SEP in key:
+        service, code = key.split(_URL_SEP, 1)
+    elif _XML_SEP in key:
+        service, code = key.split(_XML_SEP, 1)
+    else:
+        raise CommandKeyError(f"{key!r} is not a command; write it as p.php?AT=LI or XMLService:user.GetUser")
+    if not service or not code:
+        raise CommandKeyError(f"{key!r} is not a command; write it as p.php?AT=LI or XMLService:user.GetUser")
+    return service, code
+
+
+def service_of(key: str) -> str:
+    """The service part of a key (``p.php``, ``XMLService``), or "" for a key without one (``?AT=LI``)."""
+    key = (key or "").strip()
+    if _URL_SEP in key:
+        return key.split(_URL_SEP, 1)[0]
+    if _XML_SEP in key:
+        return key.split(_XML_SEP, 1)[0]
+    return ""
+
+
+def key_matches(key: str, wanted: str) -> bool:
+    """True when the command ``key`` is the one ``wanted`` names; ``?AT=LI`` (no service) names LI of any service.
+    URL API codes compare ignoring case, XML API operations exactly as WebEx spells them, services ignoring case."""
+    if not key or not wanted:
+        return False
+    if _URL_SEP in wanted and _URL_SEP in key:
+        w_service, w_code = wanted.split(_URL_SEP, 1)
+        k_service, k_code = key.split(_URL_SEP, 1)
+        return k_code.upper() == w_code.upper() and (not w_service or k_service.lower() == w_service.lower())
+    return key.strip().lower() == wanted.strip().lower()
