@@ -4,7 +4,7 @@ from django.db.models import F
 from django.http import HttpResponseRedirect
 
 from kb.forms import EntryAdminForm
-from kb.models import Alias, Cause, Command, Entry, Service, Step, Suggestion
+from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Service, Step, Suggestion
 
 
 class AliasInline(admin.TabularInline):
@@ -103,3 +103,19 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_filter = ("origin",)
     search_fields = ("query", "note")
     readonly_fields = ("created_at",)
+
+
+@admin.register(EntryFeedback)
+class EntryFeedbackAdmin(admin.ModelAdmin):
+    """Readers' votes are evidence: they can be read and deleted, never written here."""
+
+    list_display = ("entry", "helpful", "comment", "user", "updated_at")
+    list_filter = ("helpful",)
+    search_fields = ("entry__code", "comment")
+    list_select_related = ("entry", "user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

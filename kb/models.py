@@ -405,6 +405,60 @@ class Suggestion(models.Model):
         return self.query
 
 
+class FeedbackQuerySet(models.QuerySet):
+    def since(self, days):
+        from django.utils import timezone
+
+        return self.filter(updated_at__gte=timezone.now() - timezone.timedelta(days=days))
+
+    def unhelpful(self):
+        return self.filter(helpful=False)
+
+    def cast(self, entry, *, helpful, comment="", user=None, session_key=""):
+        """One reader's vote on an entry, changeable: a logged-in user votes once per entry, an anonymous reader
+        once per browser session. Returns ``(feedback, created)``."""
+        comment = redact_text(comment or "").replace("\x00", "").strip()[:2000]
+        if getattr(user, "is_authenticated", False):
+            who = {"user": user}
+        elif session_key:
+            who = {"user": None, "session_key": session_key}
+        else:
+            raise ValueError("a vote needs a user or a session")
+        return self.update_or_create(entry=entry, **who, defaults={"helpful": bool(helpful), "comment": comment})
+
+
+class EntryFeedback(models.Model):
+    """ "Was this helpful?" on an entry page: one changeable vote per user or browser session."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=2000, help_text="What was missing (asked after a no)")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    session_key = models.CharField(max_length=40, blank=True, help_text="An anonymous reader's browser session")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name_plural = "entry feedback"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "user"], condition=models.Q(user__isnull=False), name="kb_feedback_entry_user_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "session_key"],
+                condition=models.Q(user__isnull=True) & ~models.Q(session_key=""),
+                name="kb_feedback_entry_session_uniq",
+            ),
+        ]
+        indexes = [models.Index(fields=["entry", "helpful", "updated_at"], name="kb_feedback_entry_idx")]
+
+    def __str__(self):
+        return f"{self.entry.code}: {'helpful' if self.helpful else 'not helpful'}"
+
+
 # =====================================================================================================
 # Search (owned by the search feature, kb/search.py). The tables below are derived from the entries:
 # kb.search.reindex() rebuilds them, and the signals at the end keep them current on every ORM change.
@@ -464,12 +518,22 @@ class SearchLog(models.Model):
     results = models.PositiveIntegerField(default=0)
     duration_ms = models.FloatField(default=0)
     detected = models.BooleanField(default=False, help_text="The query was a pasted WebEx answer or command")
+    missing_code = models.CharField(
+        max_length=80, blank=True, help_text="A code-shaped query (or a detected code) that no entry has"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["query", "created_at"], name="kb_searchlog_query_idx")]
+        indexes = [
+            models.Index(fields=["query", "created_at"], name="kb_searchlog_query_idx"),
+            models.Index(
+                fields=["missing_code", "created_at"],
+                condition=~models.Q(missing_code=""),
+                name="kb_searchlog_missing_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.query
