@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kb.middleware.DatabaseUnavailableMiddleware",
+    "kb.middleware.kb_generation_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,13 +2,14 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from kb.models import Alias, Cause, Command, Entry, KbState, Service, Step
+from kb import generation
+from kb.models import Alias, Cause, Command, Entry, Service, Step
 
 
 def bump(**kwargs):
     # In the same transaction as the change: the new generation becomes visible exactly when the change does.
     if not kwargs.get("raw"):
-        KbState.bump()
+        generation.bump()
 
 
 def connect():

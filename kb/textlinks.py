@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from kb.generation import per_generation
 from kb.models import Alias, Command, Entry
 
 # Codes are CamelCase words (AccessDenied) or six-digit XML exception IDs (030002).
@@ -38,7 +39,9 @@ def build_link_map(texts, *, exclude_code=None):
     return links
 
 
+@per_generation
 def command_links():
+    """{command key: its page}, read once per process for each KB generation (shared: do not change it)."""
     return {cmd.key: cmd.get_absolute_url() for cmd in Command.objects.select_related("service")}
 
 

@@ -1,41 +1,9 @@
-"""The answer cache: recent search answers of this process, valid for one KB generation."""
+"""The answer cache: recent search answers of this process, each valid for the KB generation it was computed for.
 
-import threading
-from collections import OrderedDict
+Search as you type repeats itself, across a team too. A change to the knowledge anywhere moves the generation
+(kb.generation), so no process serves an answer computed before it.
+"""
 
-from kb.models import KbState
+from kb.generation import GenerationCache
 
-
-class _AnswerCache:
-    """Recent answers of this process, stamped with the index generation they were computed for."""
-
-    def __init__(self, size=512):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key, token):
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is None or hit[0] != token:
-                return None
-            self.items.move_to_end(key)
-            return hit[1]
-
-    def put(self, key, token, value):
-        with self.lock:
-            self.items[key] = (token, value)
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.items.clear()
-
-
-answer_cache = _AnswerCache()
-
-
-def generation():
-    return KbState.current() or None
+answer_cache = GenerationCache(512)

@@ -3,8 +3,8 @@
 
 import re
 
+from kb import generation
 from kb.models import Cause, Command, Entry
-from kb.search.cache import generation
 from kb.search.text import words
 
 COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
@@ -37,17 +37,12 @@ COMMAND_WORDS = {
 }
 
 
-_command_cache = {"generation": None, "commands": None}
-
-
+@generation.per_generation
 def all_commands():
-    """Every command with its service, cached per process for the current KB generation (there are a few dozen).
+    """Every command with its service, read once per process for each KB generation (there are a few dozen).
 
-    A change to a command or service moves the generation (kb.signals), which drops this cache in every process."""
-    token = generation()
-    if _command_cache["commands"] is None or _command_cache["generation"] != token:
-        _command_cache.update(commands=list(Command.objects.select_related("service")), generation=token)
-    return _command_cache["commands"]
+    A change to a command or service moves the generation (kb.signals), which drops this list in every process."""
+    return list(Command.objects.select_related("service"))
 
 
 def commands_for(text: str, detection) -> list[Command]:

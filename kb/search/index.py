@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models import Prefetch
 
-from kb.models import Alias, Cause, Entry, EntryDocument, KbState, SearchKey, SearchWord
+from kb import generation
+from kb.models import Alias, Cause, Entry, EntryDocument, SearchKey, SearchWord
 from kb.search.backends import backend
 from kb.search.text import STOPWORDS, camel_words, key_term, words
 
@@ -163,4 +164,4 @@ def on_model_change(sender, instance, **kwargs):
 
 def bump_generation():
     """Mark every cached search answer and page, in every process, as stale (the one KB generation)."""
-    KbState.bump()
+    generation.bump()

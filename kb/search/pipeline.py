@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from kb import webex
+from kb import generation, webex
 from kb.models import Cause, Command, Entry, EntryDocument, SearchKey, SearchWord
 from kb.search.backends import CANDIDATES, backend
-from kb.search.cache import answer_cache, generation
+from kb.search.cache import answer_cache
 from kb.search.commands import commands_for, entries_for_commands
 from kb.search.response import Detected, Result, SearchResponse
 from kb.search.text import (
@@ -264,7 +264,7 @@ def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> Sear
     text = text.replace("\x00", "")[:MAX_PASTE_CHARS]
     safe = webex.redact_text(text)
     key = (safe, limit, safe != text)  # never the raw text: it may hold a password
-    token = generation()
+    token = generation.current()
     if token:
         hit = answer_cache.get(key, token)
         if hit is not None:
