@@ -82,7 +82,7 @@ def reindex(entries=None, *, batch_size=2000):
                     _write(be, docs, keys, vocabulary)
                     docs, keys, vocabulary = [], [], set()
             _write(be, docs, keys, vocabulary)
-        bump_generation()
+        generation.bump()  # every cached answer and page, in every process, is stale now
     return count
 
 
@@ -111,22 +111,24 @@ _state = threading.local()
 def batch():
     """Index once, at the end, the entries changed inside the block (use it around bulk writes).
 
-    The loader wraps its transaction with it; without it every ORM save reindexes its entry at once.
+    The loader wraps its transaction with it; without it every ORM save reindexes its entry at once. The KB
+    generation moves once too, at the end, for every change of the block and the reindex together.
     """
-    depth = getattr(_state, "depth", 0)
-    if depth == 0:
-        _state.pending = set()
-    _state.depth = depth + 1
-    ok = False
-    try:
-        yield
-        ok = True
-    finally:
-        _state.depth -= 1
-        if _state.depth == 0:
-            pending, _state.pending = _state.pending, None
-            if ok and pending:
-                reindex(pending)
+    with generation.bumps_once():
+        depth = getattr(_state, "depth", 0)
+        if depth == 0:
+            _state.pending = set()
+        _state.depth = depth + 1
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            _state.depth -= 1
+            if _state.depth == 0:
+                pending, _state.pending = _state.pending, None
+                if ok and pending:
+                    reindex(pending)
 
 
 def _entry_ids_for(sender, instance, kwargs) -> set:
@@ -145,7 +147,7 @@ def _entry_ids_for(sender, instance, kwargs) -> set:
 
 
 def on_model_change(sender, instance, **kwargs):
-    """Signal receiver (connected in kb/models.py): keep the index of the touched entry current."""
+    """Signal receiver (connected in kb/signals.py): keep the index of the touched entry current."""
     action = kwargs.get("action")
     if action is not None and action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -160,8 +162,3 @@ def on_model_change(sender, instance, **kwargs):
         pending.update(ids)
         return
     reindex(ids)
-
-
-def bump_generation():
-    """Mark every cached search answer and page, in every process, as stale (the one KB generation)."""
-    generation.bump()
