@@ -4,6 +4,8 @@ Search as you type repeats itself, across a team too. A change to the knowledge 
 (kb.generation), so no process serves an answer computed before it.
 """
 
+from django.conf import settings
+
 from kb.generation import GenerationCache
 
-answer_cache = GenerationCache(512)
+answer_cache = GenerationCache(size=lambda: settings.SEARCH_CACHE_SIZE)  # read at each store: 0 keeps nothing

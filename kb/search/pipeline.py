@@ -257,7 +257,7 @@ def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> Sear
     Answers are cached per process for repeated queries (search as you type repeats itself); a cached
     answer is used only while the index generation it was computed for is still current.
     """
-    if not use_cache or not getattr(settings, "SEARCH_CACHE_SIZE", 512):
+    if not use_cache or not settings.SEARCH_CACHE_SIZE:
         return _search(query, limit=limit)
     started = time.perf_counter()
     text = query if isinstance(query, str) else ("" if query is None else str(query))
