@@ -252,10 +252,10 @@ def _close_codes(be, term, limit=5):
 
 
 def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> SearchResponse:
-    """Search the knowledge base. Never raises on any input text; see the module docstring for the steps.
+    """Search the knowledge base. Never raises on any input text; see the kb.search docstring for the steps.
 
     Answers are cached per process for repeated queries (search as you type repeats itself); a cached
-    answer is used only while the index generation it was computed for is still current.
+    answer is used only while the KB generation it was computed for is still current (kb.generation).
     """
     if not use_cache or not settings.SEARCH_CACHE_SIZE:
         return _search(query, limit=limit)
