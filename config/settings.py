@@ -22,12 +22,15 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
 
 
-def envint(name, default):
+def envint(name, default, minimum=None):
     raw = os.getenv(name, str(default)).strip()
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is too small: use {minimum} or more.")
+    return value
 
 
 def envlist(name, default=""):
@@ -124,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kb.middleware.DatabaseUnavailableMiddleware",
+    "kb.middleware.kb_generation_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -240,3 +244,11 @@ LOGGING = {
 
 # Replays per user per minute (counted in the database, so every app process shares it).
 REPLAY_RATE_LIMIT = envint("REPLAY_RATE_LIMIT", 30)
+
+# ---------------------------------------------------------------- search
+# Search answers each process keeps for the current KB generation (kb/search/cache.py); 0 turns the cache off.
+SEARCH_CACHE_SIZE = envint("SEARCH_CACHE_SIZE", 512, minimum=0)
+# Search log rows each process writes together (kb/insights.py): 1 writes each row at once; a busy site on
+# SQLite may use e.g. 50. Pending rows are written after SEARCH_LOG_MAX_DELAY seconds at the latest.
+SEARCH_LOG_BATCH = envint("SEARCH_LOG_BATCH", 1, minimum=1)
+SEARCH_LOG_MAX_DELAY = envint("SEARCH_LOG_MAX_DELAY", 10, minimum=0)

@@ -68,8 +68,8 @@ def record(response, user=None) -> None:
             user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
             created_at=timezone.now(),
         )
-        batch = max(1, int(getattr(settings, "SEARCH_LOG_BATCH", 1)))
-        if batch == 1:
+        batch = settings.SEARCH_LOG_BATCH
+        if batch <= 1:
             _write([row])
             return
         now = time.monotonic()
@@ -77,9 +77,7 @@ def record(response, user=None) -> None:
             if not _pending.rows:
                 _pending.first_at = now
             _pending.rows.append(row)
-            due = len(_pending.rows) >= batch or now - _pending.first_at >= getattr(
-                settings, "SEARCH_LOG_MAX_DELAY", 10
-            )
+            due = len(_pending.rows) >= batch or now - _pending.first_at >= settings.SEARCH_LOG_MAX_DELAY
         if due:
             flush()
     except Exception:  # recording must never fail the search (DatabaseError included)

@@ -10,6 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from kb import generation
 from kb.logs import RequestIdFilter, request_id_var  # noqa: F401 - RequestIdFilter is named in LOGGING
 
 REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -39,6 +40,16 @@ def request_id_middleware(get_response):
             return response
         finally:
             request_id_var.reset(token)
+
+    return middleware
+
+
+def kb_generation_middleware(get_response):
+    """A request reads the KB generation at most once, however many per-generation caches it uses (kb.generation)."""
+
+    def middleware(request):
+        with generation.request_scope():
+            return get_response(request)
 
     return middleware
 

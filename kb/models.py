@@ -460,8 +460,8 @@ class EntryFeedback(models.Model):
 
 
 # =====================================================================================================
-# Search (owned by the search feature, kb/search.py). The tables below are derived from the entries:
-# kb.search.reindex() rebuilds them, and the signals at the end keep them current on every ORM change.
+# Search (the kb/search package). The tables below are derived from the entries:
+# kb.search.reindex() rebuilds them, and kb/signals.py keeps them current on every ORM change.
 # =====================================================================================================
 
 
@@ -537,17 +537,3 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return self.query
-
-
-def _search_index_signal(sender, instance=None, **kwargs):
-    from kb import search
-
-    search.on_model_change(sender, instance, **kwargs)
-
-
-for _sender in ("kb.Entry", "kb.Alias", "kb.Cause", "kb.Step"):
-    models.signals.post_save.connect(_search_index_signal, sender=_sender, dispatch_uid=f"search-save-{_sender}")
-for _sender in ("kb.Alias", "kb.Cause", "kb.Step"):
-    models.signals.post_delete.connect(_search_index_signal, sender=_sender, dispatch_uid=f"search-del-{_sender}")
-models.signals.m2m_changed.connect(_search_index_signal, sender=Cause.commands.through, dispatch_uid="search-m2m-cc")
-models.signals.m2m_changed.connect(_search_index_signal, sender=Cause.services.through, dispatch_uid="search-m2m-cs")

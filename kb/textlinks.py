@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from kb.commandkeys import command_key
+from kb.generation import per_generation
 from kb.models import Alias, Command, Entry
 
 # Codes are CamelCase words (AccessDenied) or six-digit XML exception IDs (030002).
@@ -39,7 +40,9 @@ def build_link_map(texts, *, exclude_code=None):
     return links
 
 
+@per_generation
 def command_links():
+    """{command key: its page}, read once per process for each KB generation (shared: do not change it)."""
     return {cmd.key: cmd.get_absolute_url() for cmd in Command.objects.select_related("service")}
 
 

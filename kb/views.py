@@ -12,9 +12,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kb import serializers
+from kb import generation, serializers
 from kb.forms import EntryFilterForm
-from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, KbState, Service
+from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
 from kb.textlinks import build_link_map, command_links
 
 
@@ -102,7 +102,7 @@ def _generation_key(kind, request, code):
 
     Any change to the knowledge, in any process, changes the generation and so every key."""
     digest = hashlib.sha256(f"{request.get_host()}\0{code}".encode()).hexdigest()
-    return f"{kind}:{KbState.current()}:{digest}"
+    return generation.cache_key(kind, digest)
 
 
 @require_safe

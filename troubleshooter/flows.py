@@ -7,10 +7,9 @@ check) and in tests. A problem always names the node it is about.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 
-from kb.models import KbState
+from kb.generation import GenerationCache
 from kb.redaction import is_secret_name
 from troubleshooter.models import OUTCOME_KINDS, Choice, Flow, Node, NodeKind
 
@@ -291,8 +290,7 @@ def load_graph(flow):
     return FlowGraph(flow)
 
 
-_graphs: dict = {}
-_graphs_lock = threading.Lock()
+_graphs = GenerationCache(64)
 
 
 def served_graph(flow):
@@ -300,16 +298,7 @@ def served_graph(flow):
 
     Every change to a flow, a node or a choice (admin, loader) bumps the generation, in any process, so a cached graph
     is never used after its flow changed. Pages only read the graph."""
-    key = (flow.pk, flow.start_id, KbState.current())
-    with _graphs_lock:
-        graph = _graphs.get(key)
-    if graph is None:
-        graph = FlowGraph(flow)
-        with _graphs_lock:
-            if len(_graphs) > 64:
-                _graphs.clear()
-            _graphs[key] = graph
-    return graph
+    return _graphs.get_or_build((flow.pk, flow.start_id), lambda: FlowGraph(flow))
 
 
 def published_flows():

@@ -19,7 +19,8 @@ kb.loader rolls the whole load back.
 import hashlib
 import json
 
-from kb.models import Cause, Command, Entry, KbState
+from kb import generation
+from kb.models import Cause, Command, Entry
 from troubleshooter.flows import ChoiceSpec, FlowGraph, NodeSpec, validate_flow
 from troubleshooter.models import Choice, Flow, Node, NodeKind
 
@@ -231,7 +232,7 @@ def load_flows(items, report, force):
         created = flow is None
         _apply(flow or Flow(slug=slug), clean, refs, digest)
         (report.created if created else report.updated)("flows", slug)
-        KbState.bump()  # some of _apply's writes are queryset updates, which send no signal
+        generation.bump()  # some of _apply's writes are queryset updates, which send no signal
 
 
 def _apply(flow, clean, refs, digest):

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from kb import search as search_module
 from kb.models import Alias, Cause, Command, Entry, EntryDocument, SearchKey, Step
 from kb.search import batch, reindex, search
+from kb.search import index as search_module
 
 
 def codes(query):

@@ -1,0 +1,219 @@
+"""The database work of a search, one backend per vendor behind the same methods.
+
+* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``websearch_to_tsquery``
+  (plus ``to_tsquery`` for the prefix), ``ts_rank``, ``ts_headline``, and ``pg_trgm`` for typos.
+* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries,
+  and snippets cut from the text the ranking already read.
+
+Both keep a table of deletion variants for typos. A backend picks and natively ranks candidates; the final
+order is computed by the pipeline from the same weighted-field rule on both vendors.
+"""
+
+import re
+
+from django.db import connection
+
+from kb.search.text import MARK_CLOSE, MARK_OPEN, SYNONYMS, deletion_variants, mark_matches, stem
+
+CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
+MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
+
+
+class Backend:
+    vendor = ""
+
+    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only."""
+        raise NotImplementedError
+
+    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read."""
+        raise NotImplementedError
+
+    def fuzzy_terms(self, term):
+        """Known terms (codes, aliases, vocabulary words) that may be ``term`` misspelled.
+
+        Both vendors keep every known term's one-deletion variants in kb_searchvariant; the query's variants
+        (up to two deletions) are looked up there. That finds every single edit (deletion, insertion,
+        substitution, transposition) and many double ones, with a handful of index lookups, and gives both
+        databases the same candidates.
+        """
+        depth = 2 if len(term) <= 30 else 1
+        variants = sorted(deletion_variants(term, depth))[:2000]
+        found = set()
+        with connection.cursor() as cur:
+            for i in range(0, len(variants), 500):
+                chunk = variants[i : i + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT DISTINCT term FROM kb_searchvariant WHERE variant IN ({placeholders})",  # noqa: S608
+                    chunk,
+                )
+                found.update(row[0] for row in cur.fetchall())
+        return found
+
+    def close_terms(self, term):
+        """Known terms near ``term``, more loosely than a typo (for "close codes" when nothing matched)."""
+        return self.fuzzy_terms(term)
+
+    @staticmethod
+    def variant_rows(terms):
+        return [(v, term) for term in terms if len(term) >= 4 for v in deletion_variants(term, 1)]
+
+    def add_terms(self, terms):
+        """Keep the typo variants of new index terms."""
+        rows = self.variant_rows(terms)
+        if rows:
+            with connection.cursor() as cur:
+                cur.executemany("INSERT OR IGNORE INTO kb_searchvariant (variant, term) VALUES (%s, %s)", rows)
+
+    def clear_terms(self):
+        """Called before a full rebuild."""
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM kb_searchvariant")
+
+
+class SQLiteBackend(Backend):
+    vendor = "sqlite"
+    WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+
+    @staticmethod
+    def match_expression(terms, any_word, prefix_last):
+        parts = []
+        for i, term in enumerate(terms):
+            quoted = '"' + term.replace('"', '""') + '"'
+            if prefix_last and i == len(terms) - 1:
+                if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
+                    quoted = "(" + " OR ".join(f'"{w}"' for w in prefix_last) + ")"
+                else:
+                    quoted += "*"
+            if any_word and term in SYNONYMS:
+                quoted = "(" + " OR ".join([quoted] + [f'"{s}"' for s in SYNONYMS[term]]) + ")"
+            parts.append(quoted)
+        return (" OR " if any_word else " AND ").join(parts)
+
+    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        expr = self.match_expression(terms, any_word, prefix_last)
+        table = "kb_entry_fts_ab" if high_only else "kb_entry_fts"
+        weights = ", ".join(str(w) for w in (self.WEIGHTS[:2] if high_only else self.WEIGHTS))
+        sql = (
+            f"SELECT rowid, r FROM (SELECT rowid, bm25({table}, {weights}) AS r FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH %s LIMIT %s) ORDER BY r, rowid LIMIT %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [expr, MAX_SCAN, limit])
+            return [(row[0], -row[1]) for row in cur.fetchall()]
+
+    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+        # FTS5's snippet() would run the MATCH over every entry again (a rowid filter does not narrow it),
+        # so the snippet is cut from the text the ranking already read: summary and meaning first, then
+        # titles, then steps. The codes column makes a poor snippet.
+        out = {}
+        patterns = [re.compile(r"\b" + re.escape(stem(t)), re.IGNORECASE) for t in terms]
+        for entry_id in ids:
+            doc = (docs or {}).get(entry_id)
+            if not doc:
+                continue
+            for col in ("c", "b", "d"):
+                text = doc.get(col) or ""
+                if any(p.search(text) for p in patterns):
+                    out[entry_id] = mark_matches(text, patterns)
+                    break
+        return out
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
+    HEADLINE = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=1'
+
+    @staticmethod
+    def tsquery(terms, any_word, prefix_last):
+        """(SQL expression, params) of the tsquery: websearch_to_tsquery for words, to_tsquery for a prefix."""
+        plain = list(terms)
+        prefix = None
+        if prefix_last and plain and re.fullmatch(r"[^\W_]+", plain[-1]):
+            prefix = plain.pop()
+        pieces, params = [], []
+        if plain:
+            expanded = []
+            for term in plain:
+                if any_word and term in SYNONYMS:
+                    expanded.extend([term, *SYNONYMS[term]])
+                else:
+                    expanded.append(term)
+            pieces.append("websearch_to_tsquery('english', %s)")
+            params.append((" or " if any_word else " ").join(expanded))
+        if prefix:
+            # The prefix, expanded to known words when there are some.
+            alternatives = list(prefix_last) if isinstance(prefix_last, tuple) else [f"{prefix}:*"]
+            if any_word and prefix in SYNONYMS:
+                alternatives += list(SYNONYMS[prefix])
+            pieces.append("to_tsquery('english', %s)")
+            params.append(" | ".join(alternatives))
+        joiner = " || " if any_word else " && "
+        return "(" + joiner.join(pieces) + ")", params
+
+    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        q, params = self.tsquery(terms, any_word, prefix_last)
+        column = "vector_ab" if high_only else "vector"
+        sql = (
+            "SELECT s.entry_id, ts_rank(%s::float4[], s.v, s.q) AS r FROM ("  # noqa: S608
+            f"SELECT d.entry_id, d.{column} AS v, q.q FROM kb_entrydocument d, (SELECT {q} AS q) q "
+            f"WHERE d.{column} @@ q.q LIMIT %s) s ORDER BY r DESC, s.entry_id LIMIT %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, limit])
+            return [(row[0], row[1]) for row in cur.fetchall()]
+
+    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+        if not ids or not terms:
+            return {}
+        q, params = self.tsquery(terms, any_word, prefix_last)
+        sql = (
+            "SELECT d.entry_id, ts_headline('english', d.c, q.q, %s) "  # noqa: S608
+            f"FROM kb_entrydocument d, (SELECT {q} AS q) q WHERE d.entry_id = ANY(%s)"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [self.HEADLINE, *params, list(ids)])
+            return dict(cur.fetchall())
+
+    def fuzzy_terms(self, term):
+        # The deletion variants first (fast, and the same candidates as SQLite); pg_trgm when they find
+        # nothing, for typos with more than one edit.
+        return super().fuzzy_terms(term) or self.trigram_terms(term)
+
+    def close_terms(self, term):
+        return self.trigram_terms(term) | super().fuzzy_terms(term)
+
+    def trigram_terms(self, term):
+        sql = (
+            "(SELECT term FROM kb_searchkey WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 10) "
+            "UNION (SELECT term FROM kb_searchword WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 10)"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [term, term, term, term])
+            return {row[0] for row in cur.fetchall()}
+
+    def add_terms(self, terms):
+        rows = self.variant_rows(terms)
+        if not rows:
+            return
+        with connection.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS kb_searchvariant_new (variant text, term text) ON COMMIT DROP")
+            with cur.cursor.copy("COPY kb_searchvariant_new (variant, term) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                "INSERT INTO kb_searchvariant (variant, term) SELECT DISTINCT variant, term FROM kb_searchvariant_new "
+                "ON CONFLICT DO NOTHING"
+            )
+            cur.execute("TRUNCATE kb_searchvariant_new")
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    raise NotImplementedError(f"search has no backend for {connection.vendor}")

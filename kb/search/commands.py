@@ -1,0 +1,114 @@
+"""Commands named in a query, in any written form (``AT=SU``, ``p.php?AT=SU``, ``SU``, "sign up", "login",
+``user.GetUser``), and the entries those commands can answer with."""
+
+import re
+
+from kb import generation
+from kb.models import Cause, Command, Entry
+from kb.search.text import words
+
+COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
+
+# Command names as people say them, beyond the command's own name in the KB.
+COMMAND_WORDS = {
+    "login": "LI",
+    "logon": "LI",
+    "signin": "LI",
+    "signon": "LI",
+    "logout": "LO",
+    "logoff": "LO",
+    "signout": "LO",
+    "signoff": "LO",
+    "signup": "SU",
+    "newuser": "SU",
+    "createuser": "SU",
+    "register": "SU",
+    "edituser": "EU",
+    "schedule": "SM",
+    "schedulemeeting": "SM",
+    "instantmeeting": "IM",
+    "startmeeting": "HM",
+    "hostmeeting": "HM",
+    "joinmeeting": "JM",
+    "join": "JM",
+    "deletemeeting": "DM",
+    "listmeetings": "LM",
+    "openmeetings": "OM",
+}
+
+
+@generation.per_generation
+def all_commands():
+    """Every command with its service, read once per process for each KB generation (there are a few dozen).
+
+    A change to a command or service moves the generation (kb.signals), which drops this list in every process."""
+    return list(Command.objects.select_related("service"))
+
+
+def commands_for(text: str, detection) -> list[Command]:
+    """Commands the query names, in any written form."""
+
+    loaded = []
+
+    def commands():  # read once per search, however many written forms are tried
+        if not loaded:
+            loaded.append(all_commands())
+        return loaded[0]
+
+    stripped = text.strip()
+    if detection is not None and detection.command:
+        key = detection.command
+        if key.startswith("XMLService:"):
+            return [c for c in commands() if c.key.lower() == key.lower()]
+        service, _, at = key.partition("?AT=")
+        return [
+            c
+            for c in commands()
+            if c.service.api == "url" and c.code.upper() == at.upper() and (not service or c.service.name == service)
+        ]
+    if re.fullmatch(r"[A-Za-z]{2}", stripped):
+        return [c for c in commands() if c.service.api == "url" and c.code.upper() == stripped.upper()]
+    if re.fullmatch(r"(?:XMLService[:.])?(?:[A-Za-z]+\.)?[A-Za-z]{4,60}", stripped):
+        low = stripped.lower().split(":")[-1]
+        found = [
+            c
+            for c in commands()
+            if c.service.api == "xml" and (c.code.lower() == low or c.code.lower().split(".")[-1] == low)
+        ]
+        if found:
+            return found
+    norm = "".join(w for w in words(stripped) if w not in ("a", "an", "the"))
+    if not norm or len(norm) > 40:
+        return []
+    at = COMMAND_WORDS.get(norm)
+    found = []
+    for c in commands():
+        name = re.sub(r"\(.*?\)", " ", c.name)
+        cname = "".join(w for w in words(name) if w not in ("a", "an", "the"))
+        if cname == norm or (at and c.service.api == "url" and c.code == at):
+            found.append(c)
+    return found
+
+
+def _linked_entries(through, field, values, exclude=()):
+    """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
+    links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
+    rows = [
+        row for row in Entry.objects.filter(pk__in=links).order_by().values_list("pk", "code") if row[0] not in exclude
+    ]
+    rows.sort(key=lambda row: (row[1].lower(), row[0]))
+    return rows
+
+
+def entries_for_commands(cmds, limit):
+    """Entries a command can answer with: linked to the command itself first, then service-wide, each by code.
+
+    At most COMMAND_SCAN cause links of each kind are read, so a command shared by tens of thousands of
+    entries stays cheap; the shipped knowledge base is far below that, so there every entry is listed.
+    """
+    direct = _linked_entries(Cause.commands.through, "command", cmds)[:limit]
+    wide = []
+    if len(direct) < limit:
+        services = {c.service_id for c in cmds}
+        wide = _linked_entries(Cause.services.through, "service", services, exclude={pk for pk, _ in direct})
+    return direct, wide[: max(0, limit - len(direct))]

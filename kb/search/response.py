@@ -1,0 +1,135 @@
+"""What a search returns: the response, its results, and what was recognised in pasted text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+
+from kb.models import Cause, Command, Entry
+from kb.search.text import strip_marks
+
+HOW_LABELS = {
+    "exact": "exact code",
+    "alias": "alias",
+    "detected": "detected from pasted text",
+    "code": "code in the query",
+    "command": "error of this command",
+    "prefix": "code starts with your text",
+    "text": "words",
+    "corrected": "corrected spelling",
+}
+
+
+@dataclass
+class Result:
+    entry: Entry
+    score: float
+    how: str
+    snippet: SafeString = mark_safe("")  # noqa: S308
+    cause: Cause | None = None
+
+    @property
+    def code(self):
+        return self.entry.code
+
+    @property
+    def title(self):
+        return self.entry.title
+
+    @property
+    def url(self):
+        return self.entry.get_absolute_url()
+
+    @property
+    def detected(self):
+        return self.how == "detected"
+
+    @property
+    def how_label(self):
+        return HOW_LABELS.get(self.how, self.how)
+
+    def to_json(self):
+        return {
+            "code": self.entry.code,
+            "title": self.entry.title,
+            "url": self.url,
+            "score": round(self.score, 3),
+            "snippet": strip_marks(str(self.snippet_text)),
+        }
+
+    @property
+    def snippet_text(self):
+        from html import unescape
+
+        return unescape(re.sub(r"</?mark>", "", str(self.snippet)))
+
+
+@dataclass
+class Detected:
+    """What was recognised in pasted text, with the KB entry and cause it points to."""
+
+    command: str | None
+    status: str | None
+    code: str | None
+    api: str | None
+    form: str
+    fragment: str
+    is_request: bool = False
+    entry: Entry | None = None
+    cause: Cause | None = None
+    command_obj: Command | None = None
+
+    @property
+    def api_label(self):
+        return {"url": "URL API", "xml": "XML API"}.get(self.api or "", "")
+
+    def to_json(self):
+        return {
+            "command": self.command,
+            "status": self.status,
+            "code": self.code,
+            "api": self.api,
+            "form": self.form,
+            "fragment": self.fragment,
+            "entry": self.entry.code if self.entry else None,
+            "entry_url": self.entry.get_absolute_url() if self.entry else None,
+            "cause": (
+                {
+                    "slug": self.cause.slug,
+                    "title": self.cause.title,
+                    "api": self.cause.api,
+                    "url": self.cause.get_absolute_url(),
+                }
+                if self.cause
+                else None
+            ),
+        }
+
+
+@dataclass
+class SearchResponse:
+    query: str  # as searched, secrets redacted, capped
+    results: list[Result] = field(default_factory=list)
+    corrected: str | None = None
+    detected: Detected | None = None
+    commands: list[Command] = field(default_factory=list)
+    message: str | None = None
+    close: list[Entry] = field(default_factory=list)  # close codes, when nothing matched
+    duration_ms: float = 0.0
+    redacted: bool = False  # the query held a secret that was replaced by •••
+    # Shared by every cached copy of this answer: e.g. its rendered htmx fragment (see views_search).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def empty(self):
+        return not self.results
+
+    def to_json(self):
+        return {
+            "query": self.query,
+            "corrected": self.corrected,
+            "detected": self.detected.to_json() if self.detected else None,
+            "results": [r.to_json() for r in self.results],
+        }
