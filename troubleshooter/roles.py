@@ -21,9 +21,9 @@ FLOW_CONTENT = ("flow", "node", "choice")
 
 ROLE_PERMISSIONS = {
     HELP_DESK: [
-        ("troubleshooter", "can_replay"),
-        ("troubleshooter", "view_replayrecord"),
-        ("troubleshooter", "view_site"),
+        ("replay", "can_replay"),
+        ("replay", "view_replayrecord"),
+        ("replay", "view_site"),
     ],
     KB_EDITORS: [
         *[("kb", f"{action}_{model}") for model in KB_CONTENT for action in CRUD],
@@ -35,7 +35,7 @@ ROLE_PERMISSIONS = {
 ROLE_PERMISSIONS[ADMINS] = [
     *ROLE_PERMISSIONS[HELP_DESK],
     *ROLE_PERMISSIONS[KB_EDITORS],
-    *[("troubleshooter", f"{action}_site") for action in CRUD],
+    *[("replay", f"{action}_site") for action in CRUD],
     *[("auth", f"{action}_{model}") for model in ("user", "group") for action in CRUD],
 ]
 STAFF_ROLES = {KB_EDITORS, ADMINS}
