@@ -15,8 +15,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 
+from kb.roles import ensure_roles, grant
 from replay.models import ReplayRecord, Site
-from troubleshooter.roles import ensure_roles, grant
 from troubleshooter.tests.servers import ROOT, gunicorn
 
 PASSWORD = "Shared-Session-Pw-4821"

@@ -5,8 +5,9 @@
 - "KB editors": also edit entries and flows in the admin (they are staff);
 - "Admins": also manage WebEx sites and users (they are staff).
 
-``ensure_roles`` runs after every ``migrate`` and is idempotent: it adds missing permissions and never removes
-permissions an administrator granted by hand.
+``ensure_roles`` runs after every ``migrate`` (kb/apps.py connects it) and is idempotent: it adds missing
+permissions and never removes permissions an administrator granted by hand. Other apps' permissions are named by
+their labels only ("replay", "can_replay"): kb imports no other app of this project.
 """
 
 from django.contrib.auth.models import Group, Permission
