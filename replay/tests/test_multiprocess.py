@@ -11,13 +11,13 @@ import sys
 
 import httpx
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 
 from kb.roles import ensure_roles, grant
 from replay.models import ReplayRecord, Site
-from troubleshooter.tests.servers import ROOT, gunicorn
 
 PASSWORD = "Shared-Session-Pw-4821"
 LIMIT = 3
@@ -40,7 +40,7 @@ def server_env():
         SECURE_HSTS_SECONDS="0",
         SECURE_COOKIES="0",
         REPLAY_RATE_LIMIT=str(LIMIT),
-        STATIC_ROOT=str(ROOT / "staticfiles"),
+        STATIC_ROOT=str(settings.BASE_DIR / "staticfiles"),
         LOG_LEVEL="WARNING",
     )
     env.pop("DB_POOL", None)
@@ -54,7 +54,7 @@ def csrf_token(client, url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_session_and_rate_limit_hold_across_two_servers(sandbox):
+def test_session_and_rate_limit_hold_across_two_servers(sandbox, gunicorn):
     call_command("load_kb", verbosity=0)
     ensure_roles()
     user = User.objects.create_user("desk", password=PASSWORD)
@@ -69,7 +69,7 @@ def test_session_and_rate_limit_hold_across_two_servers(sandbox):
     # Static files for DEBUG=0 (whitenoise's manifest); quick when they are already collected.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
+        cwd=settings.BASE_DIR,
         check=True,
         env={**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "127.0.0.1"},
     )

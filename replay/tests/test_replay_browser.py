@@ -2,55 +2,26 @@
 CSP, the mode switch hides the other fieldsets, validation errors (400) are shown, and the password never reaches
 the address bar."""
 
-import os
-import shutil
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from replay.models import ReplayRecord, Site
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser_page():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        errors = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.csp_errors = errors
-        posts = []
-        page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
-        page.posts = posts
-        yield page
-        # Queries made while Playwright's sync API runs use their own connection (it runs the test in a
-        # greenlet with its own context): close it here, or PostgreSQL cannot drop the test database.
-        from django.db import connections
-
-        connections.close_all()
-        browser.close()
+def browser_page(browser):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.csp_errors = errors
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    page.posts = posts
+    yield page
+    page.close()
 
 
 @pytest.fixture

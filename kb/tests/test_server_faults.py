@@ -18,8 +18,7 @@ import uuid
 import httpx
 import psycopg
 import pytest
-
-from troubleshooter.tests.servers import ROOT, gunicorn
+from django.conf import settings
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +47,9 @@ def scratch_env(tmp_path_factory):
     else:
         env["SQLITE_PATH"] = str(tmp_path_factory.mktemp("db") / "kb.sqlite3")
     for args in (["migrate", "--noinput"], ["load_kb"], ["collectstatic", "--noinput"]):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, check=True, capture_output=True
+        )
     yield env
     if dbname:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
@@ -56,7 +57,7 @@ def scratch_env(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(scratch_env):
+def server(scratch_env, gunicorn):
     with gunicorn(scratch_env, workers=2) as base:
         yield base
 
@@ -111,7 +112,7 @@ def test_readers_never_see_a_half_loaded_kb(server, scratch_env, tmp_path):
         time.sleep(0.3)
         load = subprocess.run(
             [sys.executable, "manage.py", "load_kb", str(fixture)],
-            cwd=ROOT,
+            cwd=settings.BASE_DIR,
             env=scratch_env,
             capture_output=True,
             text=True,
