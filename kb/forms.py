@@ -12,6 +12,7 @@ class EntryFilterForm(forms.Form):
     category = forms.ChoiceField(required=False, label="Category", choices=[("", "Any category"), *Category.choices])
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         services = list(Service.objects.values_list("name", flat=True))
         self.fields["service"].choices = [("", "Any service"), *[(s, s) for s in services]]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kb import views, views_search
+from kb import views, views_entry, views_search
 
 app_name = "kb"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("errors/", views.entry_list, name="entry-list"),
     path("errors/<str:code>/", views.entry_detail, name="entry-detail"),
+    path("errors/<str:code>/ticket/", views_entry.entry_ticket, name="entry-ticket"),
+    path("errors/<str:code>/feedback/", views_entry.entry_feedback, name="entry-feedback"),
     path("commands/", views.command_list, name="command-list"),
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),
     path("api/errors/", views.api_entry_list, name="api-entry-list"),
@@ -15,5 +17,6 @@ urlpatterns = [
     path("search/", views_search.search_page, name="search"),
     path("search/suggest/", views_search.search_suggest, name="search-suggest"),
     path("api/search/", views_search.api_search, name="api-search"),
+    path("favicon.ico", views_entry.favicon, name="favicon"),
     path("opensearch.xml", views_search.opensearch, name="opensearch"),
 ]

@@ -87,7 +87,6 @@ def _render_entry_page(request, entry):
         "code_links": build_link_map(texts, exclude_code=entry.code),
         "command_links": command_links(),
         "permalink": permalink,
-        "ticket_text": f"**{entry.code}**: {entry.title}\n{entry.summary}\n{permalink}",
         "confidence_note": CONFIDENCE_HELP[entry.confidence],
         "related": sorted(entry.related.all(), key=lambda r: r.code.lower()),
     }

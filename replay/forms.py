@@ -163,6 +163,10 @@ class HistoryFilterForm(forms.Form):
     outcome = forms.ChoiceField(choices=[("", "Any outcome"), *ReplayRecord.Outcome.choices], required=False)
     code = forms.CharField(required=False, max_length=80, label="Code (RS or exceptionID)")
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def filter(self, records):
         data = self.cleaned_data
         if data.get("site"):

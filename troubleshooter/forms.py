@@ -16,5 +16,9 @@ class FeedbackForm(forms.Form):
         help_text="What happened instead, or what was missing. Do not paste passwords.",
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels are questions or names, never "Name:"
+        super().__init__(*args, **kwargs)
+
     def error_text(self):
         return " ".join(str(e) for errors in self.errors.values() for e in errors)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from kb.feedback import feedback_insights
 from kb.insights import search_insights
 from kb.models import Suggestion
 from kb.rendering import render_page
@@ -196,5 +197,6 @@ def insights(request):
         days = wizard_insights.DEFAULT_DAYS
     context = wizard_insights.flow_insights(days)
     context["search"] = search_insights(days=days)
+    context["feedback"] = feedback_insights(days=days)
     context["periods"] = wizard_insights.PERIODS
     return render(request, "troubleshooter/insights.html", context)

@@ -15,6 +15,46 @@
     window.setTimeout(function () { note.textContent = ""; }, 2500);
   }
 
+  // "Copy for ticket": fetch the ticket text in the chosen format (remembered), then copy it.
+  var FORMAT_KEY = "kb-ticket-format";
+  function savedFormat() {
+    try { return window.localStorage.getItem(FORMAT_KEY) || "markdown"; } catch (e) { return "markdown"; }
+  }
+  function restoreFormats(root) {
+    var wanted = savedFormat();
+    (root || document).querySelectorAll("[data-ticket-format]").forEach(function (select) {
+      if (select.querySelector('option[value="' + wanted + '"]')) select.value = wanted;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { restoreFormats(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { restoreFormats(event.target); });
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-ticket-format]")) return;
+    try { window.localStorage.setItem(FORMAT_KEY, event.target.value); } catch (e) { /* private mode */ }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-ticket-copy]");
+    if (!button) return;
+    var box = button.closest("[data-ticket-url]");
+    var select = box.querySelector("[data-ticket-format]");
+    var url = box.getAttribute("data-ticket-url") + "format=" + encodeURIComponent(select ? select.value : "markdown");
+    if (!navigator.clipboard) { announce(button, "Copy is not available here: open the text instead."); return; }
+    var text = window.fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    });
+    var copied = function () { announce(button, "Copied."); };
+    var failed = function () { announce(button, "Could not copy: open the text instead."); };
+    if (window.ClipboardItem && navigator.clipboard.write) {
+      var item = new window.ClipboardItem({ "text/plain": text.then(function (t) { return new Blob([t], { type: "text/plain" }); }) });
+      navigator.clipboard.write([item]).then(copied, function () {
+        text.then(function (t) { return navigator.clipboard.writeText(t); }).then(copied, failed);
+      });
+    } else {
+      text.then(function (t) { return navigator.clipboard.writeText(t); }).then(copied, failed);
+    }
+  });
+
   // Buttons with data-copy="text" copy that text; data-copy-from="#id" copies an element's value or text.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy], [data-copy-from]");

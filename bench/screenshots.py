@@ -1,0 +1,191 @@
+"""`make screenshots`: PNGs of the main pages at 1280×800 and 390×844, light and dark, in docs/screenshots/.
+
+It serves the app with gunicorn on a free loopback port with a scratch SQLite database, loads the knowledge base,
+starts the WebEx sandbox on another free port and configures the "Sandbox" site, creates a help-desk user (and a
+staff user for /insights/), then drives Debian's Chromium through Playwright: it logs in, opens each page, makes a
+replay against the sandbox, and writes ``<page>-<desktop|phone>[-dark].png``. Nothing leaves 127.0.0.1.
+
+``SCREENSHOTS_DIR`` writes elsewhere; ``SCREENSHOTS_PAGES=home,entry`` takes only those pages.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CHROMIUM = "/usr/bin/chromium"
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+SCHEMES = ("light", "dark")
+PASSWORD = "Screens-pass-1"  # noqa: S105 - a throwaway user in a scratch database
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def process(args, env):
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def manage(env, *args):
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare(env, sandbox_port):
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_kb")
+    manage(env, "ensure_sandbox_site", "--port", str(sandbox_port))
+    script = (
+        "from django.contrib.auth import get_user_model;"
+        "from kb.roles import grant;"
+        "U = get_user_model();"
+        f"d = U.objects.create_user('desk', password='{PASSWORD}');"
+        "grant(d, 'help-desk');"
+        f"s = U.objects.create_user('lead', password='{PASSWORD}');"
+        "grant(s, 'admin')"
+    )
+    manage(env, "shell", "-c", script)
+
+
+def shoot(page, out, name):
+    """Four PNGs of the page as it is now: both sizes, light and dark. Returns the page's sideways overflow."""
+    overflow = {}
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_timeout(50)
+            suffix = "" if scheme == "light" else "-dark"
+            page.screenshot(path=str(out / f"{name}-{size}{suffix}.png"))
+            extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if extra > 0:
+                overflow[f"{size}-{scheme}"] = extra
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.emulate_media(color_scheme="light")
+    return overflow
+
+
+def login(page, base, user):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def take(page, base, out, wanted):
+    from urllib.parse import quote
+
+    problems = {}
+
+    def visit(name, path, then=None):
+        if wanted and name not in wanted:
+            return
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        if then:
+            then()
+        extra = shoot(page, out, name)
+        if extra:
+            problems[name] = extra
+        print(f"  {name}: {path}")
+
+    step = "/troubleshoot/schedule-meeting/?came-back=reason-code&sm-code=duration"
+    visit("home", "/")
+    visit("entry", "/errors/BadWebExIDorPassword/")
+    visit("entry-long-code", "/errors/TheDurationIsExceedTheMaxDuration/")
+    visit("search", "/search/?q=wrong+password")
+    visit("errors", "/errors/")
+    visit("command", "/commands/m.php/SM/")
+    visit("wizard-step", step)
+    visit("wizard-outcome", step + "&du-20=worked")
+    login(page, base, "desk")
+    visit("replay-form", f"/replay/?command={quote('m.php?AT=SM&DU=20')}&from={quote(step)}")
+
+    def replay_without_duration():
+        page.fill("#id_login_wid", "host1")
+        page.fill("#id_login_password", "Sandbox-pass1")
+        page.fill("#id_param_DU", "")
+        page.click(".replay-form button[type=submit]")
+        page.wait_for_selector("#replay-result h2")
+        page.wait_for_timeout(300)
+
+    visit("replay-result", f"/replay/?command={quote('m.php?AT=SM')}", replay_without_duration)
+    visit("replay-history", "/replay/history/")
+    page.goto(f"{base}/accounts/logout/")
+    page.context.clear_cookies()
+    login(page, base, "lead")
+    visit("insights", "/insights/")
+    return problems
+
+
+def main():
+    out = Path(os.getenv("SCREENSHOTS_DIR", ROOT / "docs" / "screenshots"))
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = {p for p in os.getenv("SCREENSHOTS_PAGES", "").split(",") if p}
+    if not shutil.which(CHROMIUM):
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
+    port, sandbox_port = free_port(), free_port()
+    with ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kb-screens-")))
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
+            DEBUG="1",
+            SITE_ROOT=f"http://127.0.0.1:{port}",
+            REPLAY_RATE_LIMIT="1000",
+            LOG_LEVEL="WARNING",
+        )
+        prepare(env, sandbox_port)
+        stack.enter_context(process([PY, "manage.py", "webex_sandbox", "--port", str(sandbox_port)], env))
+        gunicorn = str(Path(PY).parent / "gunicorn")
+        args = [gunicorn, "config.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+        stack.enter_context(process(args, env))
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/healthz")
+        wait_for(f"http://127.0.0.1:{sandbox_port}/")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            print(f"Writing screenshots to {out}")
+            problems = take(page, base, out, wanted)
+            browser.close()
+    if problems:
+        print(f"Pages that scroll sideways (pixels): {problems}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

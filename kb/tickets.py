@@ -1,0 +1,145 @@
+"""Text for a ticket: the one home of how an entry, a wizard outcome or a replay is written into a ticket.
+
+A :class:`Ticket` is a title, sections (facts, paragraphs, numbered steps) and links. :func:`render` writes it as
+Markdown, plain text or Jira wiki markup. Inside any text, `backticks` mark a code or command: Markdown keeps them,
+Jira writes ``{{monospace}}``, plain text drops them. The entry page's "Copy for ticket", the wizard's summary and a
+replay record all answer through :func:`ticket_response`, so the three formats read the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse, HttpResponseBadRequest
+
+FORMATS = {"markdown": "Markdown", "text": "Plain text", "jira": "Jira"}
+DEFAULT_FORMAT = "markdown"
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+@dataclass
+class Section:
+    heading: str = ""
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Ticket:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def code(text) -> str:
+    """Mark ``text`` as a code or command inside a ticket's text."""
+    return f"`{str(text).replace('`', '')}`"
+
+
+def _inline(text, fmt):
+    text = str(text or "").replace("\r", "").strip()
+    if fmt == "markdown":
+        return text
+    if fmt == "jira":
+        return _CODE.sub(lambda m: "{{" + m.group(1) + "}}", text)
+    return _CODE.sub(lambda m: m.group(1), text)
+
+
+def _markdown(ticket):
+    lines = [f"### {_inline(ticket.title, 'markdown')}"]
+    for section in ticket.sections:
+        lines.append("")
+        if section.heading:
+            lines.append(f"**{_inline(section.heading, 'markdown')}**")
+        lines += [f"**{label}:** {_inline(value, 'markdown')}" for label, value in section.facts]
+        lines += [_inline(p, "markdown") for p in section.paragraphs]
+        lines += [f"{i}. {_inline(s, 'markdown')}" for i, s in enumerate(section.steps, start=1)]
+    if ticket.links:
+        lines.append("")
+        lines += [f"{label}: {url}" for label, url in ticket.links]
+    return lines
+
+
+def _text(ticket):
+    title = _inline(ticket.title, "text")
+    lines = [title, "=" * min(len(title), 72)]
+    for section in ticket.sections:
+        lines.append("")
+        if section.heading:
+            lines.append(_inline(section.heading, "text"))
+        lines += [f"{label}: {_inline(value, 'text')}" for label, value in section.facts]
+        lines += [_inline(p, "text") for p in section.paragraphs]
+        lines += [f"{i}. {_inline(s, 'text')}" for i, s in enumerate(section.steps, start=1)]
+    if ticket.links:
+        lines.append("")
+        lines += [f"{label}: {url}" for label, url in ticket.links]
+    return lines
+
+
+def _jira(ticket):
+    lines = [f"h3. {_inline(ticket.title, 'jira')}"]
+    for section in ticket.sections:
+        lines.append("")
+        if section.heading:
+            lines.append(f"*{_inline(section.heading, 'jira')}*")
+        lines += [f"*{label}:* {_inline(value, 'jira')}" for label, value in section.facts]
+        lines += [_inline(p, "jira") for p in section.paragraphs]
+        lines += [f"# {_inline(s, 'jira')}" for s in section.steps]
+    if ticket.links:
+        lines.append("")
+        lines += [f"{label}: [{url}]" for label, url in ticket.links]
+    return lines
+
+
+_WRITERS = {"markdown": _markdown, "text": _text, "jira": _jira}
+
+
+def render(ticket: Ticket, fmt: str = DEFAULT_FORMAT) -> str:
+    """The ticket as ``fmt`` ("markdown", "text" or "jira"). Raises KeyError for another format."""
+    return "\n".join(_WRITERS[fmt](ticket)).strip() + "\n"
+
+
+def entry_ticket(entry, permalink, cause=None) -> Ticket:
+    """An entry for a ticket: its title and summary, then the cause's meaning and numbered steps (every cause when
+    none is named), and the permalink."""
+    causes = [cause] if cause is not None else list(entry.causes.all())
+    sections = [Section(paragraphs=[entry.summary])]
+    for number, item in enumerate(causes, start=1):
+        heading = f"Cause: {item.title}" if len(causes) == 1 else f"Cause {number}: {item.title}"
+        sections.append(Section(heading=heading, facts=[("What it means", item.meaning)]))
+        steps = [step.text for step in item.steps.all()]
+        if steps:
+            sections.append(Section(heading="What to do", steps=steps))
+    return Ticket(title=f"{code(entry.code)}: {entry.title}", sections=sections, links=[("Knowledge base", permalink)])
+
+
+def read_format(request):
+    """The ``format`` asked for, or None when it is not one of :data:`FORMATS`."""
+    fmt = request.GET.get("format", DEFAULT_FORMAT) or DEFAULT_FORMAT
+    return fmt if fmt in FORMATS else None
+
+
+def text_response(text, status=200):
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def bad_format_response():
+    choices = ", ".join(FORMATS)
+    response = HttpResponseBadRequest(
+        f"Unknown format: use one of {choices}.\n", content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def ticket_response(request, build):
+    """``build()`` -> Ticket, answered in the format the request asks for (400 text for an unknown one)."""
+    fmt = read_format(request)
+    if fmt is None:
+        return bad_format_response()
+    return text_response(render(build(), fmt))
