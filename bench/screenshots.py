@@ -5,7 +5,8 @@ starts the WebEx sandbox on another free port and configures the "Sandbox" site,
 staff user for /insights/), then drives Debian's Chromium through Playwright: it logs in, opens each page, makes a
 replay against the sandbox, and writes ``<page>-<desktop|phone>[-dark].png``. Nothing leaves 127.0.0.1.
 
-``SCREENSHOTS_DIR`` writes elsewhere; ``SCREENSHOTS_PAGES=home,entry`` takes only those pages.
+``SCREENSHOTS_DIR`` writes elsewhere; ``SCREENSHOTS_PAGES=home,entry`` takes only those pages;
+``SCREENSHOTS_FULL_PAGE=1`` takes whole pages instead of the first screen.
 """
 
 import os
@@ -25,6 +26,7 @@ PY = sys.executable
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 SCHEMES = ("light", "dark")
+FULL_PAGE = os.getenv("SCREENSHOTS_FULL_PAGE") == "1"
 PASSWORD = "Screens-pass-1"  # noqa: S105 - a throwaway user in a scratch database
 
 
@@ -46,14 +48,23 @@ def wait_for(url, seconds=30):
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
+WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.offsetParent !== null)
+  .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '')
+  + ' ' + (el.textContent || '').trim().slice(0, 40))"""
+
+
 @contextmanager
-def process(args, env):
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
+def process(args, env, log=None):
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output)
     try:
         yield proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+        if log:
+            output.close()
 
 
 def manage(env, *args):
@@ -85,10 +96,10 @@ def shoot(page, out, name):
             page.emulate_media(color_scheme=scheme)
             page.wait_for_timeout(50)
             suffix = "" if scheme == "light" else "-dark"
-            page.screenshot(path=str(out / f"{name}-{size}{suffix}.png"))
+            page.screenshot(path=str(out / f"{name}-{size}{suffix}.png"), full_page=FULL_PAGE)
             extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if extra > 0:
-                overflow[f"{size}-{scheme}"] = extra
+                overflow[f"{size}-{scheme}"] = {"pixels": extra, "elements": page.evaluate(WIDE)}
     page.set_viewport_size({"width": 1280, "height": 800})
     page.emulate_media(color_scheme="light")
     return overflow
@@ -141,7 +152,6 @@ def take(page, base, out, wanted):
 
     visit("replay-result", f"/replay/?command={quote('m.php?AT=SM')}", replay_without_duration)
     visit("replay-history", "/replay/history/")
-    page.goto(f"{base}/accounts/logout/")
     page.context.clear_cookies()
     login(page, base, "lead")
     visit("insights", "/insights/")
@@ -166,10 +176,11 @@ def main():
             LOG_LEVEL="WARNING",
         )
         prepare(env, sandbox_port)
-        stack.enter_context(process([PY, "manage.py", "webex_sandbox", "--port", str(sandbox_port)], env))
+        log = scratch / "server.log"
+        stack.enter_context(process([PY, "manage.py", "webex_sandbox", "--port", str(sandbox_port)], env, log))
         gunicorn = str(Path(PY).parent / "gunicorn")
         args = [gunicorn, "config.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        stack.enter_context(process(args, env))
+        stack.enter_context(process(args, env, log))
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")
         wait_for(f"http://127.0.0.1:{sandbox_port}/")

@@ -14,6 +14,18 @@ _URL_SEP = "?AT="
 _XML_SEP = ":"
 
 
+# The URL API's log-in, and the services whose commands need the session cookie it sets (without it they answer
+# AccessDenied): the replay form turns "log in first" on for them, and the wizard's tests say "log in first and retry".
+LOGIN_COMMAND = "p.php?AT=LI"
+SESSION_SERVICES = ("m.php", "o.php", "c.php")
+
+
+def needs_session(key: str) -> bool:
+    """True for a command of m.php, o.php or c.php (a key, or a pasted command or URL)."""
+    service = (key or "").split("?", 1)[0].rsplit("/", 1)[-1].strip().lower()
+    return service in SESSION_SERVICES
+
+
 class CommandKeyError(ValueError):
     pass
 

@@ -220,9 +220,14 @@ def clean_command(path, index, data, services):
             p = {"name": p, "description": ""}
         if not isinstance(p, dict) or not isinstance(p.get("name"), str) or not p["name"].strip():
             c.fail(f"parameters[{i}]", 'must be {"name": ..., "description": ...}')
-        if set(p) - {"name", "description"}:
-            c.fail(f"parameters[{i}]", "only name and description are allowed")
-        clean_params.append({"name": p["name"].strip(), "description": str(p.get("description", "")).strip()})
+        if set(p) - {"name", "description", "required"}:
+            c.fail(f"parameters[{i}]", "only name, description and required are allowed")
+        if not isinstance(p.get("required", False), bool):
+            c.fail(f"parameters[{i}].required", "must be true or false")
+        param = {"name": p["name"].strip(), "description": str(p.get("description", "")).strip()}
+        if p.get("required"):
+            param["required"] = True  # the command does not work without it (the replay form marks it)
+        clean_params.append(param)
     return {
         "key": key,
         "service": service,

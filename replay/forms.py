@@ -1,16 +1,30 @@
 """The replay form and the history filter."""
 
+import re
+
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import escape
 
+from kb.commandkeys import needs_session
 from kb.models import Api, Command
-from kb.redaction import redact_text
+from kb.redaction import SECRET_PARAMS, is_secret_name, redact_text
 from replay.models import ReplayRecord, Site
 from replay.plan import MIN_SCRUB_LENGTH, ReplayInput
+from replay.wizardlink import safe_step_path
 
-SECRET_FIELDS = ("pw", "npw", "tk", "mpw", "xml_password", "xml_session_ticket", "login_password")
+PARAM_PREFIX = "param_"
+PARAM_FIELD_RE = re.compile(r"^param_([A-Za-z][A-Za-z0-9_]{0,39})$")
+SECRET_PARAM_FIELDS = tuple(f"{PARAM_PREFIX}{name}" for name in sorted(SECRET_PARAMS))
+SECRET_FIELDS = ("pw", "npw", "tk", "mpw", "xml_password", "xml_session_ticket", "login_password", *SECRET_PARAM_FIELDS)
 TEXT_FIELDS_WITH_SECRETS = ("command_text", "params", "xml")
+
+
+def is_secret_field(name):
+    """A password field of the form: the fixed ones, and any built parameter whose name is a secret (param_PW)."""
+    match = PARAM_FIELD_RE.match(name or "")
+    return name in SECRET_FIELDS or (match is not None and is_secret_name(match.group(1)))
 
 
 def secret_input(label, help_text=""):
@@ -53,16 +67,21 @@ class ReplayForm(forms.Form):
     )
     command = forms.ChoiceField(label="Command", required=False)
     params = forms.CharField(
-        label="Parameters",
+        label="More parameters",
         required=False,
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
-        help_text="One NAME=value per line, e.g. WID=host1. Secrets go in the password fields.",
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="Any other parameter, one NAME=value per line, e.g. LF=1. Secrets go in password fields.",
     )
     pw = secret_input("PW", "Password (LI, SU, EU) or meeting password (SM, JM).")
     npw = secret_input("NPW", "New password (EU).")
     tk = secret_input("TK", "Login ticket (LI).")
     mpw = secret_input("MPW", "Meeting password where a command names it MPW.")
+    xml_template = forms.ChoiceField(
+        label="Start from a template",
+        required=False,
+        help_text="A starting skeleton per XML API call; it replaces the request below.",
+    )
     xml = forms.CharField(
         label="XML request",
         required=False,
@@ -79,14 +98,87 @@ class ReplayForm(forms.Form):
     )
     login_wid = forms.CharField(label="Log-in WID", required=False, max_length=120)
     login_password = secret_input("Log-in PW")
+    from_step = forms.CharField(required=False, max_length=600, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, commands=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        commands = list(commands) if commands is not None else list(Command.objects.select_related("service"))
+        self.commands = {command.key: command for command in commands}
         groups = {}
-        commands = Command.objects.filter(service__api=Api.URL).select_related("service")
         for command in commands:
-            groups.setdefault(command.service.name, []).append((command.key, f"{command.key} · {command.name}"))
+            if command.service.api == Api.URL:
+                groups.setdefault(command.service.name, []).append((command.key, f"{command.key} · {command.name}"))
         self.fields["command"].choices = [("", "Choose a command…"), *groups.items()]
+        self.fields["command"].widget.attrs.update(
+            {
+                # htmx swaps in the chosen command's parameter fields; "log in first" follows the command (JS).
+                "hx-get": reverse("replay:parameters"),
+                "hx-trigger": "change",
+                "hx-target": "#build-params",
+                "hx-swap": "outerHTML",
+                "hx-include": "this",
+                "data-needs-session": " ".join(k for k in self.commands if needs_session(k)),
+            }
+        )
+        self.fields["xml_template"].widget.attrs["data-xml-template-select"] = ""
+        self.xml_commands = [c for c in commands if c.service.api == Api.XML]
+        self.fields["xml_template"].choices = [("", "Choose an XML API call…")] + [
+            (c.key, f"{c.code} · {c.name}") for c in self.xml_commands
+        ]
+        self.build_command = self.commands.get(self._value("command") or "")
+        self.param_fields = self._add_param_fields()
+
+    def _value(self, name):
+        if self.is_bound:
+            return self.data.get(name)
+        return self.initial.get(name)
+
+    def _add_param_fields(self):
+        """One field per parameter the chosen command lists (param_WID …), required ones marked, secrets as
+        password fields that are never filled in; plus any param_ field that was posted (a command changed
+        without JavaScript keeps what was typed)."""
+        names = []
+        known = {p["name"]: p for p in (self.build_command.parameters if self.build_command else [])}
+        for name in known:
+            if PARAM_FIELD_RE.match(PARAM_PREFIX + name):
+                names.append(name)
+        if self.is_bound:
+            for key in self.data:
+                match = PARAM_FIELD_RE.match(key)
+                if match and match.group(1) not in names:
+                    names.append(match.group(1))
+        fields = []
+        for name in names:
+            spec = known.get(name, {})
+            required = bool(spec.get("required"))
+            help_text = spec.get("description", "")
+            attrs = {"autocomplete": "off", "spellcheck": "false", "data-param": name}
+            if required:
+                attrs["aria-required"] = "true"
+            if is_secret_name(name):
+                field = forms.CharField(
+                    label=name,
+                    required=False,
+                    strip=False,
+                    max_length=500,
+                    help_text=help_text,
+                    widget=forms.PasswordInput(render_value=False, attrs=attrs),
+                )
+            else:
+                field = forms.CharField(
+                    label=name, required=False, max_length=2000, help_text=help_text, widget=forms.TextInput(attrs)
+                )
+            field.param_required = required
+            self.fields[PARAM_PREFIX + name] = field
+            fields.append(PARAM_PREFIX + name)
+        return fields
+
+    def param_bound_fields(self):
+        return [self[name] for name in self.param_fields]
+
+    def clean_from_step(self):
+        return safe_step_path(self.cleaned_data.get("from_step") or "")
 
     def clean(self):
         data = super().clean()
@@ -95,6 +187,10 @@ class ReplayForm(forms.Form):
             self.add_error("command_text", "Paste the failing command, or choose another way to replay.")
         if mode == "build" and not data.get("command"):
             self.add_error("command", "Choose the command to send.")
+        if mode == "build" and data.get("command"):
+            for name in self.param_fields:
+                if getattr(self.fields[name], "param_required", False) and not data.get(name):
+                    self.add_error(name, f"{name[len(PARAM_PREFIX) :]} is required for {data['command']}.")
         if mode == "xml" and not (data.get("xml") or "").strip():
             self.add_error("xml", "Paste the XML request.")
         if mode != "xml" and data.get("login_first"):
@@ -106,7 +202,24 @@ class ReplayForm(forms.Form):
 
     def secrets(self):
         data = self.cleaned_data
+        if data.get("mode") == "build":
+            return {
+                name[len(PARAM_PREFIX) :].upper(): data[name]
+                for name in self.param_fields
+                if is_secret_field(name) and data.get(name)
+            }
         return {name.upper(): data.get(name) for name in ("pw", "npw", "tk", "mpw") if data.get(name)}
+
+    def build_params(self):
+        """The built command's parameters as NAME=value lines: the fields first, then the extra lines."""
+        data = self.cleaned_data
+        lines = [
+            f"{name[len(PARAM_PREFIX) :]}={data[name].strip()}"
+            for name in self.param_fields
+            if not is_secret_field(name) and (data.get(name) or "").strip()
+        ]
+        extra = data.get("params") or ""
+        return "\n".join([*lines, extra]) if extra else "\n".join(lines)
 
     def replay_input(self):
         """What to replay, for :func:`replay.run.replay` (call after ``is_valid()``)."""
@@ -115,7 +228,7 @@ class ReplayForm(forms.Form):
             mode=data["mode"],
             text=data["xml"] if data["mode"] == "xml" else data.get("command_text") or "",
             command=data.get("command") or "",
-            params=data.get("params") or "",
+            params=self.build_params() if data["mode"] == "build" else data.get("params") or "",
             method=data["method"],
             secrets=self.secrets(),
             xml_password=data.get("xml_password") or "",
@@ -127,10 +240,16 @@ class ReplayForm(forms.Form):
             refused_command={"build": data.get("command") or "", "xml": "XMLService"}.get(data["mode"], ""),
         )
 
+    def input_field(self):
+        """The field an input mistake is shown on, for the chosen way to replay."""
+        mode = (getattr(self, "cleaned_data", None) or {}).get("mode")
+        return {"build": "params", "xml": "xml"}.get(mode, "command_text")
+
     def known_secrets(self):
         data = getattr(self, "cleaned_data", None) or {}
-        values = [data.get(name) for name in SECRET_FIELDS]
-        values += [self.data.get(name) for name in SECRET_FIELDS]
+        names = [*SECRET_FIELDS, *(n for n in self.param_fields if is_secret_field(n))]
+        values = [data.get(name) for name in names]
+        values += [self.data.get(name) for name in names]
         return [v for v in values if isinstance(v, str) and len(v) >= MIN_SCRUB_LENGTH]
 
     def scrub(self):
@@ -142,7 +261,7 @@ class ReplayForm(forms.Form):
         secrets = self.known_secrets()
         data = QueryDict(mutable=True)
         for key in self.data:
-            if key in SECRET_FIELDS or key == "csrfmiddlewaretoken":
+            if is_secret_field(key) or key == "csrfmiddlewaretoken":
                 continue
             values = self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data[key]]
             if key in TEXT_FIELDS_WITH_SECRETS:
@@ -150,8 +269,9 @@ class ReplayForm(forms.Form):
             data.setlist(key, values)
         self.data = data
         if hasattr(self, "cleaned_data"):
-            for name in SECRET_FIELDS:
-                self.cleaned_data.pop(name, None)
+            for name in [*SECRET_FIELDS, *self.param_fields]:
+                if is_secret_field(name):
+                    self.cleaned_data.pop(name, None)
             for name in TEXT_FIELDS_WITH_SECRETS:
                 if name in self.cleaned_data:
                     self.cleaned_data[name] = redact_text(self.cleaned_data[name] or "", secrets)

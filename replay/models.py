@@ -173,7 +173,14 @@ class ReplayRecord(models.Model):
     cause = models.ForeignKey("kb.Cause", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     response_preview = models.TextField(blank=True, help_text="Redacted and truncated")
+    response_body = models.TextField(blank=True, help_text="The whole answer body (at most 1 MiB), redacted")
+    response_headers = models.JSONField(
+        default=list, blank=True, help_text="[name, value] pairs, redacted; Set-Cookie values hidden"
+    )
     truncated = models.BooleanField(default=False, help_text="The body was cut off at 1 MiB")
+    from_step = models.CharField(
+        max_length=600, blank=True, help_text="The wizard step this replay was started from (a /troubleshoot/ path)"
+    )
 
     objects = ReplayRecordQuerySet.as_manager()
 
@@ -197,6 +204,7 @@ class ReplayRecord(models.Model):
             if isinstance(value, str) and "\x00" in value:
                 setattr(self, field.attname, value.replace("\x00", "\ufffd"))
         self.parameters = [[_no_nul(str(k)), _no_nul(str(v))] for k, v in (self.parameters or [])]
+        self.response_headers = [[_no_nul(str(k)), _no_nul(str(v))] for k, v in (self.response_headers or [])]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.encoding import force_str
 from django.views.decorators.debug import sensitive_variables
 
-from kb.redaction import redact_text
+from kb.redaction import MASK, redact_text
 from kb.webex import read_answer
 from replay.diagnose import diagnose
 from replay.models import ReplayRecord
@@ -27,11 +27,15 @@ logger = logging.getLogger("troubleshooter.replay")  # the same logger as replay
 def replay(site, given: ReplayInput, *, user=None, actor="") -> ReplayRecord:
     """Replay what was typed on ``site`` and return the saved record (a refused one when it cannot be sent).
 
-    Raises LoginDetailsMissing, recording nothing, when "log in first" has no WID or no password.
+    Raises LoginDetailsMissing, recording nothing, when "log in first" has no WID or no password, and
+    ReplayInputError, recording nothing, for an input mistake (unreadable input: the caller shows it on the form).
+    A refusal of a real command (another host, a blocked address) is recorded.
     """
     try:
         plan = plan_for(site, given)
     except ReplayInputError as error:
+        if error.outcome != "blocked":
+            raise
         return record_refusal(
             site, error, user=user, actor=actor, command=given.refused_command, api=given.api, method=given.method
         )
@@ -62,6 +66,20 @@ def record_refusal(site, error: ReplayInputError, *, user=None, actor="", comman
     return record
 
 
+MAX_HEADERS = 100
+
+
+def redacted_headers(headers, secrets):
+    """An answer's headers as [name, value] pairs: secrets redacted, cookie values never kept."""
+    pairs = []
+    for name, value in list(getattr(headers, "multi_items", lambda: headers)())[:MAX_HEADERS]:
+        if name.lower() in ("set-cookie", "set-cookie2"):
+            cookie, _sep, attributes = value.partition(";")
+            value = f"{cookie.partition('=')[0].strip()}={MASK}" + (f";{attributes}" if attributes else "")
+        pairs.append([name[:100], redact_text(value, secrets)[:2000]])
+    return pairs
+
+
 def _read(fetched, secrets):
     return read_answer(
         fetched.body,
@@ -83,6 +101,8 @@ def _fill_from_answer(record, fetched, answer, diagnosis, secrets):
     if fetched.location:
         record.location = redact_text(fetched.location, secrets)[:2000]
     record.response_preview = redact_text(answer.preview or "", secrets)[:1000]
+    record.response_body = redact_text(fetched.body, secrets)  # redacted whole; the guard cut it at 1 MiB
+    record.response_headers = redacted_headers(fetched.headers, secrets)
     record.outcome = diagnosis.outcome
     record.entry = diagnosis.entry
     record.cause = diagnosis.cause

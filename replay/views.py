@@ -1,5 +1,7 @@
 """Replay pages: the form, a record's permalink, the history, and "suggest an entry"."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -9,22 +11,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kb.models import Suggestion
-from kb.redaction import redact_text
+from kb import tickets
+from kb.models import Command, Suggestion
 from kb.rendering import render_page, vary_on_htmx
-from replay import run
-from replay.curl import curl_command
+from replay import prefill, run
 from replay.forms import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
 from replay.models import ReplayRecord, Site
+from replay.plan import ReplayInputError
+from replay.results import replay_ticket, result_context
+from replay.xmltemplates import xml_template
 
 PERMISSION = "replay.can_replay"
 
 
-def result_context(record):
-    if record is None:
-        return {}
-    steps = list(record.cause.steps.all()) if record.cause_id else []
-    return {"record": record, "steps": steps, "curl": curl_command(record)}
+def _commands():
+    return list(Command.objects.select_related("service"))
+
+
+def _panel_context(form, sites):
+    templates = [(c.key, xml_template(c)) for c in form.xml_commands]
+    return {"form": form, "no_sites": not sites, "xml_templates": templates}
 
 
 def _record(pk):
@@ -38,16 +44,18 @@ def _record(pk):
 @permission_required(PERMISSION, raise_exception=True)
 def replay(request):
     """GET shows the form; POST replays and shows the result below the form (htmx swaps the panel)."""
+    sites = list(Site.objects.all())
+    commands = _commands()
     if request.method == "GET":
-        # The wizard links here as /replay/?site=&command=m.php?AT=SM&DU=20 (never with secrets; any are hidden).
-        initial = {"mode": "paste", "method": "POST"}
-        if request.GET.get("site"):
-            initial["site"] = request.GET["site"]
-        if request.GET.get("command"):
-            initial["command_text"] = redact_text(request.GET["command"][:8000])
-        form = ReplayForm(initial=initial)
-        context = {"form": form, "no_sites": not Site.objects.exists()}
-        return render_page(request, "replay/replay.html", context)
+        # Links fill the form in: /replay/?command=m.php?AT=SM&DU=20&site=…&from=/troubleshoot/…&login_first=1, or
+        # ?again=<record>. Never with secrets: a secret in the command is dropped or shown as •••.
+        record = None
+        if request.GET.get("again"):
+            record = ReplayRecord.objects.filter(pk=_uuid_or_none(request.GET["again"])).first()
+        by_key = {command.key: command for command in commands}
+        initial = prefill.initial_from_query(request.GET, sites=sites, commands=by_key, record=record)
+        form = ReplayForm(initial=initial, commands=commands)
+        return render_page(request, "replay/replay.html", _panel_context(form, sites))
 
     limit = settings.REPLAY_RATE_LIMIT
     if ReplayRecord.objects.recent_for_user(request.user).count() >= limit:
@@ -60,16 +68,54 @@ def replay(request):
         response["Retry-After"] = "60"
         return response
 
-    form = ReplayForm(request.POST)
+    form = ReplayForm(request.POST, commands=commands)
     record = None
     status = 200
     if form.is_valid():
-        record = run.replay(form.cleaned_data["site"], form.replay_input(), user=request.user)
+        try:
+            record = run.replay(form.cleaned_data["site"], form.replay_input(), user=request.user)
+        except ReplayInputError as error:  # an input mistake: shown on the form, nothing sent, nothing recorded
+            form.add_error(form.input_field(), error.message)
+            status = 400
+        else:
+            step = form.cleaned_data.get("from_step") or ""
+            if step:
+                record.from_step = step
+                record.save(update_fields=["from_step"])
     else:
         status = 400
     form.scrub()
-    context = {"form": form, **result_context(record)}
+    context = {**_panel_context(form, sites), **result_context(record)}
     return render_page(request, "replay/replay.html", context, status=status)
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@require_safe
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def replay_parameters(request):
+    """The build mode's parameter fields for ``?command=<key>`` (htmx swaps them in when the command changes)."""
+    form = ReplayForm(initial={"mode": "build", "command": request.GET.get("command", "")[:120]})
+    return vary_on_htmx(render(request, "replay/_build_params.html", {"form": form}))
+
+
+@require_safe
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def replay_record_ticket(request, pk):
+    """``?format=markdown|text|jira``: the record as text for a ticket."""
+    record = _record(pk)
+    permalink = request.build_absolute_uri(record.get_absolute_url())
+    entry_url = request.build_absolute_uri(record.cause.get_absolute_url()) if record.cause_id else ""
+    if not entry_url and record.entry_id:
+        entry_url = request.build_absolute_uri(record.entry.get_absolute_url())
+    return tickets.ticket_response(request, lambda: replay_ticket(record, permalink, entry_url))
 
 
 @require_safe

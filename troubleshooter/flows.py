@@ -14,7 +14,7 @@ from kb.redaction import is_secret_name
 from troubleshooter.models import Choice, Flow, Node, NodeKind
 
 # Query-string names the wizard uses itself; a node slug may not take them.
-RESERVED_SLUGS = frozenset({"change", "flow", "site", "command"})
+RESERVED_SLUGS = frozenset({"change", "flow", "site", "command", "format", "from"})
 SLUG_RE = re.compile(r"[-a-z0-9]+")
 
 

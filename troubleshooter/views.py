@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from kb import tickets
 from kb.feedback import feedback_insights
 from kb.insights import search_insights
 from kb.models import Suggestion
@@ -31,10 +32,12 @@ from troubleshooter.wizard import (
     record_started,
     step_url,
     ticket_summary,
+    ticket_url,
     with_query,
+    wizard_ticket,
 )
 
-RESERVED_PARAMS = ("change", "flow")
+RESERVED_PARAMS = ("change", "flow", "format")
 MAX_ANSWERS = 50
 
 
@@ -125,8 +128,9 @@ def _step_response(request, flow, graph, walk, canonical, feedback_form=None, st
         steps = list(node.cause.steps.all()) if node.cause else []
         context.update(
             steps=steps,
-            replay=command_link(node.command, node.params) if node.command else None,
+            replay=command_link(node.command, node.params, canonical) if node.command else None,
             summary=ticket_summary(request, flow, walk, steps),
+            ticket_url=ticket_url(flow, walk),
             feedback_form=feedback_form or FeedbackForm(),
             feedback_url=with_query(reverse("troubleshooter:wizard-feedback", args=[flow.slug]), walk.answers),
         )
@@ -135,9 +139,20 @@ def _step_response(request, flow, graph, walk, canonical, feedback_form=None, st
     context.update(
         question=question,
         choices=choice_links(flow, graph, walk, question),
-        test=command_link(question.command, question.params) if question and question.command else None,
+        test=command_link(question.command, question.params, canonical) if question and question.command else None,
     )
     return render_page(request, "troubleshooter/wizard_step.html", context, status=status)
+
+
+@require_safe
+def wizard_ticket_text(request, slug):
+    """The outcome these answers lead to, as text for a ticket (``format=markdown|text|jira``)."""
+    flow = get_object_or_404(Flow.objects.published(), slug=slug)
+    walk = served_graph(flow).walk(read_answers(request))
+    if not walk.is_outcome:
+        return tickets.text_response("These answers do not lead to an outcome yet.\n", status=404)
+    steps = list(walk.node.cause.steps.all()) if walk.node.cause else []
+    return tickets.ticket_response(request, lambda: wizard_ticket(request, flow, walk, steps))
 
 
 @require_POST

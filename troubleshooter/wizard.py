@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from kb import tickets
 from kb.redaction import is_secret_name
 from troubleshooter.models import WizardEvent
 
@@ -89,11 +90,11 @@ def command_text(command, params):
     return f"{command.key}&{urlencode(safe)}" if "?AT=" in command.key else command.key
 
 
-def command_link(command, params=None):
-    """The replay form, filled with this command."""
+def command_link(command, params=None, from_path=""):
+    """The replay form, filled with this command; ``from_path`` (this step) lets the result link back to it."""
     text = command_text(command, params)
-    url = f"{reverse('replay:replay')}?{urlencode({'site': '', 'command': text})}"
-    return {"url": url, "text": text}
+    query = {"command": text, "from": from_path} if from_path else {"command": text}
+    return {"url": f"{reverse('replay:replay')}?{urlencode(query)}", "text": text}
 
 
 # --- Events -------------------------------------------------------------------------------------------
@@ -147,29 +148,39 @@ def record_finished(request, flow, walk):
 # --- Ticket summary -----------------------------------------------------------------------------------
 
 
-def ticket_summary(request, flow, walk, steps):
-    """Markdown for a ticket: the path, the diagnosis and the links."""
+def wizard_ticket(request, flow, walk, steps) -> tickets.Ticket:
+    """A wizard outcome for a ticket: the path, the diagnosis, what to do, and the links."""
     node = walk.node
-    link = request.build_absolute_uri(step_url(flow, walk.answers))
-    lines = [f"### WebEx troubleshooting: {flow.title}", f"Wizard: {link}", "", "**Path**"]
-    lines.append(f"1. {START_QUESTION} {flow.title}")
-    for i, (question, choice) in enumerate(walk.steps, start=2):
-        lines.append(f"{i}. {question.text} {choice.label}")
-    lines.append("")
+    path = [f"{START_QUESTION} {flow.title}"] + [f"{q.text} {c.label}" for q, c in walk.steps]
+    sections = [tickets.Section(heading="Path", steps=path)]
     if node.entry:
         cause = f": {node.cause.title}" if node.cause else ""
-        lines.append(f"**Diagnosis:** `{node.entry.code}`{cause}")
-        url = node.cause.get_absolute_url() if node.cause else node.entry.get_absolute_url()
-        lines.append(f"Entry: {request.build_absolute_uri(url)}")
+        diagnosis = f"{tickets.code(node.entry.code)}{cause}"
     else:
-        lines.append("**Diagnosis:** none in the knowledge base")
-    lines.append(f"**Outcome:** {node.text}")
+        diagnosis = "none in the knowledge base"
+    sections.append(tickets.Section(facts=[("Diagnosis", diagnosis), ("Outcome", node.text)]))
     if steps:
-        lines += ["", "**What to do**"]
-        lines += [f"{i}. {step.text}" for i, step in enumerate(steps, start=1)]
+        sections.append(tickets.Section(heading="What to do", steps=[step.text for step in steps]))
     if node.guidance:
-        lines += ["", node.guidance]
+        sections.append(tickets.Section(paragraphs=[node.guidance]))
+    links = [("Wizard", request.build_absolute_uri(step_url(flow, walk.answers)))]
+    if node.entry:
+        url = node.cause.get_absolute_url() if node.cause else node.entry.get_absolute_url()
+        links.append(("Knowledge base", request.build_absolute_uri(url)))
     if node.command:
         link = command_link(node.command, node.params)
-        lines += ["", f"Command to retry: `{link['text']}` {request.build_absolute_uri(link['url'])}"]
-    return "\n".join(lines)
+        sections.append(tickets.Section(facts=[("Command to retry", tickets.code(link["text"]))]))
+        links.append(("Replay", request.build_absolute_uri(link["url"])))
+    return tickets.Ticket(title=f"WebEx troubleshooting: {flow.title}", sections=sections, links=links)
+
+
+def ticket_summary(request, flow, walk, steps):
+    """The outcome for a ticket, in Markdown (the other formats come from the ticket URL)."""
+    return tickets.render(wizard_ticket(request, flow, walk, steps), "markdown")
+
+
+def ticket_url(flow, walk):
+    """The outcome's ticket text URL, ready for ``format=…`` to be appended."""
+    return with_query(reverse("troubleshooter:wizard-ticket", args=[flow.slug]), walk.answers) + (
+        "&" if walk.answers else "?"
+    )

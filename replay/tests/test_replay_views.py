@@ -92,7 +92,7 @@ def test_form_page_without_javascript(replay_client, make_site, sandbox):
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" in page and 'id="replay-panel"' in page
-    assert 'method="post" action="/replay/"' in page
+    assert 'method="post" action="/replay/#replay-result"' in page  # the result is scrolled to without JS too
     assert 'type="password" name="pw"' in page and 'type="password" name="login_password"' in page
     assert 'type="password" name="xml_password"' in page and 'type="password" name="xml_session_ticket"' in page
     assert 'value="POST"' in page and "checked" in page.split('value="POST"')[1][:40]
@@ -146,8 +146,9 @@ def test_build_mode_rejects_a_bad_parameter_line(replay_client, make_site, sandb
     response = replay_client.post(
         "/replay/", {"site": site.pk, "mode": "build", "method": "POST", "command": "p.php?AT=LO", "params": "oops"}
     )
+    assert response.status_code == 400
     assert "Parameter line 1 is not NAME=value." in response.content.decode()
-    assert ReplayRecord.objects.get().outcome == "error"
+    assert ReplayRecord.objects.count() == 0  # an input mistake is not a record
     assert sandbox.state.hits == 0
 
 
@@ -294,5 +295,8 @@ def test_wizard_link_prefills_the_command_and_hides_secrets(replay_client, make_
     response = replay_client.get("/replay/", {"site": "", "command": "m.php?AT=SM&DU=20&PW=Leaked-secret-55"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "m.php?AT=SM&amp;DU=20&amp;PW=\u2022\u2022\u2022" in page
+    assert 'name="param_DU" value="20"' in page  # build mode, the command's parameters as fields
+    assert 'type="password" name="param_PW"' in page
     assert "Leaked-secret-55" not in page
+    pasted = replay_client.get("/replay/", {"command": "x.php?AT=ZZ&PW=Leaked-secret-55"}).content.decode()
+    assert "x.php?AT=ZZ&amp;PW=\u2022\u2022\u2022" in pasted and "Leaked-secret-55" not in pasted

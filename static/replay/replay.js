@@ -1,24 +1,83 @@
-// Replay pages. Without JavaScript every fieldset shows and every form posts normally.
+// Replay pages. Without JavaScript every fieldset and field shows and every form posts normally.
 (function () {
   "use strict";
 
-  // Show only the fieldsets of the chosen way to replay (paste, build, XML).
+  function form() { return document.querySelector(".replay-form"); }
+
+  // Show only the fieldsets of the chosen way to replay (paste, build, XML), and the log-in fields only when
+  // "Log in first" is on.
   function sync() {
-    var form = document.querySelector(".replay-form");
-    if (!form) return;
-    var checked = form.querySelector("input[name=mode]:checked");
+    var f = form();
+    if (!f) return;
+    var checked = f.querySelector("input[name=mode]:checked");
     var mode = checked ? checked.value : "paste";
-    form.querySelectorAll(".mode-section").forEach(function (section) {
+    f.querySelectorAll(".mode-section").forEach(function (section) {
       var modes = (section.getAttribute("data-mode") || "").split(" ");
       section.hidden = modes.indexOf(mode) === -1;
     });
+    var login = f.querySelector("input[name=login_first]");
+    f.querySelectorAll("[data-login-fields]").forEach(function (fields) {
+      fields.hidden = !(login && login.checked);
+    });
+  }
+
+  // A command that needs a session (m.php, o.php, c.php) turns "Log in first" on, unless the person set it.
+  var loginTouched = false;
+  function followCommand(select) {
+    var login = form() && form().querySelector("input[name=login_first]");
+    if (!login || loginTouched) return;
+    var needing = (select.getAttribute("data-needs-session") || "").split(" ");
+    login.checked = needing.indexOf(select.value) !== -1;
+    sync();
+  }
+
+  // "Start from a template" puts the chosen XML API call's skeleton into the request box.
+  var lastTemplate = null;
+  function useTemplate(select) {
+    var f = form();
+    var box = f && f.querySelector("textarea[name=xml]");
+    var template = select.value && f.querySelector('template[data-xml-template="' + select.value.replace(/"/g, "") + '"]');
+    if (!box || !template) return;
+    var text = template.content ? template.content.textContent : template.textContent;
+    var edited = box.value.trim() !== "" && box.value !== lastTemplate;
+    if (edited && !window.confirm("Replace the XML request with the template?")) return;
+    box.value = text;
+    lastTemplate = text;
   }
 
   document.addEventListener("change", function (event) {
-    if (event.target && event.target.name === "mode") sync();
+    var t = event.target;
+    if (!t || !t.closest || !t.closest(".replay-form")) return;
+    if (t.name === "mode") sync();
+    if (t.name === "login_first") { loginTouched = true; sync(); }
+    if (t.name === "command") followCommand(t);
+    if (t.hasAttribute("data-xml-template-select")) useTemplate(t);
   });
-  document.addEventListener("DOMContentLoaded", sync);
-  document.addEventListener("htmx:afterSwap", sync);
+
+  // The result (or the form's error summary) is scrolled into view and focused, so keyboard and screen-reader
+  // users land on it.
+  function focusResult() {
+    var target = document.querySelector("#replay-result [data-replay-result]") ||
+      document.querySelector(".replay-form .form-errors");
+    if (!target) return;
+    target.scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    sync();
+    var f = form();
+    var box = f && f.querySelector("textarea[name=xml]");
+    if (box && box.value.trim()) lastTemplate = box.value;
+    if (document.querySelector(".replay-form")) focusResult();
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    sync();
+    if (event.detail && event.detail.target && event.detail.target.id === "replay-panel") {
+      loginTouched = false;
+      focusResult();
+    }
+  });
 
   // The replay form answers 400 (fix the fields) and 429 (too many replays) with a panel to show:
   // htmx 2 does not swap 4xx answers unless told to.

@@ -1,5 +1,11 @@
 """``python manage.py replay --site <slug> "<url or p.php?AT=…>" [--password-env VAR] [--login-first] [--json]``.
 
+Passwords come from environment variables, never from the command line. Without ``--login-first``,
+``--password-env`` is the command's ``PW`` (or the XML request's ``<password>``). With ``--login-first`` it is the
+log-in password only (for ``p.php?AT=LI``): the replayed command gets a ``PW`` only when it carries one itself or
+``--command-password-env`` names one, so a host's password never becomes, say, a meeting's password on
+``m.php?AT=SM``.
+
 Exit codes: 0 the site answered SUCCESS; 1 the site answered FAIL (or an answer that could not be read);
 2 the replay could not be made (refused, timed out, connection or input error).
 """
@@ -14,7 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from replay import run
 from replay.models import ReplayRecord, Site
-from replay.plan import LoginDetailsMissing, ReplayInput
+from replay.plan import LoginDetailsMissing, ReplayInput, ReplayInputError
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_NOT_MADE = 0, 1, 2
 
@@ -56,12 +62,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password-env",
             metavar="VAR",
-            help="Name of an environment variable holding the password: sent as PW (or <password> for XML)",
+            help="Variable holding the password: sent as PW (or <password> for XML); "
+            "with --login-first, the log-in password only",
         )
         parser.add_argument("--login-first", action="store_true", help="Send p.php?AT=LI first (one cookie jar)")
         parser.add_argument("--login-wid", default="", help="WID for --login-first (default: the command's WID)")
         parser.add_argument(
             "--login-password-env", metavar="VAR", help="Variable with the log-in password (default: --password-env)"
+        )
+        parser.add_argument(
+            "--command-password-env",
+            metavar="VAR",
+            help="With --login-first: a variable whose value is sent as the command's own PW (e.g. a meeting password)",
         )
         parser.add_argument("--get", action="store_true", help="Send with GET instead of POST")
         parser.add_argument("--json", action="store_true", help="Print one JSON object")
@@ -85,6 +97,12 @@ class Command(BaseCommand):
             self.fail(f"No site {options['site']!r}. Known sites: {known}. Add one with: manage.py site add")
         password = self.secret_from_env(options["password_env"])
         login_password = self.secret_from_env(options["login_password_env"]) or password
+        command_password = self.secret_from_env(options["command_password_env"])
+        # With --login-first, --password-env is the log-in password: the command's PW comes only from the command
+        # itself or from --command-password-env.
+        command_pw = command_password if options["login_first"] else password
+        if command_password and not options["login_first"]:
+            self.fail("--command-password-env goes with --login-first; without it use --password-env.")
         try:
             actor = f"command line ({getpass.getuser()})"
         except Exception:
@@ -94,7 +112,7 @@ class Command(BaseCommand):
             mode="xml" if text.startswith("<") else "paste",
             text=text,
             method="GET" if options["get"] else "POST",
-            secrets={"PW": password} if password else {},
+            secrets={"PW": command_pw} if command_pw else {},
             xml_password=password,
             login_first=options["login_first"],
             login_wid=options["login_wid"],
@@ -104,6 +122,8 @@ class Command(BaseCommand):
             record = run.replay(site, given, actor=actor)
         except LoginDetailsMissing:
             self.fail("--login-first needs a WID (--login-wid or WID= in the command) and a password.")
+        except ReplayInputError as error:  # an input mistake: nothing was sent, nothing is recorded
+            self.fail(error.message)
         self.report(record, as_json=options["json"])
         code = exit_code(record)
         if code:
