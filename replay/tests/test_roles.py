@@ -25,6 +25,8 @@ VIEWS = [
     ("/errors/", PUBLIC),
     ("/errors/?category=session-auth", PUBLIC),
     ("/errors/AccessDenied/", PUBLIC),
+    ("/errors/AccessDenied/ticket/?cause=session-expired&format=jira", PUBLIC),
+    ("/errors/AccessDenied/feedback/", PUBLIC),
     ("/commands/", PUBLIC),
     ("/commands/p.php/SU/", PUBLIC),
     ("/api/errors/", PUBLIC),
@@ -35,11 +37,15 @@ VIEWS = [
     ("/troubleshoot/", PUBLIC),
     ("/troubleshoot/log-in/", PUBLIC),
     ("/troubleshoot/log-in/?came-back=reason-code", PUBLIC),
+    ("/troubleshoot/log-in/ticket/?came-back=reason-code&li-code=bad-id&su-test=webex-id-conflict", PUBLIC),
     ("/healthz", PUBLIC),
     ("/insights/", STAFF),
     ("/replay/", REPLAYERS),
     ("/replay/history/", REPLAYERS),
     ("/replay/{record}/", REPLAYERS),
+    ("/replay/{record}/ticket/?format=text", REPLAYERS),
+    ("/replay/?again={record}", REPLAYERS),
+    ("/replay/parameters/?command=p.php%3FAT%3DLI", REPLAYERS),
     ("/admin/kb/entry/", EDITORS_ADMIN),
     ("/admin/kb/entry/{entry}/change/", EDITORS_ADMIN),
     ("/admin/troubleshooter/flow/", EDITORS_ADMIN),
@@ -87,7 +93,9 @@ def test_role_against_view(client, kb, people, record, role, url, access):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url", ["/replay/", "/replay/history/", "/insights/"])
+@pytest.mark.parametrize(
+    "url", ["/replay/", "/replay/history/", "/insights/", "/replay/parameters/?command=p.php%3FAT%3DLI"]
+)
 def test_htmx_fragments_are_checked_too(client, kb, people, role, url):
     access = dict(VIEWS)[url]
     if people[role]:
@@ -114,6 +122,7 @@ POSTS = [
     ("/search/suggest/", {"query": "ZzMissingCode", "note": "seen in a ticket"}, PUBLIC, 302),
     (f"/troubleshoot/log-in/feedback/?{OUTCOME_QUERY}", {"resolved": "yes"}, PUBLIC, 302),
     ("/replay/{record}/suggest/", {}, REPLAYERS, 302),
+    ("/errors/AccessDenied/feedback/", {"helpful": "yes"}, PUBLIC, 302),
 ]
 
 
