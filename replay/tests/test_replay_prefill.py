@@ -1,4 +1,4 @@
-"""The replay form filled in from a link: /replay/?command=…&site=…&from=<wizard step>&login_first=1, or ?again=<record>.
+"""The replay form filled in from a link: /replay/?command=…&site=…&from=<wizard step>&login_first=1 or ?again=<id>.
 One site is chosen by itself; m.php, o.php and c.php log in first; build mode lists the command's parameters (required
 ones marked, secrets only in password fields and never filled in); XML mode offers a template per call."""
 
