@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from kb.models import Api, Category, Command, Entry, Service
 
@@ -6,6 +7,12 @@ from kb.models import Api, Category, Command, Entry, Service
 class EntryFilterForm(forms.Form):
     """The filters of /errors/ and /api/errors/. Unknown values are reported, never a 500."""
 
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Code or title contains",
+        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     api = forms.ChoiceField(required=False, label="API", choices=[("", "Any API"), *Api.choices])
     service = forms.ChoiceField(required=False, label="Service")
     command = forms.ChoiceField(required=False, label="Command")
@@ -22,6 +29,9 @@ class EntryFilterForm(forms.Form):
 
     def filter(self, queryset):
         data = self.cleaned_data
+        text = (data.get("q") or "").replace("\x00", "").strip()
+        if text:
+            queryset = queryset.filter(Q(code__icontains=text) | Q(title__icontains=text))
         if data.get("api"):
             queryset = queryset.for_api(data["api"])
         if data.get("category"):

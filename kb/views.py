@@ -17,6 +17,8 @@ from kb import generation, serializers
 from kb.forms import EntryFilterForm
 from kb.middleware import database_unavailable_response, is_database_outage
 from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
+from kb.popular import most_looked_up
+from kb.rendering import render_page
 from kb.textlinks import build_link_map, command_links
 
 
@@ -27,19 +29,29 @@ def _grouped_by_category(entries):
     return [g for g in groups.values() if g["entries"]]
 
 
+LIST_FIELDS = ("code", "title", "summary", "category", "retired", "api", "confidence")
+
+
 @require_safe
 def home(request):
-    entries = Entry.objects.only("code", "title", "summary", "category", "retired", "api")
+    entries = list(Entry.objects.only(*LIST_FIELDS))
     services = Service.objects.prefetch_related(
         Prefetch("commands", queryset=Command.objects.select_related("service"))
     )
-    return render(request, "kb/home.html", {"groups": _grouped_by_category(entries), "services": services})
+    context = {
+        "groups": _grouped_by_category(entries),
+        "services": services,
+        "popular": most_looked_up(entries),
+        "entry_count": len(entries),
+    }
+    return render(request, "kb/home.html", context)
 
 
 @require_safe
 def entry_list(request):
+    """Every entry, filtered; htmx gets the results fragment as the filters change (and the URL follows)."""
     form = EntryFilterForm(request.GET or None)
-    entries = Entry.objects.only("code", "title", "summary", "category", "retired", "api")
+    entries = Entry.objects.only(*LIST_FIELDS)
     error = None
     if form.is_bound:
         if form.is_valid():
@@ -49,7 +61,7 @@ def entry_list(request):
             entries = entries.none()
     status = 400 if error else 200
     entries = list(entries)
-    return render(
+    return render_page(
         request,
         "kb/entry_list.html",
         {"form": form, "entries": entries, "groups": _grouped_by_category(entries), "error": error},

@@ -12,8 +12,8 @@ def test_home_lists_categories_and_commands(client, kb):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Session and authentication" in page
-    assert '<a href="/errors/AccessDenied/">' in page
-    assert '<a href="/commands/p.php/LI/"><code>p.php?AT=LI</code></a>' in page
+    assert 'href="/errors/AccessDenied/"><code>AccessDenied</code>' in page
+    assert '<a href="/commands/p.php/LI/" title="Log in"><code>p.php?AT=LI</code></a>' in page
     assert 'action="/search/"' in page
 
 
