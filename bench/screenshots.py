@@ -87,11 +87,14 @@ def prepare(env, sandbox_port):
     manage(env, "shell", "-c", script)
 
 
-def shoot(page, out, name):
-    """Four PNGs of the page as it is now: both sizes, light and dark. Returns the page's sideways overflow."""
+def shoot(page, out, name, focus=None):
+    """Four PNGs of the page as it is now: both sizes, light and dark (scrolled to ``focus``, a selector, when
+    given). Returns the page's sideways overflow."""
     overflow = {}
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
+        if focus:
+            page.locator(focus).first.evaluate("el => el.scrollIntoView({block: 'start'})")
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             page.wait_for_timeout(50)
@@ -118,18 +121,22 @@ def take(page, base, out, wanted):
 
     problems = {}
 
-    def visit(name, path, then=None):
+    def visit(name, path, then=None, focus=None):
         if wanted and name not in wanted:
             return
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         if then:
             then()
-        extra = shoot(page, out, name)
+        extra = shoot(page, out, name, focus)
         if extra:
             problems[name] = extra
         print(f"  {name}: {path}")
 
+    # A few look-ups, so that the home page has "most looked up" codes to show.
+    for query, times in (("AccessDenied", 5), ("BadWebExIDorPassword", 4), ("030002", 2), ("AlreadyLogon", 1)):
+        for _ in range(times):
+            urllib.request.urlopen(f"{base}/search/?q={query}", timeout=10).close()  # noqa: S310 - loopback
     step = "/troubleshoot/schedule-meeting/?came-back=reason-code&sm-code=duration"
     visit("home", "/")
     visit("entry", "/errors/BadWebExIDorPassword/")
@@ -150,7 +157,7 @@ def take(page, base, out, wanted):
         page.wait_for_selector("#replay-result h2")
         page.wait_for_timeout(300)
 
-    visit("replay-result", f"/replay/?command={quote('m.php?AT=SM')}", replay_without_duration)
+    visit("replay-result", f"/replay/?command={quote('m.php?AT=SM')}", replay_without_duration, "#replay-result")
     visit("replay-history", "/replay/history/")
     page.context.clear_cookies()
     login(page, base, "lead")
