@@ -90,6 +90,50 @@ def browser(monkeypatch):
             connections.close_all()
 
 
+SHOT_SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="session")
+def shots_dir(tmp_path_factory):
+    """Where browser tests write their screenshots: ``BROWSER_SHOTS_DIR``, or a temporary folder."""
+    wanted = os.environ.get("BROWSER_SHOTS_DIR")
+    if wanted:
+        path = Path(wanted)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("browser-shots")
+
+
+@pytest.fixture
+def screenshots(shots_dir, request):
+    """``screenshots(page, name)``: the page as it is now at 1280×800 and 390×844, light and dark, as PNGs (look at
+    them: ``BROWSER_SHOTS_DIR=docs/shots-review pytest -m browser``), and a check that it never scrolls sideways at
+    390 px. ``scroll_to`` (a selector) is scrolled into view at each size. Puts the viewport and scheme back."""
+
+    def take(page, name, *, scroll_to=None):
+        before = page.viewport_size
+        widths = {}
+        for size, (width, height) in SHOT_SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                if scroll_to:
+                    page.locator(scroll_to).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+                suffix = "" if scheme == "light" else "-dark"
+                # caret="initial": hiding the caret would inject a <style>, which the strict CSP refuses and reports.
+                page.screenshot(
+                    path=str(shots_dir / f"{request.node.name[:60]}-{name}-{size}{suffix}.png"), caret="initial"
+                )
+                widths[(size, scheme)] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        page.emulate_media(color_scheme="light")
+        if before:
+            page.set_viewport_size(before)
+        sideways = {key: extra for key, extra in widths.items() if extra > 0}
+        assert not sideways, f"{name} scrolls sideways by {sideways} pixels"
+
+    return take
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

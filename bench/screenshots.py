@@ -99,7 +99,7 @@ def shoot(page, out, name, focus=None):
             page.emulate_media(color_scheme=scheme)
             page.wait_for_timeout(50)
             suffix = "" if scheme == "light" else "-dark"
-            page.screenshot(path=str(out / f"{name}-{size}{suffix}.png"), full_page=FULL_PAGE)
+            page.screenshot(path=str(out / f"{name}-{size}{suffix}.png"), full_page=FULL_PAGE, caret="initial")
             extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if extra > 0:
                 overflow[f"{size}-{scheme}"] = {"pixels": extra, "elements": page.evaluate(WIDE)}

@@ -81,3 +81,73 @@ def test_validation_errors_are_swapped_in(logged_in):
     assert ReplayRecord.objects.count() == 0
     replays = [r for r in page.posts if r.url.endswith("/replay/")]
     assert len(replays) == 1 and replays[0].headers.get("hx-request") == "true"  # swapped by htmx, not reloaded
+
+
+def _wait_until(page, script, seconds=10):
+    """Poll from the test: page.wait_for_function polls with eval, which the strict CSP refuses."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"timed out waiting for {script}"
+        page.wait_for_timeout(50)
+
+
+def test_the_result_is_scrolled_into_view_and_focused(logged_in, live_server, screenshots):
+    page, site = logged_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/replay/?command=m.php%3FAT%3DSM")
+    page.fill("#id_login_wid", "host1")
+    page.fill("#id_login_password", "Sandbox-pass1")
+    page.click(".replay-form button[type=submit]")
+    page.wait_for_selector("#replay-result h2")
+    _wait_until(page, "() => !!document.activeElement && document.activeElement.hasAttribute('data-replay-result')")
+    top, height = page.evaluate("() => [document.activeElement.getBoundingClientRect().top, window.innerHeight]")
+    assert 0 <= top < height / 2, "the result starts in the top half of the screen"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "none"  # clicked, not keyed
+    assert "Retry with DU=20" in page.inner_text("#replay-result")
+    screenshots(page, "result", scroll_to="#replay-result")
+    # One click runs the next test: the form comes back filled in, DU=20 included, logged in first.
+    page.click("[data-next-test=retry]")
+    page.wait_for_url("**/replay/?*")
+    assert page.input_value("#id_param_DU") == "20" and page.is_checked("#id_login_first")
+    assert page.input_value("#id_login_wid") == "host1"
+
+
+def test_login_fields_parameters_and_xml_templates_follow_the_choices(logged_in, live_server, screenshots):
+    page, site = logged_in
+    page.goto(f"{live_server.url}/replay/")
+    assert page.input_value("#id_site") == str(site.pk)  # the one site
+    assert page.is_hidden("#id_login_wid")  # log-in fields only when "Log in first" is on
+    page.check("input[name=mode][value=build]")
+    page.select_option("#id_command", "m.php?AT=JM")
+    page.wait_for_selector("#id_param_MK")  # the command's parameters swapped in
+    assert page.get_attribute("#id_param_MK", "aria-required") == "true"
+    page.select_option("#id_command", "m.php?AT=SM")
+    page.wait_for_selector("#id_param_DU")
+    assert page.is_checked("#id_login_first") and page.is_visible("#id_login_wid")  # m.php needs a session
+    screenshots(page, "build")
+    page.uncheck("#id_login_first")  # the person's choice wins from then on
+    assert page.is_hidden("#id_login_wid")
+    page.select_option("#id_command", "m.php?AT=HM")
+    page.wait_for_selector("#id_param_MK")
+    assert not page.is_checked("#id_login_first")
+    page.check("input[name=mode][value=xml]")
+    page.select_option("#id_xml_template", "XMLService:user.GetUser")
+    xml = page.input_value("#id_xml")
+    assert 'xsi:type="java:com.webex.service.binding.user.GetUser"' in xml and "<securityContext>" in xml
+    screenshots(page, "xml")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_history_and_detail_look_finished(logged_in, live_server, screenshots):
+    page, site = logged_in
+    page.fill("#id_command_text", "p.php?AT=LI&WID=host1")
+    page.fill("#id_pw", "wrong-pass-1")
+    page.click(".replay-form button[type=submit]")
+    page.wait_for_selector("#replay-result h2")
+    page.goto(f"{live_server.url}/replay/history/")
+    screenshots(page, "history")
+    page.click("tbody a")
+    page.wait_for_selector(".replay-result")
+    screenshots(page, "detail")
