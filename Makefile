@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8765
 
-.PHONY: run test setup lint format bench loadtest serve clean
+.PHONY: run test setup lint format bench loadtest serve screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ bench: $(VENV)/.installed
 loadtest: $(VENV)/.installed
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "loadtest needs wrk: apt-get install wrk" >&2; exit 2; }
 	$(PY) bench/loadtest.py
+
+# PNGs of the main pages at 1280x800 and 390x844, light and dark, in docs/screenshots/ (bench/screenshots.py: a
+# scratch database, gunicorn and the sandbox on free loopback ports, Debian's Chromium through Playwright).
+screenshots: $(VENV)/.installed
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium >/dev/null; } || { echo "screenshots needs Debian's chromium: apt-get install chromium" >&2; exit 2; }
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

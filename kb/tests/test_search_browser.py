@@ -33,7 +33,7 @@ def page(live_server, transactional_db, browser):
     assert errors == [], errors  # no script errors and no CSP violations
 
 
-def test_search_as_you_type_keyboard_and_back(page, live_server):
+def test_search_as_you_type_keyboard_and_back(page, live_server, screenshots):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server.url}/search/")
@@ -47,6 +47,7 @@ def test_search_as_you_type_keyboard_and_back(page, live_server):
     expect(first).to_contain_text("BadWebExIDorPassword")
     expect(page.locator("#search-results mark").first).to_be_visible()
     assert page.evaluate("window.__noFullLoad") is True
+    screenshots(page, "results")
 
     # 2. The URL carries the query.
     page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'wrong passw'")
@@ -65,7 +66,7 @@ def test_search_as_you_type_keyboard_and_back(page, live_server):
     expect(page.locator("#search-results .search-link").first).to_contain_text("BadWebExIDorPassword")
 
 
-def test_slash_focuses_the_search_box_and_arrows_move(page, live_server):
+def test_slash_focuses_the_search_box_and_arrows_move(page, live_server, screenshots):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server.url}/search/?q=login")
@@ -80,9 +81,10 @@ def test_slash_focuses_the_search_box_and_arrows_move(page, live_server):
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     expect(page.locator("#search-q")).to_be_focused()
+    screenshots(page, "keyboard")
 
 
-def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_db, browser):
+def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_db, browser, screenshots):
     from playwright.sync_api import expect
 
     call_command("load_kb", verbosity=0, stdout=io.StringIO())
@@ -93,4 +95,5 @@ def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_d
     page.press("#search-q", "Enter")
     page.wait_for_url("**/search/?q=session+timed+out")
     expect(page.locator("#search-results .search-link").first).to_contain_text("AccessDenied")
+    screenshots(page, "no-js")
     context.close()

@@ -46,7 +46,7 @@ def logged_in(transactional_db, live_server, browser_page, django_user_model, sa
     return page, site
 
 
-def test_htmx_replay_in_the_browser(logged_in, live_server):
+def test_htmx_replay_in_the_browser(logged_in, live_server, screenshots):
     page, site = logged_in
     secret = "Browser-secret-8731"
     assert page.is_hidden("fieldset[data-mode=xml]")
@@ -69,10 +69,11 @@ def test_htmx_replay_in_the_browser(logged_in, live_server):
     assert ReplayRecord.objects.count() == 2
     replays = [r for r in page.posts if r.url.endswith("/replay/")]
     assert len(replays) == 2 and all(r.headers.get("hx-request") == "true" for r in replays)
+    screenshots(page, "result", scroll_to="#replay-result")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
 
 
-def test_validation_errors_are_swapped_in(logged_in):
+def test_validation_errors_are_swapped_in(logged_in, screenshots):
     page, site = logged_in
     page.select_option("#id_site", str(site.pk))
     page.click(".replay-form button[type=submit]")
@@ -81,6 +82,7 @@ def test_validation_errors_are_swapped_in(logged_in):
     assert ReplayRecord.objects.count() == 0
     replays = [r for r in page.posts if r.url.endswith("/replay/")]
     assert len(replays) == 1 and replays[0].headers.get("hx-request") == "true"  # swapped by htmx, not reloaded
+    screenshots(page, "errors", scroll_to=".form-errors")
 
 
 def _wait_until(page, script, seconds=10):

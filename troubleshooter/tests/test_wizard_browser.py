@@ -25,7 +25,7 @@ def choose(page, text):
     page.locator("#wizard a.wizard-choice", has_text=text).first.click()
 
 
-def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, browser):
+def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, browser, screenshots):
     context = browser.new_context()
     page = context.new_page()
     refused = []  # anything the strict Content-Security-Policy blocks shows up as a console error
@@ -81,6 +81,7 @@ def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, brows
     assert "came-back=error-page" in changed_url and "error-text=names-code" in changed_url
     heading = page.locator("#outcome-title").inner_text()
     path = page.locator(".wizard-path").inner_text()
+    screenshots(page, "outcome")
     context.close()
 
     # 4. The outcome URL in a fresh browser context shows the same diagnosis and path.
@@ -94,7 +95,7 @@ def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, brows
     fresh.close()
 
 
-def test_without_javascript_every_step_is_a_plain_link(site, browser):
+def test_without_javascript_every_step_is_a_plain_link(site, browser, screenshots):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site}/troubleshoot/")
@@ -111,4 +112,5 @@ def test_without_javascript_every_step_is_a_plain_link(site, browser):
     page.locator("[data-restart]").click()
     page.wait_for_url(re.compile(r"/troubleshoot/$"))
     assert question(page).inner_text() == "What were you trying to do?"
+    screenshots(page, "no-js-start")
     context.close()
