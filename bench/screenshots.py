@@ -159,6 +159,12 @@ def take(page, base, out, wanted):
 
     visit("replay-result", f"/replay/?command={quote('m.php?AT=SM')}", replay_without_duration, "#replay-result")
     visit("replay-history", "/replay/history/")
+    for code, comment in (("AccessDenied", "Which cookie expires, and after how long exactly?"), ("030002", "")):
+        page.goto(f"{base}/errors/{code}/feedback/")
+        page.click("#entry-feedback button[value=no]")
+        if comment:
+            page.fill("#entry-feedback textarea[name=comment]", comment)
+            page.click("#entry-feedback .feedback-comment button[type=submit]")
     page.context.clear_cookies()
     login(page, base, "lead")
     visit("insights", "/insights/")
