@@ -7,6 +7,7 @@ class KbConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from kb import signals
+        from kb import history, signals
 
         signals.connect()
+        history.register_models()
