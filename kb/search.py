@@ -621,9 +621,12 @@ def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
 
 
 def _entries_for_index(ids=None):
-    qs = Entry.objects.prefetch_related(
-        "aliases", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps"))
-    ).only("id", "code", "title", "summary")
+    # Drafts are for KB editors only: they are left out of the index, so search never finds them.
+    qs = (
+        Entry.objects.published()
+        .prefetch_related("aliases", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps")))
+        .only("id", "code", "title", "summary")
+    )
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs
@@ -871,7 +874,9 @@ def _linked_entries(through, field, values, exclude=()):
     """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
     links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
     rows = [
-        row for row in Entry.objects.filter(pk__in=links).order_by().values_list("pk", "code") if row[0] not in exclude
+        row
+        for row in Entry.objects.published().filter(pk__in=links).order_by().values_list("pk", "code")
+        if row[0] not in exclude
     ]
     rows.sort(key=lambda row: (row[1].lower(), row[0]))
     return rows
