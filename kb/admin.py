@@ -150,6 +150,22 @@ class CauseAdmin(RevisionAdminMixin, admin.ModelAdmin):
         mark_edited(form.instance.entry)
         super().save_related(request, form, formsets, change)
 
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Cause.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """Deleting causes is a change to their entries: each keeps a revision without them."""
+        removed = {}
+        for cause in queryset.select_related("entry"):
+            history.ensure_baseline(cause.entry)
+            removed.setdefault(cause.entry_id, []).append(cause.slug)
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            Entry.objects.filter(pk__in=removed).update(locally_edited=True)
+            history.record(
+                {pk: f"Admin: deleted cause {', '.join(slugs)}" for pk, slugs in removed.items()}, user=request.user
+            )
+
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):

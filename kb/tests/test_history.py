@@ -222,3 +222,16 @@ def test_wrong_methods(editor_client, kb):
     first = revisions_of("AlreadyLogon")[0]
     assert editor_client.post(HISTORY).status_code == 405
     assert editor_client.get(f"{HISTORY}{first.id}/restore/").status_code == 405
+
+
+def test_deleting_a_cause_in_the_admin_shows_in_the_history(client, kb):
+    admin = User.objects.create_superuser("root", "root@example.com", "pw-for-tests-1")
+    client.force_login(admin)
+    entry = Entry.objects.get(code="AccessDenied")
+    cause = entry.causes.order_by("position").last()
+    response = client.post(f"/admin/kb/cause/{cause.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    newest = revisions_of("AccessDenied")[0]
+    assert newest.comment == f"Admin: deleted cause {cause.slug}" and newest.user == "root"
+    assert [c.op for c in newest.changes if c.kind == "cause"] == ["removed"]
+    assert Entry.objects.get(code="AccessDenied").locally_edited

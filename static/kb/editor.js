@@ -226,6 +226,14 @@
     }
   });
 
+  // ------------------------------------------------------------------ errors
+
+  // Each field named in the error summary says so to assistive technology.
+  document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field && /^(INPUT|TEXTAREA|SELECT)$/.test(field.tagName)) field.setAttribute("aria-invalid", "true");
+  });
+
   // ------------------------------------------------------------------ preview
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
