@@ -151,6 +151,17 @@ def test_a_suggestion_becomes_a_draft_entry_for_editors_only(client, kb, editor)
     assert client.get("/errors/NewCodeFromSearch/suggest/").status_code == 404
 
 
+def test_a_draft_is_found_by_no_search_and_linked_from_no_page(client, kb):
+    assert "AlreadyLogon" in [r["code"] for r in client.get("/api/search/?q=p.php?AT=LI").json()["results"]]
+    entry = Entry.objects.get(code="AlreadyLogon")
+    entry.status = Entry.Status.DRAFT
+    entry.save()  # as unpublishing would: the index follows the save
+    for query in ("AlreadyLogon", "p.php?AT=LI", "already logged", "…?AT=LI&ST=FAIL&RS=AlreadyLogon"):
+        codes = [r["code"] for r in client.get("/api/search/", {"q": query}).json()["results"]]
+        assert "AlreadyLogon" not in codes, query
+    assert 'href="/errors/AlreadyLogon/' not in client.get("/commands/p.php/LI/").content.decode()
+
+
 def test_publishing_a_draft_shows_it_to_everyone(client, kb, editor):
     suggestion, _ = Suggestion.objects.record("BrandNewCode", origin=Suggestion.Origin.NOT_FOUND)
     client.force_login(editor)
