@@ -265,7 +265,7 @@ def field_id(path):
 # ------------------------------------------------------------------------------------------------ writing
 
 
-def _set_related(entry, codes):
+def set_related(entry, codes):
     wanted = {c.lower() for c in codes}
     entry.related.set(Entry.objects.annotate(lower_code=Lower("code")).filter(lower_code__in=wanted))
 
@@ -285,7 +285,7 @@ def save(entry, data, *, user, comment, loaded_version=None, extra=None):
                 raise EditConflict
             entry.version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
             loader.apply_entry(entry, cleaned, extra={"locally_edited": True, **(extra or {})})
-            _set_related(entry, cleaned["related"])
+            set_related(entry, cleaned["related"])
             reversion.set_user(user)
             reversion.set_comment(comment[:2000])
             history.add(entry)

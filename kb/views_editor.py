@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -80,15 +79,16 @@ def _preview(request, entry, state):
             fresh = Entry.objects.get(pk=entry.pk)
             with search.batch():
                 loader.apply_entry(fresh, cleaned)
-                editing._set_related(fresh, cleaned["related"])
+                editing.set_related(fresh, cleaned["related"])
             parts = render_entry_parts(request, Entry.objects.prefetch_for_page().get(pk=entry.pk))
             transaction.set_rollback(True)
     except loader.FixtureError as exc:
-        return None, [(editing.field_id(exc.field), _message(exc))]
+        return None, [(editing.field_id(exc.field), error_message(exc))]
     return parts["article"], []
 
 
-def _message(exc):
+def error_message(exc):
+    """A loader error as the editor shows it: "Cause 1, Commands: unknown command 'p.php?AT=ZZ' (…)"."""
     return f"{_field_label(exc.field)}: {exc.message}"
 
 
@@ -136,7 +136,9 @@ def entry_edit(request, code):
             loaded_version=state.loaded_version if state.loaded_version is not None else -1,
         )
     except loader.FixtureError as exc:
-        return _render_editor(request, entry, state, errors=[(editing.field_id(exc.field), _message(exc))], status=400)
+        return _render_editor(
+            request, entry, state, errors=[(editing.field_id(exc.field), error_message(exc))], status=400
+        )
     except editing.EditConflict:
         return _conflict(request, entry, state, data)
     messages.success(request, "Saved. The change is in the history.")
@@ -249,7 +251,7 @@ def entry_restore(request, code, revision_id):
     try:
         restored = editing.restore(entry, revision_id, user=request.user, note=note)
     except loader.FixtureError as exc:
-        messages.error(request, f"That version cannot be restored as it stands: {_message(exc)}. Nothing changed.")
+        messages.error(request, f"That version cannot be restored as it stands: {error_message(exc)}. Nothing changed.")
         return redirect("kb:entry-history", entry.code)
     if not restored:
         raise Http404("no such revision of this entry")
@@ -274,7 +276,3 @@ def entry_publish(request, code):
         editing.publish(entry, user=request.user)
         messages.success(request, f"{entry.code} is published: everyone can read it now.")
     return redirect(_back(request, entry.get_absolute_url()))
-
-
-def edit_url(entry):
-    return reverse("kb:entry-edit", args=[entry.code])

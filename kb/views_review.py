@@ -13,7 +13,7 @@ from kb import editing, loader, review
 from kb.models import Entry, Suggestion, can_edit
 from kb.redaction import redact_text
 from kb.rendering import render_page
-from kb.views_editor import _message, editors_only
+from kb.views_editor import editors_only, error_message
 
 
 @require_safe
@@ -44,7 +44,7 @@ def _draft_or_back(request, code, suggestion=None):
     try:
         entry, created = editing.make_draft(code, user=request.user, suggestion=suggestion)
     except loader.FixtureError as exc:
-        messages.error(request, f"No draft was made for {code[:80]!r}: {_message(exc)}.")
+        messages.error(request, f"No draft was made for {code[:80]!r}: {error_message(exc)}.")
         return redirect("kb:review")
     if created:
         messages.success(request, f"Draft {entry.code} made: only KB editors see it until you publish it.")
