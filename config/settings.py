@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "reversion",
     "kb",
     "troubleshooter",
     "replay",
@@ -177,6 +178,10 @@ STORAGES = {
 }
 
 KB_FIXTURE_DIR = BASE_DIR / "fixtures"
+# Days after a review when an entry is due for the next one (an entry may set its own interval).
+KB_REVIEW_INTERVAL_DAYS = envint("KB_REVIEW_INTERVAL_DAYS", 180)
+if KB_REVIEW_INTERVAL_DAYS < 1:
+    raise ImproperlyConfigured(f"KB_REVIEW_INTERVAL_DAYS={KB_REVIEW_INTERVAL_DAYS} must be at least 1 (days).")
 
 # Per-process cache for rendered pages; keys carry the KB generation, so no process can serve a stale page.
 CACHES = {
