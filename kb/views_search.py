@@ -67,7 +67,8 @@ def api_search(request):
 
 @require_safe
 def opensearch(request):
-    root = settings.SITE_ROOT or request.build_absolute_uri("/").rstrip("/")
+    # The address the browser used, unless the site's address is configured (SITE_ROOT in the environment).
+    root = settings.SITE_ROOT if settings.SITE_ROOT_CONFIGURED else request.build_absolute_uri("/").rstrip("/")
     body = render(request, "kb/opensearch.xml", {"root": root}).content
     return HttpResponse(body, content_type="application/opensearchdescription+xml; charset=utf-8")
 

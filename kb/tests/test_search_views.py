@@ -161,6 +161,7 @@ def test_json_empty_query(client):
 
 def test_opensearch_description(client, settings):
     settings.SITE_ROOT = "https://kb.example.com"
+    settings.SITE_ROOT_CONFIGURED = True
     response = client.get("/opensearch.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/opensearchdescription+xml")
