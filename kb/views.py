@@ -1,5 +1,6 @@
 import hashlib
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connection
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 from kb import generation, serializers
 from kb.forms import EntryFilterForm
 from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
+from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
 
 
@@ -55,13 +57,28 @@ def entry_list(request):
     )
 
 
-def _entry_or_redirect(code, url_name):
-    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise."""
+def redirected_from(aliases, text):
+    """The alias among ``aliases`` that ``text`` names, ignoring case, spaces and punctuation, as search does
+    (``badwebidorpassword`` names ``BadWebIDorPassword``); None when it names none of them."""
+    wanted = key_term(text or "")
+    if not wanted:
+        return None
+    return next((alias for alias in aliases if key_term(alias) == wanted), None)
+
+
+def _entry_or_redirect(code, url_name, say_alias=False):
+    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise.
+
+    With ``say_alias`` an alias redirects to ``?from=<alias>``, and the page says "Redirected from"."""
     entry, how = Entry.objects.resolve(code)
     if entry is None:
         raise Http404(code)
     if how != "exact":
-        return None, redirect(reverse(url_name, args=[entry.code]), permanent=True)
+        url = reverse(url_name, args=[entry.code])
+        alias = redirected_from(entry.aliases.values_list("alias", flat=True), code) if how == "alias" else None
+        if say_alias and alias:
+            url += "?" + urlencode({"from": alias})
+        return None, redirect(url, permanent=True)
     return Entry.objects.prefetch_for_page().get(pk=entry.pk), None
 
 
@@ -92,6 +109,7 @@ def _render_entry_page(request, entry):
     return {
         "code": entry.code,
         "title": entry.title,
+        "aliases": [alias.alias for alias in entry.aliases.all()],
         "meta": mark_safe(render_to_string("kb/_entry_meta.html", context)),  # noqa: S308 - rendered template
         "article": mark_safe(render_to_string("kb/_entry_article.html", context)),  # noqa: S308 - rendered template
     }
@@ -109,7 +127,10 @@ def _generation_key(kind, request, code):
 def entry_detail(request, code):
     key = _generation_key("entry-page", request, code)
     public = not request.user.is_authenticated
-    if public:
+    # ?from=<alias>: reached through an alias (its link, or a search for it); said above the article, so the
+    # cached article and the shared anonymous page stay the same for every reader.
+    said_from = request.GET.get("from", "")[:100]
+    if public and not said_from:
         # Anonymous readers all get the same page: no CSRF token (it has no form that posts), no messages, no user.
         html = cache.get(f"{key}:public")
         if html is not None:
@@ -117,18 +138,20 @@ def entry_detail(request, code):
     page = cache.get(key)
     if page is None:
         try:
-            entry, response = _entry_or_redirect(code, "kb:entry-detail")
+            entry, response = _entry_or_redirect(code, "kb:entry-detail", say_alias=True)
         except Http404:
             return _unknown_code(request, code)
         page = {"redirect": response["Location"]} if response else _render_entry_page(request, entry)
         cache.set(key, page, timeout=3600)
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
+    context = {"page": page, "redirected_from": redirected_from(page.get("aliases", ()), said_from)}
     if not public:
-        return render(request, "kb/entry_detail.html", {"page": page})
-    context = {"page": page, "public_page": True, "messages": []}
+        return render(request, "kb/entry_detail.html", context)
+    context.update(public_page=True, messages=[])
     html = render_to_string("kb/entry_detail.html", context, request=request)
-    cache.set(f"{key}:public", html, timeout=3600)
+    if context["redirected_from"] is None:
+        cache.set(f"{key}:public", html, timeout=3600)
     return HttpResponse(html)
 
 
