@@ -32,12 +32,13 @@
     );
   });
 
-  // "/" focuses the search box, unless the person is typing somewhere.
+  // "/" focuses the page's search box: the one marked data-search-box (a page with a box of its own leaves the
+  // header's out), unless the person is typing somewhere.
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     var t = event.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-    var box = document.getElementById("site-search");
+    var box = document.querySelector("[data-search-box]");
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
 })();
