@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("errors/", views.entry_list, name="entry-list"),
     path("errors/<str:code>/", views.entry_detail, name="entry-detail"),
+    path("errors/<str:code>/suggest/", views_search.suggest_code, name="suggest-code"),
     path("commands/", views.command_list, name="command-list"),
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),
     path("api/errors/", views.api_entry_list, name="api-entry-list"),

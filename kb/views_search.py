@@ -205,3 +205,19 @@ def search_suggest(request):
     messages.success(request, thanks)
     return redirect(_search_url(form.cleaned_data["query"]))
 
+
+@require_POST
+def suggest_code(request, code):
+    """ "Suggest this code" on the page of an unknown code: recorded as a Suggestion from that page (secrets
+    taken out, the same request kept once), with the optional note."""
+    code = redact_text(code[:100]).strip()
+    if not code:
+        return HttpResponse("Which code? The address names none.", status=400, content_type="text/plain")
+    Suggestion.objects.record(
+        code, note=request.POST.get("note", ""), origin=Suggestion.Origin.NOT_FOUND, user=request.user
+    )
+    thanks = f"Thank you: {code} was recorded for the knowledge base editors."
+    if request.htmx:
+        return render_page(request, "kb/_suggest_code.html", {"code": code, "suggested": True, "thanks": thanks})
+    messages.success(request, thanks)
+    return redirect(reverse("kb:entry-detail", args=[code]))
