@@ -136,7 +136,8 @@
     answered = null;
     if (box.value === q) return;
     box.value = q;
-    window.htmx.ajax("POST", box.getAttribute("hx-post"), { source: box, target: results, swap: "innerHTML" });
+    var request = window.htmx.ajax("POST", box.getAttribute("hx-post"), { source: box, target: results, swap: "innerHTML" });
+    if (request && request.catch) request.catch(function () {}); // replaced by a newer search (hx-sync)
   }
   if (push && results) {
     window.addEventListener("popstate", restoreFromUrl);
