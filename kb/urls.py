@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/errors/", views.api_entry_list, name="api-entry-list"),
     path("api/errors/<str:code>/", views.api_entry_detail, name="api-entry-detail"),
     path("search/", views_search.search_page, name="search"),
+    path("search/go/", views_search.search_go, name="search-go"),
     path("search/settled/", views_search.search_settled, name="search-settled"),
     path("search/suggest/", views_search.search_suggest, name="search-suggest"),
     path("api/search/", views_search.api_search, name="api-search"),

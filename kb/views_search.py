@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kb import insights
@@ -131,6 +132,25 @@ def _results(request, result, raw):
     if not wants_fragment(request):
         context["go"] = go_target(result)  # where Enter goes for the page's own query (search.js)
     return render_page(request, "kb/search.html", context)
+
+
+@csrf_exempt
+@require_POST
+def search_go(request):
+    """A search form submitted with JavaScript (static/js/app.js): the same as GET /search/?q=…&go=1, but the text
+    comes in the body, so a pasted password never reaches a URL or an access log. Answers 303: to the entry the
+    query names (recorded here), or to its redacted results page (which records it).
+
+    No CSRF token: the header's form is on pages shared by every anonymous reader, which carry none, and this
+    view changes nothing a forged request could not change with a plain link to /search/?q=…."""
+    raw = _query(request.POST)
+    result = search(raw, user=request.user)
+    target = go_target(result)
+    if target:
+        insights.record(result, request.user)
+    response = HttpResponseRedirect(target or _search_url(results_query(result, raw)))
+    response.status_code = 303
+    return response
 
 
 @require_POST

@@ -201,6 +201,23 @@ def test_pasted_secret_reaches_no_url_storage_response_or_log(page, live_server,
     assert SECRET not in out and SECRET not in err
 
 
+def test_header_box_sends_a_pasted_secret_by_post_only(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/errors/AccessDenied/")  # a shared anonymous page: no CSRF token
+    page.locator("#site-search").click()
+    page.keyboard.insert_text(f"p.php?AT=LI&WID=bob&PW={SECRET}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    expect(page.locator("#search-q")).to_have_value("p.php?AT=LI&WID=bob&PW=•••")
+    assert not [r.url for r in page.requests if SECRET in r.url]
+    page.goto(f"{live_server.url}/errors/AccessDenied/")
+    page.locator("#site-search").fill("030002")
+    page.locator("#site-search").press("Enter")
+    page.wait_for_url("**/errors/030002/")
+    assert SECRET not in json.dumps(list(SearchLog.objects.values()), default=str)
+
+
 # ----------------------------------------------------------------- history
 
 

@@ -66,6 +66,30 @@ def test_submitted_secret_goes_to_a_redacted_url(client):
     assert parse_qs(urlsplit(response["Location"]).query)["q"] == ["AT=LI&WID=bob&PW=\u2022\u2022\u2022 wrong"]
 
 
+def test_search_form_posted_by_javascript_goes_without_a_url(client):
+    # static/js/app.js posts a search form (the header's, the unknown code page's) to /search/go/.
+    response = client.post("/search/go/", {"q": "badwebidorpassword", "go": "1"})
+    assert response.status_code == 303
+    assert response["Location"] == "/errors/BadWebExIDorPassword/?from=BadWebIDorPassword"
+    assert SearchLog.objects.count() == 1
+    response = client.post("/search/go/", {"q": f"p.php?AT=LI&WID=bob&PW={SECRET}"})
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response["Location"]).query)["q"] == ["p.php?AT=LI&WID=bob&PW=\u2022\u2022\u2022"]
+    assert SearchLog.objects.count() == 1  # the results page records it
+    assert SECRET not in html(client.get(response["Location"]))
+    assert SearchLog.objects.count() == 2
+    assert SECRET not in repr(list(SearchLog.objects.values()))
+
+
+def test_search_go_needs_post_but_no_token(client):
+    from django.test import Client
+
+    assert client.get("/search/go/", {"q": "AccessDenied"}).status_code == 405
+    # The header's form is on shared anonymous pages, which carry no token; a forged post does what a link can.
+    response = Client(enforce_csrf_checks=True).post("/search/go/", {"q": "AccessDenied"})
+    assert response.status_code == 303 and response["Location"] == "/errors/AccessDenied/"
+
+
 def test_results_url_itself_never_jumps_to_an_entry(client):
     # What search.js pushes to history and what /insights/ links to: Back and shared links always list.
     response = client.get("/search/", {"q": "AccessDenied"})
@@ -80,6 +104,7 @@ def test_every_search_form_submits_go(client):
         forms = re.findall(r'<form[^>]*role="search"[\s\S]*?</form>', body)
         assert len(forms) == 1, url
         assert '<input type="hidden" name="go" value="1">' in forms[0], url
+        assert 'data-search-post="/search/go/"' in forms[0], url
 
 
 def test_a_long_paste_keeps_a_url_a_server_accepts(client):

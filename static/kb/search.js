@@ -104,7 +104,7 @@
   });
 
   // Enter or the Search button: settle, then go to the entry the query names, or stay with the results. Without a
-  // CSRF token, or when the settle request fails, the form is submitted as it is (a GET the server redacts).
+  // CSRF token, or when the settle request fails, the form is submitted by POST to data-search-post (app.js).
   form.addEventListener("submit", function (event) {
     if (!csrfToken()) return;
     event.preventDefault();
@@ -113,7 +113,11 @@
     if (!value.trim()) { box.focus(); return; }
     settle(value).then(function (answer) {
       if (answer.go) window.location.assign(answer.go);
-    }).catch(function () { form.submit(); });
+    }).catch(function () {
+      form.method = "post";
+      form.action = form.getAttribute("data-search-post");
+      form.submit();
+    });
   });
 
   // Opening a result settles the query too (keepalive: the request outlives the page).
