@@ -116,6 +116,10 @@ def test_typing_letter_by_letter_then_pausing_records_one_search(page, live_serv
     live = [r for r in page.requests if r.method == "POST" and r.url.endswith("/search/")]
     assert len(live) >= 10  # it searched as you typed, letter by letter
     assert not any("wrong" in r.url or "password" in r.url for r in page.requests)  # never in a URL
+    box.press("Enter")  # already settled: Enter records nothing more, and words stay with their results
+    page.wait_for_timeout(500)
+    assert _logged() == ["wrong password"]
+    assert page.url.endswith("/search/?q=wrong+password")
 
 
 def test_opening_a_result_before_the_pause_records_the_query(page, live_server):

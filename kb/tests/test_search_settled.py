@@ -5,6 +5,8 @@ import logging
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kb.models import SearchLog
 
@@ -147,3 +149,13 @@ def test_a_two_letter_command_is_not_short(client):
 def test_three_characters_that_find_nothing_still_offer_a_suggestion(client):
     body = html(client.post("/search/", {"q": "zqx"}, **LIVE))
     assert "No entry matches" in body and "Suggest a missing entry" in body
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=200).filter(lambda t: "\x00" not in t), secret=st.sampled_from(["PW=", "<password>", "TK="]))
+def test_random_text_never_breaks_live_or_settled_search_nor_echoes_a_secret(client, q, secret):
+    text = f"{q} {secret}{SECRET}"
+    live = client.post("/search/", {"q": text}, **LIVE)
+    settled = client.post("/search/settled/", {"q": text})
+    assert live.status_code == 200 and settled.status_code == 200
+    assert SECRET not in html(live) and SECRET not in settled.content.decode()
