@@ -3,12 +3,36 @@
 Tests that use ``db`` run inside a transaction that is rolled back, so each sees the KB as shipped.
 Tests that use ``transactional_db`` or ``live_server`` get an emptied database afterwards
 and must load what they need themselves (``call_command("load_kb")``).
+
+Also here, for every app's tests: ``browser`` (Debian's Chromium through Playwright) and ``gunicorn`` (the
+production server on a free loopback port).
 """
 
 import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +62,68 @@ def _fresh_cache():
     yield
     cache.clear()
     answer_cache.clear()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium (never a downloaded browser), headless, through Playwright's sync API.
+
+    Skipped when /usr/bin/chromium is missing, unless REQUIRE_BROWSER=1, which makes that a failure.
+    """
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # Queries made while Playwright's sync API runs use their own connection (it runs the test in a
+            # greenlet with its own context): close it here, or PostgreSQL cannot drop the test database.
+            from django.db import connections
+
+            connections.close_all()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _gunicorn(env, *, workers=1):
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-c", "gunicorn.conf.py"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError(f"gunicorn on port {port} did not start")
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def gunicorn():
+    """``with gunicorn(env, workers=1) as base_url:`` runs the production server (config.wsgi) on a free loopback
+    port with the environment ``env``, yields its URL once /healthz answers 200, and stops it on exit."""
+    return _gunicorn

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "kb",
     "troubleshooter",
+    "replay",
 ]
 if os.getenv("DATABASE_URL", "").startswith(("postgres", "pgsql")):
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -255,7 +256,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "kb.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
         # httpx logs every request's full URL at INFO and httpcore logs headers at DEBUG: a replayed
-        # command's PW could leak. troubleshooter.replay also filters them; this keeps them quiet everywhere.
+        # command's PW could leak. replay.outbound also filters them; this keeps them quiet everywhere.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
     },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("troubleshooter.urls")),
+    path("", include("replay.urls")),
     path("", include("kb.urls")),
 ]
 

@@ -7,6 +7,11 @@ class KbConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from kb import signals
+        from kb.roles import ensure_roles
 
         signals.connect()
+        # After every app's migrations, so every permission exists; idempotent.
+        post_migrate.connect(ensure_roles, dispatch_uid="kb-ensure-roles")

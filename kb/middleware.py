@@ -6,6 +6,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -111,8 +112,6 @@ def require_login_middleware(get_response):
         if settings.KB_REQUIRE_LOGIN and not request.user.is_authenticated and not request.path.startswith(OPEN_PATHS):
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": "log in to use this knowledge base"}, status=401)
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return get_response(request)
 

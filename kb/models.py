@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from kb.commandkeys import command_key, key_matches, service_of, split_command_key
 from kb.redaction import redact_text
@@ -407,8 +408,6 @@ class Suggestion(models.Model):
 
 class FeedbackQuerySet(models.QuerySet):
     def since(self, days):
-        from django.utils import timezone
-
         return self.filter(updated_at__gte=timezone.now() - timezone.timedelta(days=days))
 
     def unhelpful(self):

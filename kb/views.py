@@ -1,4 +1,5 @@
 import hashlib
+import sys
 from collections import OrderedDict
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from kb import generation, serializers
 from kb.forms import EntryFilterForm
+from kb.middleware import database_unavailable_response, is_database_outage
 from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
 from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
@@ -246,10 +248,6 @@ def not_found(request, exception=None):
 
 def server_error(request):
     """The 500 handler; a database outage that escaped the middleware still answers 503."""
-    import sys
-
-    from kb.middleware import database_unavailable_response, is_database_outage
-
     exc = sys.exc_info()[1]
     if exc is not None and is_database_outage(exc):
         return database_unavailable_response(request)

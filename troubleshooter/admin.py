@@ -148,7 +148,3 @@ class WizardEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-# The replay feature's admin lives in admin_replay.py, imported by one line below (added by that branch).
-from troubleshooter import admin_replay  # noqa: E402, F401

@@ -13,13 +13,6 @@ class TroubleshooterConfig(AppConfig):
 
         register_section("flows", load=load_flows, export=export_flows)
 
-        from django.db.models.signals import post_migrate
-
-        from troubleshooter.roles import ensure_roles
-
-        # After the last app's migrations, so every permission exists; idempotent.
-        post_migrate.connect(ensure_roles, dispatch_uid="troubleshooter-ensure-roles")
-
         # Flows are knowledge too: any change moves the KB generation, which drops cached flow graphs everywhere.
         from django.db.models.signals import post_delete, post_save
 

@@ -3,12 +3,12 @@
 from django.core import checks
 from django.db import DatabaseError
 
+from troubleshooter.flows import FlowGraph
+from troubleshooter.models import Flow
+
 
 @checks.register("troubleshooter")
 def check_stored_flows(app_configs=None, **kwargs):
-    from troubleshooter.flows import FlowGraph
-    from troubleshooter.models import Flow
-
     messages = []
     try:
         flows = list(Flow.objects.order_by("position", "slug"))

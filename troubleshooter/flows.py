@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kb.generation import GenerationCache
 from kb.redaction import is_secret_name
-from troubleshooter.models import OUTCOME_KINDS, Choice, Flow, Node, NodeKind
+from troubleshooter.models import Choice, Flow, Node, NodeKind
 
 # Query-string names the wizard uses itself; a node slug may not take them.
 RESERVED_SLUGS = frozenset({"change", "flow", "site", "command"})
@@ -286,10 +286,6 @@ class Walk:
         return [[n.slug, c.slug] for n, c in self.steps]
 
 
-def load_graph(flow):
-    return FlowGraph(flow)
-
-
 _graphs = GenerationCache(64)
 
 
@@ -303,7 +299,3 @@ def served_graph(flow):
 
 def published_flows():
     return Flow.objects.published().order_by("position", "slug")
-
-
-def is_outcome_kind(kind):
-    return kind in OUTCOME_KINDS

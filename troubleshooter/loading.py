@@ -20,6 +20,7 @@ import hashlib
 import json
 
 from kb import generation
+from kb.loader import FixtureError
 from kb.models import Cause, Command, Entry
 from troubleshooter.flows import ChoiceSpec, FlowGraph, NodeSpec, validate_flow
 from troubleshooter.models import Choice, Flow, Node, NodeKind
@@ -27,12 +28,6 @@ from troubleshooter.models import Choice, Flow, Node, NodeKind
 FLOW_FIELDS = {"slug", "title", "description", "position", "published", "start", "nodes"}
 NODE_FIELDS = {"slug", "kind", "text", "help", "entry", "cause", "guidance", "command", "params", "choices"}
 CHOICE_FIELDS = {"slug", "label", "target"}
-
-
-def _fixture_error(*args):
-    from kb.loader import FixtureError  # kb.loader imports app registries; keep the import lazy
-
-    return FixtureError(*args)
 
 
 def _text(value, default=""):
@@ -43,50 +38,50 @@ def normalize(path, data):
     """Check one flow item's shape and return it in canonical (export) form. Raises FixtureError."""
     label = f"flow '{data.get('slug')}'" if isinstance(data, dict) and data.get("slug") else "flow"
     if not isinstance(data, dict):
-        raise _fixture_error(path, label, "flows", "each flow must be an object")
+        raise FixtureError(path, label, "flows", "each flow must be an object")
     unknown = sorted(set(data) - FLOW_FIELDS)
     if unknown:
-        raise _fixture_error(path, label, unknown[0], f"unknown field; a flow has {', '.join(sorted(FLOW_FIELDS))}")
+        raise FixtureError(path, label, unknown[0], f"unknown field; a flow has {', '.join(sorted(FLOW_FIELDS))}")
     for name in ("slug", "title", "start"):
         if not _text(data.get(name)):
-            raise _fixture_error(path, label, name, "is required and must be text")
+            raise FixtureError(path, label, name, "is required and must be text")
     if not isinstance(data.get("nodes"), list) or not data["nodes"]:
-        raise _fixture_error(path, label, "nodes", "must be a non-empty list of nodes")
+        raise FixtureError(path, label, "nodes", "must be a non-empty list of nodes")
     position = data.get("position", 0)
     if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-        raise _fixture_error(path, label, "position", "must be a whole number, 0 or more")
+        raise FixtureError(path, label, "position", "must be a whole number, 0 or more")
     published = data.get("published", True)
     if not isinstance(published, bool):
-        raise _fixture_error(path, label, "published", "must be true or false")
+        raise FixtureError(path, label, "published", "must be true or false")
     nodes = []
     for i, node in enumerate(data["nodes"]):
         where = f"nodes[{i}]"
         if not isinstance(node, dict):
-            raise _fixture_error(path, label, where, "each node must be an object")
+            raise FixtureError(path, label, where, "each node must be an object")
         name = node.get("slug") or f"#{i}"
         unknown = sorted(set(node) - NODE_FIELDS)
         if unknown:
-            raise _fixture_error(path, label, f"{where}.{unknown[0]}", f"node '{name}': unknown field")
+            raise FixtureError(path, label, f"{where}.{unknown[0]}", f"node '{name}': unknown field")
         for key in ("slug", "kind", "text"):
             if not _text(node.get(key)):
-                raise _fixture_error(path, label, f"{where}.{key}", f"node '{name}': is required and must be text")
+                raise FixtureError(path, label, f"{where}.{key}", f"node '{name}': is required and must be text")
         for key in ("help", "guidance", "entry", "cause", "command"):
             if key in node and node[key] is not None and not isinstance(node[key], str):
-                raise _fixture_error(path, label, f"{where}.{key}", f"node '{name}': must be text")
+                raise FixtureError(path, label, f"{where}.{key}", f"node '{name}': must be text")
         choices = node.get("choices", [])
         if not isinstance(choices, list):
-            raise _fixture_error(path, label, f"{where}.choices", f"node '{name}': must be a list")
+            raise FixtureError(path, label, f"{where}.choices", f"node '{name}': must be a list")
         clean_choices = []
         for j, choice in enumerate(choices):
             cwhere = f"{where}.choices[{j}]"
             if not isinstance(choice, dict):
-                raise _fixture_error(path, label, cwhere, f"node '{name}': each choice must be an object")
+                raise FixtureError(path, label, cwhere, f"node '{name}': each choice must be an object")
             unknown = sorted(set(choice) - CHOICE_FIELDS)
             if unknown:
-                raise _fixture_error(path, label, f"{cwhere}.{unknown[0]}", f"node '{name}': unknown field")
+                raise FixtureError(path, label, f"{cwhere}.{unknown[0]}", f"node '{name}': unknown field")
             for key in ("slug", "label", "target"):
                 if key in choice and choice[key] is not None and not isinstance(choice[key], str):
-                    raise _fixture_error(path, label, f"{cwhere}.{key}", f"node '{name}': must be text")
+                    raise FixtureError(path, label, f"{cwhere}.{key}", f"node '{name}': must be text")
             clean_choices.append(
                 {
                     "slug": _text(choice.get("slug")),
@@ -96,7 +91,7 @@ def normalize(path, data):
             )
         params = node.get("params", {})
         if not isinstance(params, dict):
-            raise _fixture_error(path, label, f"{where}.params", f"node '{name}': must be an object")
+            raise FixtureError(path, label, f"{where}.params", f"node '{name}': must be an object")
         clean = {"slug": _text(node["slug"]), "kind": _text(node["kind"]), "text": _text(node["text"])}
         for key in ("help", "guidance"):
             if _text(node.get(key)):
@@ -131,17 +126,17 @@ def _check_lengths(path, label, clean):
     """The database's column sizes, checked here so that every database refuses the same data by name."""
     for key, limit in LIMITS.items():
         if len(clean[key]) > limit:
-            raise _fixture_error(path, label, key, f"is {len(clean[key])} characters long; the limit is {limit}")
+            raise FixtureError(path, label, key, f"is {len(clean[key])} characters long; the limit is {limit}")
     for i, node in enumerate(clean["nodes"]):
         for key, limit in NODE_LIMITS.items():
             if len(node[key]) > limit:
-                raise _fixture_error(
+                raise FixtureError(
                     path, label, f"nodes[{i}].{key}", f"node '{node['slug']}': is longer than {limit} characters"
                 )
         for j, choice in enumerate(node.get("choices", [])):
             for key, limit in CHOICE_LIMITS.items():
                 if len(choice[key]) > limit:
-                    raise _fixture_error(
+                    raise FixtureError(
                         path,
                         label,
                         f"nodes[{i}].choices[{j}].{key}",
@@ -163,14 +158,14 @@ def _resolve(path, label, clean):
         if "entry" in node:
             entry = entries.get(node["entry"])
             if entry is None:
-                raise _fixture_error(path, label, f"{where}.entry", f"node '{name}': no KB entry '{node['entry']}'")
+                raise FixtureError(path, label, f"{where}.entry", f"node '{name}': no KB entry '{node['entry']}'")
         if "cause" in node:
             if entry is None:
-                raise _fixture_error(path, label, f"{where}.cause", f"node '{name}': a cause needs an entry")
+                raise FixtureError(path, label, f"{where}.cause", f"node '{name}': a cause needs an entry")
             cause = Cause.objects.filter(entry=entry, slug=node["cause"]).first()
             if cause is None:
                 known = ", ".join(entry.causes.values_list("slug", flat=True)) or "none"
-                raise _fixture_error(
+                raise FixtureError(
                     path,
                     label,
                     f"{where}.cause",
@@ -180,7 +175,7 @@ def _resolve(path, label, clean):
             try:
                 command = Command.objects.get_by_natural_key(node["command"])
             except (ValueError, Command.DoesNotExist):
-                raise _fixture_error(
+                raise FixtureError(
                     path, label, f"{where}.command", f"node '{name}': no KB command '{node['command']}'"
                 ) from None
         refs[name] = (entry, cause, command)
@@ -208,7 +203,7 @@ def load_flows(items, report, force):
         clean = normalize(path, data)
         label = f"flow '{clean['slug']}'"
         if clean["slug"] in seen:
-            raise _fixture_error(path, label, "slug", f"is also defined in {seen[clean['slug']]}")
+            raise FixtureError(path, label, "slug", f"is also defined in {seen[clean['slug']]}")
         seen[clean["slug"]] = f"{path} (flows[{index}])"
         refs, specs = _resolve(path, label, clean)
         problems = validate_flow(clean["start"], specs)
@@ -216,7 +211,7 @@ def load_flows(items, report, force):
             first = problems[0]
             node_index = next((i for i, n in enumerate(clean["nodes"]) if n["slug"] == first.node), None)
             where = f"nodes[{node_index}]" if node_index is not None else "start"
-            raise _fixture_error(path, label, where, "; ".join(str(p) for p in problems))
+            raise FixtureError(path, label, where, "; ".join(str(p) for p in problems))
         prepared.append((clean, refs))
 
     for clean, refs in prepared:

@@ -164,7 +164,3 @@ class WizardEvent(models.Model):
 
     def __str__(self):
         return f"{self.flow.slug}: {self.kind}"
-
-
-# The replay helper's models live in models_replay.py (one import line below, added by that branch).
-from troubleshooter.models_replay import ReplayRecord, Site  # noqa: E402, F401

@@ -9,7 +9,3 @@ urlpatterns = [
     path("troubleshoot/<slug:slug>/feedback/", views.wizard_feedback, name="wizard-feedback"),
     path("insights/", views.insights, name="insights"),
 ]
-# The replay feature adds its routes here with one line: urlpatterns += urls_replay.urlpatterns
-from troubleshooter import urls_replay  # noqa: E402
-
-urlpatterns += urls_replay.urlpatterns

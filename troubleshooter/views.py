@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from kb.insights import search_insights
 from kb.models import Suggestion
 from kb.rendering import render_page
 from kb.textlinks import build_link_map, command_links
@@ -194,6 +195,6 @@ def insights(request):
     if days not in wizard_insights.PERIODS:
         days = wizard_insights.DEFAULT_DAYS
     context = wizard_insights.flow_insights(days)
-    context["search"] = wizard_insights.search_insights(days)
+    context["search"] = search_insights(days=days)
     context["periods"] = wizard_insights.PERIODS
     return render(request, "troubleshooter/insights.html", context)

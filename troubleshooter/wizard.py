@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from kb.redaction import is_secret_name
 from troubleshooter.models import WizardEvent
@@ -90,15 +90,10 @@ def command_text(command, params):
 
 
 def command_link(command, params=None):
-    """The replay form filled with this command when the replay feature exists; else the command's KB page."""
+    """The replay form, filled with this command."""
     text = command_text(command, params)
-    try:
-        url = f"{reverse('troubleshooter:replay')}?{urlencode({'site': '', 'command': text})}"
-        is_replay = True
-    except NoReverseMatch:
-        url = command.get_absolute_url()
-        is_replay = False
-    return {"url": url, "is_replay": is_replay, "text": text, "command": command}
+    url = f"{reverse('replay:replay')}?{urlencode({'site': '', 'command': text})}"
+    return {"url": url, "text": text}
 
 
 # --- Events -------------------------------------------------------------------------------------------

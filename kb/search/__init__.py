@@ -42,7 +42,7 @@ from kb.search.backends import Backend, PostgresBackend, SQLiteBackend, backend
 from kb.search.cache import answer_cache
 from kb.search.commands import COMMAND_WORDS
 from kb.search.index import batch, build_document, on_model_change, reindex
-from kb.search.pipeline import MAX_PASTE_CHARS, MAX_QUERY_CHARS, search, suggestion_url
+from kb.search.pipeline import MAX_PASTE_CHARS, MAX_QUERY_CHARS, search
 from kb.search.response import Detected, Result, SearchResponse
 from kb.search.text import edit_distance, fold, highlight, key_term, stem, words
 
@@ -68,6 +68,5 @@ __all__ = [
     "reindex",
     "search",
     "stem",
-    "suggestion_url",
     "words",
 ]

@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.urls import reverse
 
 from kb import generation, webex
 from kb.models import Cause, Entry, EntryDocument, SearchKey, SearchWord
@@ -429,7 +428,3 @@ def _trim(text, limit=SNIPPET_CHARS + 40):
     if cut.count(MARK_OPEN) > cut.count(MARK_CLOSE):
         cut = cut[: cut.rfind(MARK_OPEN)]
     return cut.rstrip() + "\u2026"
-
-
-def suggestion_url():
-    return reverse("kb:search-suggest")

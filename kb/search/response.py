@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -63,8 +64,6 @@ class Result:
 
     @property
     def snippet_text(self):
-        from html import unescape
-
         return unescape(re.sub(r"</?mark>", "", str(self.snippet)))
 
 

@@ -7,22 +7,11 @@
 """
 
 import io
-import os
-import shutil
 
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-
-def _chromium_or_skip():
-    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
-        return CHROMIUM
-    if os.getenv("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
 
 
 def _console_error(msg, errors):
@@ -31,35 +20,17 @@ def _console_error(msg, errors):
 
 
 @pytest.fixture
-def page(live_server, transactional_db):
-    executable = _chromium_or_skip()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
+def page(live_server, transactional_db, browser):
     call_command("load_kb", verbosity=0, stdout=io.StringIO())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context()
-        pg = context.new_page()
-        pg.set_default_timeout(10_000)
-        errors = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.on("console", lambda msg: _console_error(msg, errors))
-        yield pg
-        context.close()
-        browser.close()
-        assert errors == [], errors  # no script errors and no CSP violations
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    errors = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: _console_error(msg, errors))
+    yield pg
+    context.close()
+    assert errors == [], errors  # no script errors and no CSP violations
 
 
 def test_search_as_you_type_keyboard_and_back(page, live_server):
@@ -111,20 +82,15 @@ def test_slash_focuses_the_search_box_and_arrows_move(page, live_server):
     expect(page.locator("#search-q")).to_be_focused()
 
 
-def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_db):
-    executable = _chromium_or_skip()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import expect, sync_playwright
+def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_db, browser):
+    from playwright.sync_api import expect
 
     call_command("load_kb", verbosity=0, stdout=io.StringIO())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/search/")
-        page.fill("#search-q", "session timed out")
-        page.press("#search-q", "Enter")
-        page.wait_for_url("**/search/?q=session+timed+out")
-        expect(page.locator("#search-results .search-link").first).to_contain_text("AccessDenied")
-        context.close()
-        browser.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/search/")
+    page.fill("#search-q", "session timed out")
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/search/?q=session+timed+out")
+    expect(page.locator("#search-results .search-link").first).to_contain_text("AccessDenied")
+    context.close()

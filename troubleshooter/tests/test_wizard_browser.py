@@ -1,42 +1,14 @@
 """The wizard in a real browser (Debian's Chromium through Playwright): clicks, Back, breadcrumbs, cold reload."""
 
 import io
-import os
 import re
-import shutil
 
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OUTCOME_QUERY = "came-back=reason-code&li-code=bad-id&su-test=webex-id-conflict"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
