@@ -9,7 +9,6 @@ import io
 import json
 import logging
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -18,19 +17,9 @@ from django.core.management import call_command
 
 from kb.models import SearchLog, Suggestion
 
-CHROMIUM = "/usr/bin/chromium"
 SECRET = "Zq9-unique-secret"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 pytestmark = pytest.mark.browser
-
-
-def _chromium_or_skip():
-    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
-        return CHROMIUM
-    if os.getenv("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
-
 
 # htmx logs a search it cancelled (hx-sync="this:replace": a newer keystroke or a Back press) as an error.
 CANCELLED = ("htmx:afterRequest, ", "htmx:sendAbort, ")
@@ -43,31 +32,14 @@ def _console_error(msg, errors):
 
 
 @pytest.fixture
-def browser(live_server, transactional_db):
-    executable = _chromium_or_skip()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
+def site(live_server, transactional_db):
+    """The live server with the shipped knowledge base (``browser`` is the root conftest's Chromium)."""
     call_command("load_kb", verbosity=0, stdout=io.StringIO())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
+    return live_server
 
 
 @pytest.fixture
-def page(browser):
+def page(site, browser):
     context = browser.new_context()
     pg = context.new_page()
     pg.set_default_timeout(10_000)
@@ -345,7 +317,7 @@ def test_home_searches_as_you_type_and_takes_a_multi_line_paste(page, live_serve
 
 
 @pytest.mark.skipif(os.getenv("SCREENSHOTS") != "1", reason="SCREENSHOTS=1 writes docs/screenshots/")
-def test_screenshots(browser, live_server):
+def test_screenshots(site, browser, live_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for scheme in ("light", "dark"):
         for width, height in ((1280, 800), (390, 844)):
