@@ -1,6 +1,7 @@
 import hashlib
 import sys
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connection
@@ -17,6 +18,7 @@ from kb import generation, serializers
 from kb.forms import EntryFilterForm
 from kb.middleware import database_unavailable_response, is_database_outage
 from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service, can_edit
+from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
 
 
@@ -61,13 +63,28 @@ def entry_list(request):
     )
 
 
-def _entry_or_redirect(code, url_name, entries=None):
-    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise."""
+def redirected_from(aliases, text):
+    """The alias among ``aliases`` that ``text`` names, ignoring case, spaces and punctuation, as search does
+    (``badwebidorpassword`` names ``BadWebIDorPassword``); None when it names none of them."""
+    wanted = key_term(text or "")
+    if not wanted:
+        return None
+    return next((alias for alias in aliases if key_term(alias) == wanted), None)
+
+
+def _entry_or_redirect(code, url_name, entries=None, say_alias=False):
+    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise.
+
+    With ``say_alias`` an alias redirects to ``?from=<alias>``, and the page says "Redirected from"."""
     entry, how = (Entry.objects.all() if entries is None else entries).resolve(code)
     if entry is None:
         raise Http404(code)
     if how != "exact":
-        return entry, redirect(reverse(url_name, args=[entry.code]), permanent=True)
+        url = reverse(url_name, args=[entry.code])
+        alias = redirected_from(entry.aliases.values_list("alias", flat=True), code) if how == "alias" else None
+        if say_alias and alias:
+            url += "?" + urlencode({"from": alias})
+        return entry, redirect(url, permanent=True)
     return Entry.objects.prefetch_for_page().get(pk=entry.pk), None
 
 
@@ -101,6 +118,7 @@ def render_entry_parts(request, entry):
         "code": entry.code,
         "title": entry.title,
         "draft": entry.is_draft,
+        "aliases": [alias.alias for alias in entry.aliases.all()],
         "meta": mark_safe(render_to_string("kb/_entry_meta.html", context)),  # noqa: S308 - rendered template
         "article": mark_safe(render_to_string("kb/_entry_article.html", context)),  # noqa: S308 - rendered template
     }
@@ -118,7 +136,10 @@ def _generation_key(kind, request, code):
 def entry_detail(request, code):
     key = _generation_key("entry-page", request, code)
     public = not request.user.is_authenticated
-    if public:
+    # ?from=<alias>: reached through an alias (its link, or a search for it); said above the article, so the
+    # cached article and the shared anonymous page stay the same for every reader.
+    said_from = request.GET.get("from", "")[:100]
+    if public and not said_from:
         # Anonymous readers all get the same page: no CSRF token (it has no form that posts), no messages, no user.
         html = cache.get(f"{key}:public")
         if html is not None:
@@ -126,7 +147,7 @@ def entry_detail(request, code):
     page = cache.get(key)
     if page is None:
         try:
-            entry, response = _entry_or_redirect(code, "kb:entry-detail")
+            entry, response = _entry_or_redirect(code, "kb:entry-detail", say_alias=True)
         except Http404:
             return _unknown_code(request, code)
         if response:
@@ -139,11 +160,13 @@ def entry_detail(request, code):
         return _unknown_code(request, code)  # drafts are for KB editors only
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
+    context = {"page": page, "redirected_from": redirected_from(page.get("aliases", ()), said_from)}
     if not public:
-        return render(request, "kb/entry_detail.html", {"page": page, "editor": editor})
-    context = {"page": page, "public_page": True, "messages": []}
+        return render(request, "kb/entry_detail.html", {**context, "editor": editor})
+    context.update(public_page=True, messages=[])
     html = render_to_string("kb/entry_detail.html", context, request=request)
-    cache.set(f"{key}:public", html, timeout=3600)
+    if context["redirected_from"] is None:
+        cache.set(f"{key}:public", html, timeout=3600)
     return HttpResponse(html)
 
 
