@@ -9,9 +9,10 @@ class KbConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from kb import signals
+        from kb import history, signals
         from kb.roles import ensure_roles
 
         signals.connect()
+        history.register_models()
         # After every app's migrations, so every permission exists; idempotent.
         post_migrate.connect(ensure_roles, dispatch_uid="kb-ensure-roles")

@@ -2,6 +2,7 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from kb.textlinks import linkify
 
@@ -25,3 +26,15 @@ def ticket_url(entry, cause=None):
 def replay_url(command_key, **extra):
     """The replay form, prefilled with a command (``/replay/?command=p.php%3FAT%3DSU``)."""
     return f"{reverse('replay:replay')}?{urlencode({'command': command_key, **{k: v for k, v in extra.items() if v}})}"
+
+
+@register.simple_tag
+def join_id(*parts):
+    """An element id from parts: ``{% join_id "cause" i "title" %}`` -> ``cause-0-title``."""
+    return "-".join(str(p) for p in parts)
+
+
+@register.simple_tag(takes_context=True)
+def autofocus(context, *parts):
+    """`` autofocus`` on the element the last Move/Add/Remove button asked for (the view's ``focus``)."""
+    return mark_safe(" autofocus") if "-".join(str(p) for p in parts) == context.get("focus") else ""
