@@ -119,10 +119,9 @@ def screenshots(shots_dir, request):
                 page.emulate_media(color_scheme=scheme)
                 if scroll_to:
                     page.locator(scroll_to).first.evaluate("el => el.scrollIntoView({block: 'start'})")
-                suffix = "" if scheme == "light" else "-dark"
                 # caret="initial": hiding the caret would inject a <style>, which the strict CSP refuses and reports.
                 page.screenshot(
-                    path=str(shots_dir / f"{request.node.name[:60]}-{name}-{size}{suffix}.png"), caret="initial"
+                    path=str(shots_dir / f"{request.node.name[:60]}-{name}-{size}-{scheme}.png"), caret="initial"
                 )
                 widths[(size, scheme)] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         page.emulate_media(color_scheme="light")

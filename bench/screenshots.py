@@ -3,7 +3,7 @@
 It serves the app with gunicorn on a free loopback port with a scratch SQLite database, loads the knowledge base,
 starts the WebEx sandbox on another free port and configures the "Sandbox" site, creates a help-desk user (and a
 staff user for /insights/), then drives Debian's Chromium through Playwright: it logs in, opens each page, makes a
-replay against the sandbox, and writes ``<page>-<desktop|phone>[-dark].png``. Nothing leaves 127.0.0.1.
+replay against the sandbox, and writes ``<page>-<desktop|phone>-<light|dark>.png``. Nothing leaves 127.0.0.1.
 
 ``SCREENSHOTS_DIR`` writes elsewhere; ``SCREENSHOTS_PAGES=home,entry`` takes only those pages;
 ``SCREENSHOTS_FULL_PAGE=1`` takes whole pages instead of the first screen.
@@ -98,8 +98,7 @@ def shoot(page, out, name, focus=None):
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             page.wait_for_timeout(50)
-            suffix = "" if scheme == "light" else "-dark"
-            page.screenshot(path=str(out / f"{name}-{size}{suffix}.png"), full_page=FULL_PAGE, caret="initial")
+            page.screenshot(path=str(out / f"{name}-{size}-{scheme}.png"), full_page=FULL_PAGE, caret="initial")
             extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if extra > 0:
                 overflow[f"{size}-{scheme}"] = {"pixels": extra, "elements": page.evaluate(WIDE)}

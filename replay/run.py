@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils.encoding import force_str
 from django.views.decorators.debug import sensitive_variables
 
-from kb.redaction import MASK, redact_text
+from kb.redaction import redact_text
 from kb.webex import read_answer
 from replay.diagnose import diagnose
+from replay.keep import kept_body, kept_headers
 from replay.models import ReplayRecord
 from replay.outbound import MAX_BODY_BYTES, GuardedSession, OutboundError, log_target
 from replay.plan import ReplayInput, ReplayInputError, ReplayPlan, plan_for
@@ -66,20 +67,6 @@ def record_refusal(site, error: ReplayInputError, *, user=None, actor="", comman
     return record
 
 
-MAX_HEADERS = 100
-
-
-def redacted_headers(headers, secrets):
-    """An answer's headers as [name, value] pairs: secrets redacted, cookie values never kept."""
-    pairs = []
-    for name, value in list(getattr(headers, "multi_items", lambda: headers)())[:MAX_HEADERS]:
-        if name.lower() in ("set-cookie", "set-cookie2"):
-            cookie, _sep, attributes = value.partition(";")
-            value = f"{cookie.partition('=')[0].strip()}={MASK}" + (f";{attributes}" if attributes else "")
-        pairs.append([name[:100], redact_text(value, secrets)[:2000]])
-    return pairs
-
-
 def _read(fetched, secrets):
     return read_answer(
         fetched.body,
@@ -101,8 +88,8 @@ def _fill_from_answer(record, fetched, answer, diagnosis, secrets):
     if fetched.location:
         record.location = redact_text(fetched.location, secrets)[:2000]
     record.response_preview = redact_text(answer.preview or "", secrets)[:1000]
-    record.response_body = redact_text(fetched.body, secrets)  # redacted whole; the guard cut it at 1 MiB
-    record.response_headers = redacted_headers(fetched.headers, secrets)
+    record.response_body = kept_body(fetched.body, secrets)
+    record.response_headers = kept_headers(fetched.headers, secrets)
     record.outcome = diagnosis.outcome
     record.entry = diagnosis.entry
     record.cause = diagnosis.cause

@@ -193,3 +193,18 @@ def test_indenting_never_resolves_entities():
 def test_html_bodies_are_shown_as_they_are():
     body = '<html><script>location.href="x"</script></html>'
     assert pretty_body(body, "text/html") == (body, False)
+
+
+def test_kept_headers_hide_cookie_values_and_secrets():
+    from replay.keep import kept_headers
+
+    headers = [
+        ("Set-Cookie", "WBXSESSION=abc123; Path=/; HttpOnly"),
+        ("Location", "https://h/p.php?AT=LI&PW=Sent-pass-1"),
+        ("X-Echo", "Sent-pass-1"),
+    ]
+    assert kept_headers(headers, ["Sent-pass-1"]) == [
+        ["Set-Cookie", "WBXSESSION=•••; Path=/; HttpOnly"],
+        ["Location", "https://h/p.php?AT=LI&PW=•••"],
+        ["X-Echo", "•••"],
+    ]
