@@ -102,7 +102,7 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-OPEN_PATHS = ("/accounts/login/", "/static/", "/healthz", "/admin/login/")
+OPEN_PATHS = ("/accounts/login/", "/static/", "/healthz", "/admin/login/", "/favicon.ico")
 
 
 def require_login_middleware(get_response):

@@ -51,3 +51,9 @@ def test_script_focus_shows_no_box_after_a_mouse_click():
 
 def test_mark_has_its_own_text_colour():
     assert "mark { background: var(--mark); color: var(--mark-fg);" in CSS
+
+
+def test_favicon_is_served_even_when_login_is_required(client, settings):
+    settings.KB_REQUIRE_LOGIN = True
+    assert client.get("/favicon.ico").status_code == 200
+    assert client.get("/").status_code == 302
