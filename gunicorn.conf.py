@@ -1,12 +1,18 @@
-"""gunicorn settings for `make serve` (production) and `make loadtest`. Environment overrides: see README."""
+"""gunicorn settings for `make serve` (production) and `make loadtest`. Environment overrides: see README.
+
+The worker timeout is read from the Django settings, which check it against the longest replay allowed
+(REPLAY_MAX_TIMEOUT): one number, validated once (docs/deploy.md).
+"""
 
 import multiprocessing
 import os
 
+from config.settings import GUNICORN_TIMEOUT
+
 bind = os.getenv("BIND", "127.0.0.1:8000")
 workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
 worker_class = "sync"
-timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
+timeout = GUNICORN_TIMEOUT
 graceful_timeout = 10
 keepalive = 5
 # Oversized request lines and headers are refused by gunicorn with a 400 before Django sees them.

@@ -246,6 +246,20 @@ LOGGING = {
 # Replays per user per minute (counted in the database, so every app process shares it).
 REPLAY_RATE_LIMIT = envint("REPLAY_RATE_LIMIT", 30)
 
+# ---------------------------------------------------------------- replay deadlines (docs/deploy.md)
+# gunicorn kills a worker whose request outlives GUNICORN_TIMEOUT (gunicorn.conf.py reads it from here). A replay
+# has one overall deadline, its site's timeout, which may be at most REPLAY_MAX_TIMEOUT: kept at least
+# REPLAY_TIMEOUT_MARGIN seconds below the worker timeout, so a replay always ends as a record, never a killed worker.
+GUNICORN_TIMEOUT = envint("GUNICORN_TIMEOUT", 30, minimum=1)
+REPLAY_MAX_TIMEOUT = envint("REPLAY_MAX_TIMEOUT", 20, minimum=1)
+REPLAY_TIMEOUT_MARGIN = 5
+if REPLAY_MAX_TIMEOUT > GUNICORN_TIMEOUT - REPLAY_TIMEOUT_MARGIN:
+    raise ImproperlyConfigured(
+        f"REPLAY_MAX_TIMEOUT={REPLAY_MAX_TIMEOUT} must be at least {REPLAY_TIMEOUT_MARGIN} seconds below "
+        f"GUNICORN_TIMEOUT={GUNICORN_TIMEOUT} (the app server's worker timeout), so that every replay ends as a "
+        "record: lower REPLAY_MAX_TIMEOUT or raise GUNICORN_TIMEOUT."
+    )
+
 # ---------------------------------------------------------------- search
 # Search answers each process keeps for the current KB generation (kb/search/cache.py); 0 turns the cache off.
 SEARCH_CACHE_SIZE = envint("SEARCH_CACHE_SIZE", 512, minimum=0)

@@ -122,7 +122,8 @@ def run_replay(plan: ReplayPlan, *, user=None, actor=""):
 def _send(plan: ReplayPlan, record):
     secrets = plan.scrub_values()
     site = plan.site
-    with GuardedSession(timeout_seconds=site.timeout, allow_private_network=site.allow_private_network) as session:
+    timeout = site.effective_timeout
+    with GuardedSession(timeout_seconds=timeout, allow_private_network=site.allow_private_network) as session:
         if plan.login_first and plan.api == "url":
             login = session.fetch(
                 "POST",
