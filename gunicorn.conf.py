@@ -7,11 +7,14 @@ The worker timeout is read from the Django settings, which check it against the 
 import multiprocessing
 import os
 
-from config.settings import GUNICORN_TIMEOUT
+from config.settings import GUNICORN_THREADS, GUNICORN_TIMEOUT
 
 bind = os.getenv("BIND", "127.0.0.1:8000")
 workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
-worker_class = "sync"
+# Threaded workers: a request waiting on the network (a replay to a slow WebEx site) holds one thread, and the
+# worker's other threads go on serving pages. replay/slots.py keeps replays to GUNICORN_THREADS - 2 per process.
+worker_class = "gthread"
+threads = GUNICORN_THREADS
 timeout = GUNICORN_TIMEOUT
 graceful_timeout = 10
 keepalive = 5

@@ -253,6 +253,14 @@ REPLAY_RATE_LIMIT = envint("REPLAY_RATE_LIMIT", 30)
 GUNICORN_TIMEOUT = envint("GUNICORN_TIMEOUT", 30, minimum=1)
 REPLAY_MAX_TIMEOUT = envint("REPLAY_MAX_TIMEOUT", 20, minimum=1)
 REPLAY_TIMEOUT_MARGIN = 5
+# gunicorn's threaded workers (gunicorn.conf.py): GUNICORN_THREADS threads per worker process, so a replay waiting
+# on a slow site holds one thread, not a whole worker.
+GUNICORN_THREADS = envint("GUNICORN_THREADS", 8, minimum=1)
+# Replays in flight (replay/slots.py): per user and for the whole site (counted in the database), and per process
+# (at most GUNICORN_THREADS - 2, so every process keeps two threads for pages).
+REPLAY_MAX_IN_FLIGHT = envint("REPLAY_MAX_IN_FLIGHT", 6, minimum=1)
+REPLAY_MAX_IN_FLIGHT_PER_USER = envint("REPLAY_MAX_IN_FLIGHT_PER_USER", 2, minimum=1)
+REPLAY_MAX_IN_FLIGHT_PER_PROCESS = max(1, GUNICORN_THREADS - 2)
 if REPLAY_MAX_TIMEOUT > GUNICORN_TIMEOUT - REPLAY_TIMEOUT_MARGIN:
     raise ImproperlyConfigured(
         f"REPLAY_MAX_TIMEOUT={REPLAY_MAX_TIMEOUT} must be at least {REPLAY_TIMEOUT_MARGIN} seconds below "

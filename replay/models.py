@@ -224,3 +224,17 @@ class ReplayRecord(models.Model):
     @property
     def could_not_be_made(self):
         return self.outcome in (self.Outcome.TIMEOUT, self.Outcome.BLOCKED, self.Outcome.ERROR)
+
+
+class ReplaySlot(models.Model):
+    """A replay in flight: a lease row, deleted when the replay ends, or ignored after ``expires_at`` if its
+    process died first. Counted by :mod:`replay.slots` to cap replays per user and for the whole site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="replay_slots"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"replay in flight since {self.started_at:%H:%M:%S} (user {self.user_id or '-'})"

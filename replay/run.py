@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from kb.redaction import redact_text
 from kb.webex import read_answer
+from replay import slots
 from replay.diagnose import diagnose
 from replay.models import ReplayRecord
 from replay.outbound import MAX_BODY_BYTES, GuardedSession, OutboundError, log_target
@@ -28,6 +29,8 @@ def replay(site, given: ReplayInput, *, user=None, actor="") -> ReplayRecord:
     """Replay what was typed on ``site`` and return the saved record (a refused one when it cannot be sent).
 
     Raises LoginDetailsMissing, recording nothing, when "log in first" has no WID or no password.
+    A replay refused because too many are in flight (:mod:`replay.slots`) is recorded with outcome "blocked" and
+    comes back with ``record.busy`` set (the page answers 429).
     """
     try:
         plan = plan_for(site, given)
@@ -35,7 +38,16 @@ def replay(site, given: ReplayInput, *, user=None, actor="") -> ReplayRecord:
         return record_refusal(
             site, error, user=user, actor=actor, command=given.refused_command, api=given.api, method=given.method
         )
-    return run_replay(plan, user=user, actor=actor)
+    try:
+        with slots.hold(user):
+            return run_replay(plan, user=user, actor=actor)
+    except slots.Busy as busy:
+        error = ReplayInputError(busy.message, outcome="blocked")
+        record = record_refusal(
+            site, error, user=user, actor=actor, command=plan.command, api=plan.api, method=plan.method
+        )
+        record.busy = True
+        return record
 
 
 def _new_record(plan_or_site, *, user, actor):

@@ -65,11 +65,16 @@ def replay(request):
     status = 200
     if form.is_valid():
         record = run.replay(form.cleaned_data["site"], form.replay_input(), user=request.user)
+        if getattr(record, "busy", False):
+            status = 429  # too many replays in flight (replay/slots.py): recorded, nothing sent
     else:
         status = 400
     form.scrub()
     context = {"form": form, **result_context(record)}
-    return render_page(request, "replay/replay.html", context, status=status)
+    response = render_page(request, "replay/replay.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "5"
+    return response
 
 
 @require_safe
