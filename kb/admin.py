@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponseRedirect
 
+from kb import admin_users  # noqa: F401 - users and groups without a way up
 from kb.forms import EntryAdminForm
 from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Service, Step, Suggestion
 
