@@ -190,6 +190,10 @@ CACHES = {
 LOGIN_URL = "login"
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
+# Failed log-ins from one client address (a whole office may share one) before a 429 (kb/throttle.py).
+LOGIN_FAILURE_ADDRESS_LIMIT = envint("LOGIN_FAILURE_ADDRESS_LIMIT", 20)
+# How many proxies in front of the app append to X-Forwarded-For; 0 (the default) never reads it.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Anonymous readers may read the KB, search and use the wizard unless this is on.
 KB_REQUIRE_LOGIN = envbool("KB_REQUIRE_LOGIN", "False")
 LOGIN_REDIRECT_URL = "kb:home"
