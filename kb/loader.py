@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kb import search
+from kb.codes import alias_problem, code_problem
 from kb.commandkeys import command_key
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
 from kb.serializers import cause_dict
@@ -238,6 +239,8 @@ def clean_command(path, index, data, services):
 def clean_entry(path, index, data, services, commands):
     c = _Checker(path, f"entries[{index}]")
     code = c.text(data, "code", max_length=80)
+    if code_problem(code):
+        c.fail("code", code_problem(code))
     c.item = f"entry {code!r}"
     c.unknown_keys(data, ENTRY_FIELDS)
     entry = {
@@ -262,9 +265,10 @@ def clean_entry(path, index, data, services, commands):
         if not isinstance(a, dict) or set(a) - {"alias", "note"}:
             c.fail(f"aliases[{i}]", 'must be {"alias": ..., "note": ...}')
         try:
-            entry["aliases"].append(
-                {"alias": c.text(a, "alias", max_length=80), "note": c.text(a, "note", required=False, max_length=200)}
-            )
+            alias = c.text(a, "alias", max_length=80)
+            if alias_problem(alias):
+                c.fail("alias", alias_problem(alias))
+            entry["aliases"].append({"alias": alias, "note": c.text(a, "note", required=False, max_length=200)})
         except FixtureError as exc:
             raise FixtureError(path, c.item, f"aliases[{i}].{exc.field}", exc.message) from None
     causes = data.get("causes")

@@ -8,12 +8,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from kb import generation, serializers
+from kb.codes import entry_path
 from kb.forms import EntryFilterForm
 from kb.middleware import database_unavailable_response, is_database_outage
 from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
@@ -63,7 +63,7 @@ def _entry_or_redirect(code, url_name):
     if entry is None:
         raise Http404(code)
     if how != "exact":
-        return None, redirect(reverse(url_name, args=[entry.code]), permanent=True)
+        return None, redirect(entry_path(entry.code, url_name), permanent=True)
     return Entry.objects.prefetch_for_page().get(pk=entry.pk), None
 
 
