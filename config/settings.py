@@ -231,14 +231,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}, "redact": {"()": "kb.logs.RedactingFilter"}},
     "formatters": {"json": {"()": "kb.logs.JsonFormatter"}},
+    # Every handler carries "redact": no query string and no secret in any record (kb/logs.py).
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Django's own default handlers (a plain console in DEBUG, mail_admins, runserver's request lines with
+        # their query strings) are replaced: these records go to the root's redacting handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
         "kb.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
         # httpx logs every request's full URL at INFO and httpcore logs headers at DEBUG: a replayed
         # command's PW could leak. replay.outbound also filters them; this keeps them quiet everywhere.

@@ -24,6 +24,8 @@ __all__ = [
     "redact_query",
     "redact_text",
     "redact_url",
+    "redact_log_text",
+    "strip_query_strings",
 ]
 
 MASK = "\u2022\u2022\u2022"  # •••
@@ -173,3 +175,19 @@ def _redact_value(value):
 def redact_url(url, secrets=()) -> str:
     """A URL with every secret parameter (and any ``user:password@``) replaced by ``•••``."""
     return redact_text(url, secrets)
+
+
+# A URL or a path followed by a query string: https://h/p.php?AT=LI&PW=x, /search/?q=…, '/replay/?…'.
+_QUERY_AFTER_URL = re.compile(
+    r"(?P<base>(?:\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s?#\"'<>]*|(?<![\w/.-])/[^\s?#\"'<>]*))\?[^\s\"'<>]*"
+)
+
+
+def strip_query_strings(text) -> str:
+    """``https://h/p.php?AT=LI&PW=x`` -> ``https://h/p.php?…`` and ``/search/?q=x`` -> ``/search/?…`` in a text."""
+    return _QUERY_AFTER_URL.sub(lambda m: m.group("base") + "?\u2026", text)
+
+
+def redact_log_text(text) -> str:
+    """What a log line may hold: no query string and no secret (kb/logs.py's filter runs this on every record)."""
+    return redact_text(strip_query_strings(text if isinstance(text, str) else str(text)))
