@@ -115,6 +115,8 @@ if os.getenv("DATABASE_URL", "").startswith(("postgres", "pgsql")):
 
 MIDDLEWARE = [
     "kb.middleware.request_id_middleware",
+    "kb.middleware.api_json_errors_middleware",
+    "kb.middleware.body_limit_middleware",
     "kb.middleware.security_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -111,8 +111,42 @@ def read_files(paths):
             for index, item in enumerate(items):
                 if not isinstance(item, dict):
                     raise FixtureError(path, f"{name}[{index}]", "-", "each item must be a JSON object")
+                where = _nul_in(item)
+                if where is not None:
+                    raise FixtureError(path, _item_label(name, index, item), where, "contains a NUL character")
                 sections[name].append((str(path), index, item))
     return sections
+
+
+_ITEM_KEYS = {"services": ("service", "name"), "commands": ("command", "command"), "entries": ("entry", "code")}
+
+
+def _item_label(section, index, item):
+    """How a message names an item: ``entry 'AccessDenied'``, or ``entries[3]`` when it has no usable name."""
+    kind, key = _ITEM_KEYS.get(section, (section.rstrip("s"), "slug"))
+    value = item.get(key)
+    return f"{kind} {value!r}" if isinstance(value, str) and value else f"{section}[{index}]"
+
+
+def _nul_in(value, where=""):
+    """The field path (``causes[0].steps[1]``) of the first NUL character in a parsed item, or None. PostgreSQL
+    cannot store NUL in text, and no WebEx code or prose holds one: refused before anything is written."""
+    if isinstance(value, str):
+        return (where or "-") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            if "\x00" in str(key):
+                return path
+            found = _nul_in(item, path)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{where}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 class _Checker:

@@ -1,4 +1,5 @@
 import hashlib
+import os
 import sys
 from collections import OrderedDict
 
@@ -16,7 +17,7 @@ from kb import generation, serializers
 from kb.codes import entry_path
 from kb.forms import EntryFilterForm
 from kb.middleware import database_unavailable_response, is_database_outage
-from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service
+from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, KbState, Service
 from kb.textlinks import build_link_map, command_links
 
 
@@ -231,13 +232,35 @@ def server_error(request):
     return HttpResponse(render_to_string("500.html"), status=500)
 
 
+class DatabaseFileMissing(Exception):
+    """SQLite: the configured database file is gone, or the connection uses another file."""
+
+
+def _check_sqlite_file():
+    """The configured file exists (checked before connecting: connecting would create an empty one) and is the
+    file the connection has open."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    configured = os.path.realpath(str(connection.settings_dict["NAME"]))
+    if not os.path.isfile(configured):
+        raise DatabaseFileMissing
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        files = {row[1]: row[2] for row in cursor.fetchall()}
+    in_use = files.get("main") or ""
+    if not in_use or not os.path.isfile(in_use) or not os.path.samefile(in_use, configured):
+        raise DatabaseFileMissing
+
+
 @require_safe
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise; JSON either way."""
+    """200 when the database answers a query on a knowledge base table (and, on SQLite, is the configured file),
+    503 otherwise; JSON either way."""
     try:
+        _check_sqlite_file()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+            cursor.execute(f"SELECT COUNT(*) FROM {KbState._meta.db_table}")  # noqa: S608 - a model's table name
             cursor.fetchone()
     except Exception as exc:  # any failure to reach the database is "unhealthy"
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)

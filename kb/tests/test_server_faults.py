@@ -103,5 +103,5 @@ def test_oversized_header_is_refused_by_the_server(server):
 
 def test_oversized_form_is_refused_with_a_clear_page(server):
     response = httpx.post(f"{server}/accounts/login/", data={"username": "x" * 400_000, "password": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "too large" in response.text

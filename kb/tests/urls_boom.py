@@ -12,3 +12,4 @@ def boom(request):
 urlpatterns = [path("boom/", boom), *app_urlpatterns]
 handler404 = "kb.views.not_found"
 handler500 = "kb.views.server_error"
+urlpatterns.insert(1, path("api/boom/", boom))
