@@ -25,6 +25,7 @@ __all__ = [
     "redact_text",
     "redact_url",
     "redact_log_text",
+    "replace_known",
     "strip_query_strings",
 ]
 
@@ -116,6 +117,13 @@ def known_variants(secrets) -> list[str]:
             continue
         variants.update({secret, quote(secret, safe=""), quote_plus(secret, safe=""), html.escape(secret)})
     return sorted(variants, key=len, reverse=True)
+
+
+def replace_known(text: str, secrets) -> str:
+    """``text`` with every spelling of each known secret value replaced by ``•••`` (no pattern redaction)."""
+    for variant in known_variants(secrets):
+        text = text.replace(variant, MASK)
+    return text
 
 
 def redact_text(text, secrets=()) -> str:

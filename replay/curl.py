@@ -10,7 +10,7 @@ Safe by construction, for a person who pastes it into bash or zsh:
 * the XML body is one argument of ``--data-raw`` (never a heredoc; ``--data-raw`` never reads a file for ``@``);
   a form parameter is one ``--data-urlencode`` argument whose name is percent-encoded here, so curl sends exactly
   ``name=value`` as the replay did;
-* the URL is given with ``--url`` and ``-g`` (no globbing of ``[``, ``]``, ``{``, ``}``).
+* the URL is given with ``--url`` and ``-g`` (no globbing of ``[``, ``]``, ``{``, ``}``), an IPv6 host in brackets.
 
 ``replay/tests/test_curl_shell.py`` pastes hostile records into bash with curl stubbed and checks the bytes.
 """
@@ -60,6 +60,16 @@ def _param(name, value):
     return _form_field(name, sh_quote(value) if value != "" else "")
 
 
+def _url(target):
+    """The record's target, with an IPv6 host in brackets (records stored before targets had them)."""
+    match = re.fullmatch(
+        r"(?P<scheme>https?)://(?P<host>[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*):(?P<port>\d+)(?P<path>/.*)?", target
+    )
+    if match and "[" not in target:
+        return f"{match['scheme']}://[{match['host']}]:{match['port']}{match['path'] or '/'}"
+    return target
+
+
 def _xml_body(xml):
     """The XML body as one shell word: quoted text, with each secret element's ••• as its variable."""
     mask = re.escape(MASK)
@@ -79,7 +89,7 @@ def curl_command(record):
     """A shell command that repeats the replay, with every secret left as a $WEBEX_PW-style variable."""
     if not record.target or not record.command:
         return ""
-    url = record.target
+    url = _url(record.target)
     if record.api == "xml":
         parts = [
             f"curl -sS -i -g --url {sh_quote(url)}",

@@ -9,7 +9,8 @@ Every replay request goes through :func:`fetch` on a :class:`GuardedSession` (on
   connecting, TLS, sending, the headers and the body all fit inside it. :class:`DeadlineStream` gives each
   socket operation only the time that is left, so a site that sends a byte at a time is still cut off, and a
   watchdog shuts the session's sockets down at the deadline in case an operation is stuck anyway;
-* redirects are never followed: a redirect is the answer, and the caller reads ``Location``;
+* redirects are never followed, nor parsed: a redirect is the answer, and the caller reads ``Location`` as sent
+  (even ``javascript:`` or ``mailto:``);
 * the body is streamed and cut off at :data:`MAX_BODY_BYTES` (1 MiB), with ``truncated`` set;
 * the address is checked at connect time: :class:`GuardedBackend` (an httpcore network backend) resolves the host
   itself, refuses the connection when any resolved address is loopback, private, link-local (169.254.169.254
@@ -149,7 +150,8 @@ def log_target(url):
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        return f"{parts.scheme}://{parts.hostname}:{port}{parts.path or '/'}"
+        host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+        return f"{parts.scheme}://{host}:{port}{parts.path or '/'}"
     except ValueError:
         return "(invalid URL)"
 
@@ -529,7 +531,11 @@ def fetch(session: GuardedSession, method, url, *, data=None, content=None, head
         if session.expired:
             raise httpx.ConnectTimeout("deadline")
         request = session.client.build_request(method, url, data=data, content=content, headers=headers)
-        response = session.client.send(request, stream=True)
+        # Straight through the transport: httpx's client would build the redirect's next request, and fail on a
+        # Location it cannot parse (javascript:, mailto:), losing the answer. Cookies are kept by hand.
+        response = session.transport.handle_request(request)
+        response.request = request
+        session.client.cookies.extract_cookies(response)
         try:
             body, truncated = _read_capped(response, deadline, MAX_BODY_BYTES)
         finally:
