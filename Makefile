@@ -18,9 +18,14 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_kb
 
+# The address `make run` serves: links printed by the CLI (explain, replay) follow it, unless SITE_ROOT is set.
+# It is written to .site-root, which config/settings.py reads, so a CLI started from another shell agrees.
+RUN_SITE_ROOT = $(or $(SITE_ROOT),http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT))
+
 # The app and the WebEx sandbox (http://127.0.0.1:$(SANDBOX_PORT)/) together; Ctrl-C stops both.
 run: setup
 	$(PY) manage.py ensure_sandbox_site --port $(SANDBOX_PORT)
+	echo '$(RUN_SITE_ROOT)' > .site-root
 	@$(PY) manage.py webex_sandbox --port $(SANDBOX_PORT) & sandbox=$$!; \
 	  trap 'kill $$sandbox 2>/dev/null; wait $$sandbox 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
@@ -61,4 +66,4 @@ loadtest: $(VENV)/.installed
 	$(PY) bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 .site-root

@@ -95,7 +95,26 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off, e.g. ALLOWED_HOSTS=kb.example.com")
-SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_root(environ, served_file):
+    """The site's address for links printed outside a request (the CLI): ``SITE_ROOT`` from the environment, else
+    the address ``make run`` serves (it writes it to ``served_file``), else http://127.0.0.1:8000."""
+    configured = environ.get("SITE_ROOT", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    try:
+        served = Path(served_file).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        served = ""
+    if served.startswith(("http://", "https://")) and len(served) < 200 and not any(c.isspace() for c in served):
+        return served.rstrip("/")
+    return "http://127.0.0.1:8000"
+
+
+SITE_ROOT = site_root(os.environ, BASE_DIR / ".site-root")
+# Set explicitly: /opensearch.xml uses SITE_ROOT too; otherwise it uses the address the browser asked for.
+SITE_ROOT_CONFIGURED = bool(os.getenv("SITE_ROOT", "").strip())
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,6 +125,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "reversion",
     "kb",
     "troubleshooter",
     "replay",
@@ -179,6 +199,10 @@ STORAGES = {
 }
 
 KB_FIXTURE_DIR = BASE_DIR / "fixtures"
+# Days after a review when an entry is due for the next one (an entry may set its own interval).
+KB_REVIEW_INTERVAL_DAYS = envint("KB_REVIEW_INTERVAL_DAYS", 180)
+if KB_REVIEW_INTERVAL_DAYS < 1:
+    raise ImproperlyConfigured(f"KB_REVIEW_INTERVAL_DAYS={KB_REVIEW_INTERVAL_DAYS} must be at least 1 (days).")
 
 # Per-process cache for rendered pages; keys carry the KB generation, so no process can serve a stale page.
 CACHES = {

@@ -69,7 +69,12 @@ _pending = _Pending()
 
 
 def record(response, user=None) -> None:
-    """Record one search. Any database error is logged and swallowed: the search itself already succeeded.
+    """Record one search a person settled on. Any database error is logged and swallowed: the search itself
+    already succeeded.
+
+    Callers record only settled queries (a submitted page, a pause or an opened result, an API call), never the
+    requests of search as you type (kb.views_search). A query too short to search (``response.too_short``) is
+    not recorded.
 
     By default the row is written at once. A busy site can set ``SEARCH_LOG_BATCH`` (for example 50): each
     process then writes its rows together, every that many searches or every ``SEARCH_LOG_MAX_DELAY``
@@ -78,7 +83,7 @@ def record(response, user=None) -> None:
     """
     try:
         query = normalise(response)
-        if not query:
+        if not query or getattr(response, "too_short", False):
             return
         row = SearchLog(
             query=query,

@@ -10,12 +10,16 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from kb import search
+from kb import history, search
 from kb.codes import alias_problem, code_problem
 from kb.commandkeys import command_key
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
@@ -210,7 +214,13 @@ ENTRY_FIELDS = {
     "aliases",
     "related",
     "causes",
+    # Review and publication: optional; when a fixture leaves them out, what is stored is kept.
+    "reviewed_at",
+    "reviewed_by",
+    "review_interval_days",
+    "status",
 }
+ENTRY_VALUE_FIELDS = ("title", "summary", "api", "category", "source", "confidence", "retired")
 CAUSE_FIELDS = {"slug", "api", "title", "meaning", "when_seen", "commands", "services", "steps"}
 SERVICE_API_CHOICES = [(Api.URL.value, ""), (Api.XML.value, "")]
 
@@ -340,8 +350,37 @@ def clean_entry(path, index, data, services, commands):
         except FixtureError as exc:
             raise FixtureError(path, c.item, f"causes[{i}].{exc.field}", exc.message) from None
         entry["causes"].append(cause)
-    entry["hash"] = hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
+    review = _clean_review(c, data)
+    if review:
+        # Only when the fixture has review fields, so that fixtures without them keep their hash.
+        entry["review"] = review
+    entry["hash"] = hashlib.sha256(json.dumps(entry, sort_keys=True, default=str).encode()).hexdigest()
     return entry
+
+
+def _clean_review(c, data):
+    review = {}
+    if "reviewed_at" in data:
+        value = data["reviewed_at"]
+        if value is not None:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+            if parsed is None:
+                c.fail("reviewed_at", "must be a date and time in ISO 8601 (2026-11-30T10:00:00+00:00), or null")
+            value = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+        review["reviewed_at"] = value
+    if "reviewed_by" in data:
+        value = data["reviewed_by"]
+        if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 150):
+            c.fail("reviewed_by", "must be a user name, or null")
+        review["reviewed_by"] = value.strip() if value else None
+    if "review_interval_days" in data:
+        value = data["review_interval_days"]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500):
+            c.fail("review_interval_days", "must be a whole number of days from 1 to 36500, or null (the default)")
+        review["review_interval_days"] = value
+    if "status" in data:
+        review["status"] = c.choice(data, "status", Entry.Status.choices)
+    return review
 
 
 def validate(sections):
@@ -377,29 +416,57 @@ def validate(sections):
     for stored_alias, owner in Alias.objects.values_list("alias", "entry__code"):
         if owner not in entries:
             alias_owner[stored_alias.lower()] = owner
-    for code, entry in entries.items():
-        for i, a in enumerate(entry["aliases"]):
-            lower = a["alias"].lower()
-            if lower in all_codes and all_codes[lower] != code:
-                raise FixtureError(
-                    entry["path"], f"entry {code!r}", f"aliases[{i}]", f"{a['alias']!r} is the code of another entry"
-                )
-            if lower in alias_owner and alias_owner[lower] != code:
-                raise FixtureError(
-                    entry["path"],
-                    f"entry {code!r}",
-                    f"aliases[{i}]",
-                    f"{a['alias']!r} is already an alias of {alias_owner[lower]!r}",
-                )
-            alias_owner[lower] = code
-        for i, rel in enumerate(entry["related"]):
-            if rel.lower() not in all_codes:
-                raise FixtureError(entry["path"], f"entry {code!r}", f"related[{i}]", f"no entry has the code {rel!r}")
-            if rel.lower() == code.lower():
-                raise FixtureError(
-                    entry["path"], f"entry {code!r}", f"related[{i}]", "an entry cannot relate to itself"
-                )
+    for entry in entries.values():
+        check_references(entry["path"], entry, all_codes, alias_owner)
     return services, commands, entries
+
+
+def check_references(path, entry, all_codes, alias_owner):
+    """An entry's aliases are nobody else's code or alias; its related codes exist and are not its own.
+
+    ``all_codes`` maps every known code, lower case, to its spelling; ``alias_owner`` maps the aliases seen so
+    far, lower case, to their entry's code (this entry's are added)."""
+    code = entry["code"]
+    for i, a in enumerate(entry["aliases"]):
+        lower = a["alias"].lower()
+        if lower in all_codes and all_codes[lower] != code:
+            raise FixtureError(path, f"entry {code!r}", f"aliases[{i}]", f"{a['alias']!r} is the code of another entry")
+        if lower in alias_owner and alias_owner[lower] != code:
+            raise FixtureError(
+                path,
+                f"entry {code!r}",
+                f"aliases[{i}]",
+                f"{a['alias']!r} is already an alias of {alias_owner[lower]!r}",
+            )
+        alias_owner[lower] = code
+    for i, rel in enumerate(entry["related"]):
+        if rel.lower() not in all_codes:
+            raise FixtureError(path, f"entry {code!r}", f"related[{i}]", f"no entry has the code {rel!r}")
+        if rel.lower() == code.lower():
+            raise FixtureError(path, f"entry {code!r}", f"related[{i}]", "an entry cannot relate to itself")
+
+
+def validate_entry_dict(data, *, entry=None, path="editor"):
+    """Check one entry in the fixture format against what is stored, exactly as ``load_kb`` checks it (the
+    editor page and restoring a revision save through this). ``entry`` is the stored entry being changed,
+    if any. Returns the cleaned entry, or raises FixtureError naming the field."""
+    if not isinstance(data, dict):
+        raise FixtureError(path, "entry", "-", "must be a JSON object")
+    services = {svc.name: {"name": svc.name, "api": svc.api, "stored": True} for svc in Service.objects.all()}
+    commands = {cmd.key for cmd in Command.objects.select_related("service")}
+    cleaned = clean_entry(path, 0, data, services, commands)
+    others = Entry.objects.all() if entry is None else Entry.objects.exclude(pk=entry.pk)
+    all_codes = {c.lower(): c for c in others.values_list("code", flat=True)}
+    if cleaned["code"].lower() in all_codes:
+        raise FixtureError(path, f"entry {cleaned['code']!r}", "code", "is the code of another entry")
+    if "/" in cleaned["code"] or any(ch.isspace() for ch in cleaned["code"]):
+        raise FixtureError(path, f"entry {cleaned['code']!r}", "code", "cannot hold a slash or spaces")
+    all_codes[cleaned["code"].lower()] = cleaned["code"]
+    other_aliases = Alias.objects.all() if entry is None else Alias.objects.exclude(entry=entry)
+    alias_owner = {a.lower(): owner for a, owner in other_aliases.values_list("alias", "entry__code")}
+    check_references(path, cleaned, all_codes, alias_owner)
+    cleaned["path"] = path
+    return cleaned
 
 
 # ---------------------------------------------------------------- applying
@@ -445,6 +512,7 @@ def apply(services, commands, entries, report, force=False):
 
     entry_objs = {e.code: e for e in Entry.objects.all()}
     touched = []
+    reviewers = {}
     for code, data in entries.items():
         obj = entry_objs.get(code)
         if obj is not None and obj.locally_edited and not force:
@@ -453,17 +521,15 @@ def apply(services, commands, entries, report, force=False):
         if obj is not None and obj.fixture_hash == data["hash"] and not obj.locally_edited:
             report.unchanged("entries", code)
             continue
-        values = {k: data[k] for k in ("title", "summary", "api", "category", "source", "confidence", "retired")}
-        values.update(fixture_hash=data["hash"], locally_edited=False)
+        extra = {"fixture_hash": data["hash"], "locally_edited": False}
         if obj is None:
-            obj = entry_objs[code] = Entry.objects.create(code=code, **values)
+            obj = entry_objs[code] = apply_entry(None, data, service_objs, command_objs, extra, reviewers)
             report.created("entries", code)
         else:
-            _apply_fields(obj, values)
+            history.ensure_baseline(obj)
             obj.version += 1
-            obj.save()
+            apply_entry(obj, data, service_objs, command_objs, extra, reviewers)
             report.updated("entries", code)
-        _apply_children(obj, data, service_objs, command_objs)
         touched.append((obj, data))
 
     # Related links are set once every entry exists, since they may point forwards. The relation is
@@ -476,6 +542,49 @@ def apply(services, commands, entries, report, force=False):
     for obj, data in touched:
         wanted = {r.lower() for r in data["related"]} | {c.lower() for c in declared_by[obj.code.lower()]}
         obj.related.set([by_lower[c] for c in sorted(wanted) if c in by_lower])
+
+    # One revision per entry changed, in its final state (the writes above skip reversion's signals).
+    flag = " --force" if force else ""
+    history.record({obj.pk: f"load_kb{flag} from {_shown_path(data['path'])}" for obj, data in touched})
+
+
+def _shown_path(path):
+    try:
+        return str(Path(path).resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def review_values(review, reviewers=None):
+    """A cleaned entry's review fields as model field values (a reviewer by user name; unknown names: none)."""
+    values = {k: v for k, v in review.items() if k != "reviewed_by"}
+    if "reviewed_by" in review:
+        name = review["reviewed_by"]
+        reviewers = {} if reviewers is None else reviewers
+        if name and name not in reviewers:
+            reviewers[name] = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: name}).first()
+        values["reviewed_by"] = reviewers.get(name) if name else None
+    return values
+
+
+def apply_entry(entry, data, service_objs=None, command_objs=None, extra=None, reviewers=None):
+    """Write one cleaned entry (``clean_entry`` or ``validate_entry_dict``) onto ``entry``, or create it when
+    ``entry`` is None; its aliases, causes and steps follow. Related codes are the caller's to set (the loader
+    sets them once every entry exists). Returns the entry."""
+    if service_objs is None:
+        service_objs = {s.name: s for s in Service.objects.all()}
+    if command_objs is None:
+        command_objs = {cmd.key: cmd for cmd in Command.objects.select_related("service")}
+    values = {k: data[k] for k in ENTRY_VALUE_FIELDS}
+    values.update(review_values(data.get("review", {}), reviewers))
+    values.update(extra or {})
+    if entry is None:
+        entry = Entry.objects.create(code=data["code"], **values)
+    else:
+        _apply_fields(entry, {"code": data["code"], **values})
+        entry.save()
+    _apply_children(entry, data, service_objs, command_objs)
+    return entry
 
 
 def _apply_children(entry, data, service_objs, command_objs):
@@ -539,7 +648,7 @@ def export():
             }
             for c in Command.objects.select_related("service")
         ],
-        "entries": [entry_to_fixture(e) for e in Entry.objects.prefetch_for_page()],
+        "entries": [entry_to_fixture(e) for e in Entry.objects.select_related("reviewed_by").prefetch_for_page()],
     }
     for name, section in _sections.items():
         data[name] = section.export()
@@ -547,6 +656,7 @@ def export():
 
 
 def entry_to_fixture(entry):
+    """One entry in the fixture format (prefetched as ``Entry.objects.prefetch_for_page()``; the reviewer too)."""
     return {
         "code": entry.code,
         "title": entry.title,
@@ -559,4 +669,8 @@ def entry_to_fixture(entry):
         "aliases": [{"alias": a.alias, "note": a.note} for a in entry.aliases.all()],
         "related": sorted(r.code for r in entry.related.all()),
         "causes": [cause_dict(c) for c in entry.causes.all()],
+        "status": entry.status,
+        "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None,
+        "reviewed_by": entry.reviewed_by.get_username() if entry.reviewed_by else None,
+        "review_interval_days": entry.review_interval_days,
     }

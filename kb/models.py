@@ -7,6 +7,7 @@ an entry by its canonical code, a cause by (entry code, slug).
 
 import difflib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, models
@@ -116,12 +117,41 @@ class Command(models.Model):
         return reverse("kb:command-detail", args=[self.service.name, self.code])
 
 
+EDIT_PERMISSION = "kb.change_entry"
+
+
+def can_edit(user) -> bool:
+    """KB editors and admins: they edit entries, see drafts, history and the review queue."""
+    return bool(user is not None and user.is_authenticated and user.has_perm(EDIT_PERMISSION))
+
+
 class EntryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
     def current(self):
         return self.filter(retired=False)
+
+    def published(self):
+        """What readers see: drafts are for KB editors only."""
+        return self.filter(status=Entry.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        return self if can_edit(user) else self.published()
+
+    def review_due(self, now=None):
+        """Entries never reviewed or past their review interval, the longest waiting first."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        default_cutoff = now - timedelta(days=settings.KB_REVIEW_INTERVAL_DAYS)
+        candidates = self.filter(
+            models.Q(reviewed_at__isnull=True)
+            | models.Q(review_interval_days__isnull=True, reviewed_at__lt=default_cutoff)
+            | models.Q(review_interval_days__isnull=False)
+        )
+        due = [e for e in candidates if e.review_state(now) != "current"]
+        return sorted(due, key=lambda e: (e.reviewed_at is not None, e.reviewed_at or e.created_at, e.code))
 
     def for_api(self, api):
         """Entries that can come back from ``api`` ("url" or "xml"); "both" entries match either."""
@@ -199,6 +229,10 @@ class EntryQuerySet(models.QuerySet):
 class Entry(models.Model):
     """One error code, with everything a person needs to act on it."""
 
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
     code = models.CharField(
         max_length=80,
         unique=True,
@@ -218,6 +252,19 @@ class Entry(models.Model):
     )
     fixture_hash = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text="Drafts are seen by KB editors only, until published",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, help_text="When an editor last checked the entry")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_interval_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days until the next review; empty: the KB_REVIEW_INTERVAL_DAYS setting"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,6 +287,26 @@ class Entry(models.Model):
 
     def get_api_url(self):
         return entry_path(self.code, "kb:api-entry-detail")
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def review_interval(self) -> int:
+        return self.review_interval_days or settings.KB_REVIEW_INTERVAL_DAYS
+
+    @property
+    def review_due_at(self):
+        return self.reviewed_at + timedelta(days=self.review_interval) if self.reviewed_at else None
+
+    def review_state(self, now=None) -> str:
+        """How the entry stands: never reviewed ("never"), past its interval ("overdue") or "current"."""
+        from django.utils import timezone
+
+        if self.reviewed_at is None:
+            return "never"
+        return "overdue" if self.review_due_at <= (now or timezone.now()) else "current"
 
     def cause_for(self, api=None, command=""):
         """The cause that fits an answer from ``api`` ("url" or "xml") to ``command`` (a command key, possibly
@@ -375,30 +442,52 @@ class RateCounter(models.Model):
 
 
 class SuggestionManager(models.Manager):
-    def record(self, query, *, origin, note="", user=None):
-        """Record that somebody asked for a missing entry; the same request (origin, query ignoring case, note) is
-        kept once. Secrets are taken out first. Returns ``(suggestion, created)``."""
+    def record(self, query, *, origin, note="", user=None, entry=None):
+        """Record that somebody asked for a missing entry, or (with ``entry``) for a change to one; the same
+        request (origin, entry, query ignoring case, note) is kept once while it is open. Secrets are taken out
+        first. Returns ``(suggestion, created)``."""
         query = redact_text(query or "").replace("\x00", "").strip()[: self.model._meta.get_field("query").max_length]
         note = redact_text(note or "").replace("\x00", "").strip()[:2000]
-        existing = self.filter(origin=origin, query__iexact=query, note=note).first()
+        existing = self.filter(
+            origin=origin, entry=entry, query__iexact=query, note=note, status=Suggestion.Status.OPEN
+        ).first()
         if existing is not None:
             return existing, False
         user = user if getattr(user, "is_authenticated", False) else None
-        return self.create(query=query, note=note, origin=origin, user=user), True
+        return self.create(query=query, note=note, origin=origin, user=user, entry=entry), True
+
+    def open(self):
+        return self.filter(status=Suggestion.Status.OPEN)
 
 
 class Suggestion(models.Model):
-    """A missing entry somebody asked for: from an empty search, an unknown code page, or a replay."""
+    """A missing entry somebody asked for (an empty search, an unknown code page, a replay), or a change to an
+    existing entry ("Suggest an edit")."""
 
     class Origin(models.TextChoices):
         SEARCH = "search", "Search with no result"
         NOT_FOUND = "not-found", "Unknown code page"
         REPLAY = "replay", "Replay answer"
         WIZARD = "wizard", "Wizard"
+        EDIT = "edit", "Suggest an edit"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        DRAFTED = "drafted", "Made into a draft entry"
 
     query = models.CharField(max_length=500)
     note = models.TextField(blank=True, max_length=2000)
     origin = models.CharField(max_length=12, choices=Origin.choices)
+    entry = models.ForeignKey(
+        Entry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        help_text="The entry an edit suggestion is about, or the draft made from a suggestion",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -406,7 +495,10 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["-created_at"], name="kb_suggestion_created_idx")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="kb_suggestion_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="kb_suggestion_status_idx"),
+        ]
 
     def __str__(self):
         return self.query

@@ -26,14 +26,16 @@ def candidate_tokens(texts):
 
 
 def build_link_map(texts, *, exclude_code=None):
-    """One query each for codes and aliases named anywhere in ``texts``; returns {token: url}."""
+    """One query each for codes and aliases named anywhere in ``texts``; returns {token: url}. Drafts are not
+    linked: their pages are for editors only."""
     tokens = candidate_tokens(texts)
     links = {}
     if not tokens:
         return links
-    for code in Entry.objects.filter(code__in=tokens).values_list("code", flat=True):
+    for code in Entry.objects.published().filter(code__in=tokens).values_list("code", flat=True):
         links[code] = entry_path(code)
-    for alias, code in Alias.objects.filter(alias__in=tokens - set(links)).values_list("alias", "entry__code"):
+    aliases = Alias.objects.filter(alias__in=tokens - set(links), entry__status=Entry.Status.PUBLISHED)
+    for alias, code in aliases.values_list("alias", "entry__code"):
         links[alias] = entry_path(code)
     if exclude_code:
         links.pop(exclude_code, None)

@@ -2,6 +2,7 @@ import hashlib
 import os
 import sys
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connection
@@ -17,7 +18,8 @@ from kb import generation, serializers
 from kb.codes import entry_path
 from kb.forms import EntryFilterForm
 from kb.middleware import database_unavailable_response, is_database_outage
-from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, KbState, Service
+from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, KbState, Service, can_edit
+from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
 
 
@@ -30,7 +32,9 @@ def _grouped_by_category(entries):
 
 @require_safe
 def home(request):
-    entries = Entry.objects.only("code", "title", "summary", "category", "retired", "api")
+    entries = Entry.objects.visible_to(request.user).only(
+        "code", "title", "summary", "category", "retired", "api", "status"
+    )
     services = Service.objects.prefetch_related(
         Prefetch("commands", queryset=Command.objects.select_related("service"))
     )
@@ -40,7 +44,9 @@ def home(request):
 @require_safe
 def entry_list(request):
     form = EntryFilterForm(request.GET or None)
-    entries = Entry.objects.only("code", "title", "summary", "category", "retired", "api")
+    entries = Entry.objects.visible_to(request.user).only(
+        "code", "title", "summary", "category", "retired", "api", "status"
+    )
     error = None
     if form.is_bound:
         if form.is_valid():
@@ -58,27 +64,44 @@ def entry_list(request):
     )
 
 
-def _entry_or_redirect(code, url_name):
-    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise."""
-    entry, how = Entry.objects.resolve(code)
+def redirected_from(aliases, text):
+    """The alias among ``aliases`` that ``text`` names, ignoring case, spaces and punctuation, as search does
+    (``badwebidorpassword`` names ``BadWebIDorPassword``); None when it names none of them."""
+    wanted = key_term(text or "")
+    if not wanted:
+        return None
+    return next((alias for alias in aliases if key_term(alias) == wanted), None)
+
+
+def _entry_or_redirect(code, url_name, entries=None, say_alias=False):
+    """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise.
+
+    With ``say_alias`` an alias redirects to ``?from=<alias>``, and the page says "Redirected from"."""
+    entry, how = (Entry.objects.all() if entries is None else entries).resolve(code)
     if entry is None:
         raise Http404(code)
     if how != "exact":
-        return None, redirect(entry_path(entry.code, url_name), permanent=True)
+        url = entry_path(entry.code, url_name)
+        alias = redirected_from(entry.aliases.values_list("alias", flat=True), code) if how == "alias" else None
+        if say_alias and alias:
+            url += "?" + urlencode({"from": alias})
+        return entry, redirect(url, permanent=True)
     return Entry.objects.prefetch_for_page().get(pk=entry.pk), None
 
 
 def _unknown_code(request, code, status=404):
+    published = Entry.objects.published()
     return render(
         request,
         "kb/unknown_code.html",
-        {"code": code[:100], "closest": Entry.objects.filter(code__in=Entry.objects.closest(code))},
+        {"code": code[:100], "closest": published.filter(code__in=published.closest(code))},
         status=status,
     )
 
 
-def _render_entry_page(request, entry):
-    """The parts of an entry page that are the same for every reader, as HTML strings."""
+def render_entry_parts(request, entry):
+    """The parts of an entry page that are the same for every reader, as HTML strings (the editor's preview
+    renders an unsaved entry through this too)."""
     texts = [entry.summary]
     for cause in entry.causes.all():
         texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
@@ -90,11 +113,13 @@ def _render_entry_page(request, entry):
         "permalink": permalink,
         "ticket_text": f"**{entry.code}**: {entry.title}\n{entry.summary}\n{permalink}",
         "confidence_note": CONFIDENCE_HELP[entry.confidence],
-        "related": sorted(entry.related.all(), key=lambda r: r.code.lower()),
+        "related": sorted((r for r in entry.related.all() if not r.is_draft), key=lambda r: r.code.lower()),
     }
     return {
         "code": entry.code,
         "title": entry.title,
+        "draft": entry.is_draft,
+        "aliases": [alias.alias for alias in entry.aliases.all()],
         "meta": mark_safe(render_to_string("kb/_entry_meta.html", context)),  # noqa: S308 - rendered template
         "article": mark_safe(render_to_string("kb/_entry_article.html", context)),  # noqa: S308 - rendered template
     }
@@ -112,7 +137,10 @@ def _generation_key(kind, request, code):
 def entry_detail(request, code):
     key = _generation_key("entry-page", request, code)
     public = not request.user.is_authenticated
-    if public:
+    # ?from=<alias>: reached through an alias (its link, or a search for it); said above the article, so the
+    # cached article and the shared anonymous page stay the same for every reader.
+    said_from = request.GET.get("from", "")[:100]
+    if public and not said_from:
         # Anonymous readers all get the same page: no CSRF token (it has no form that posts), no messages, no user.
         html = cache.get(f"{key}:public")
         if html is not None:
@@ -120,18 +148,26 @@ def entry_detail(request, code):
     page = cache.get(key)
     if page is None:
         try:
-            entry, response = _entry_or_redirect(code, "kb:entry-detail")
+            entry, response = _entry_or_redirect(code, "kb:entry-detail", say_alias=True)
         except Http404:
             return _unknown_code(request, code)
-        page = {"redirect": response["Location"]} if response else _render_entry_page(request, entry)
+        if response:
+            page = {"redirect": response["Location"], "draft": entry.is_draft}
+        else:
+            page = render_entry_parts(request, entry)
         cache.set(key, page, timeout=3600)
+    editor = not public and can_edit(request.user)
+    if page.get("draft") and not editor:
+        return _unknown_code(request, code)  # drafts are for KB editors only
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
+    context = {"page": page, "redirected_from": redirected_from(page.get("aliases", ()), said_from)}
     if not public:
-        return render(request, "kb/entry_detail.html", {"page": page})
-    context = {"page": page, "public_page": True, "messages": []}
+        return render(request, "kb/entry_detail.html", {**context, "editor": editor})
+    context.update(public_page=True, messages=[])
     html = render_to_string("kb/entry_detail.html", context, request=request)
-    cache.set(f"{key}:public", html, timeout=3600)
+    if context["redirected_from"] is None:
+        cache.set(f"{key}:public", html, timeout=3600)
     return HttpResponse(html)
 
 
@@ -166,14 +202,15 @@ def command_detail(request, service, code):
         )
     if how == "case":
         return redirect(command.get_absolute_url(), permanent=True)
+    visible = Entry.objects.visible_to(request.user)
     causes = (
-        Cause.objects.filter(commands=command)
+        Cause.objects.filter(commands=command, entry__in=visible)
         .select_related("entry")
         .prefetch_related("steps")
         .order_by("entry__code", "position")
     )
     service_causes = (
-        Cause.objects.filter(services=command.service_id)
+        Cause.objects.filter(services=command.service_id, entry__in=visible)
         .exclude(commands=command)
         .select_related("entry")
         .order_by("entry__code", "position")
@@ -194,7 +231,7 @@ def command_detail(request, service, code):
 @require_safe
 def api_entry_list(request):
     form = EntryFilterForm(request.GET or None)
-    entries = Entry.objects.all()
+    entries = Entry.objects.published()
     if form.is_bound:
         if not form.is_valid():
             return JsonResponse({"error": "invalid filter", "detail": form.errors.get_json_data()}, status=400)
@@ -209,9 +246,9 @@ def api_entry_detail(request, code):
     data = cache.get(key)
     if data is None:
         try:
-            entry, response = _entry_or_redirect(code, "kb:api-entry-detail")
+            entry, response = _entry_or_redirect(code, "kb:api-entry-detail", Entry.objects.published())
         except Http404:
-            closest = Entry.objects.closest(code)
+            closest = Entry.objects.published().closest(code)
             return JsonResponse({"error": f"no entry has the code {code[:100]!r}", "closest": closest}, status=404)
         data = {"redirect": response["Location"]} if response else serializers.entry_detail(entry, request)
         cache.set(key, data, timeout=3600)

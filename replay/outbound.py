@@ -46,7 +46,7 @@ import httpx
 from django.views.decorators.debug import sensitive_variables
 
 # The logger keeps the name it had in troubleshooter/replay.py, which log filters and alerts may already use.
-logger = logging.getLogger("troubleshooter.replay")
+logger = logging.getLogger("replay")
 
 MAX_BODY_BYTES = 1024 * 1024
 CHUNK_BYTES = 64 * 1024

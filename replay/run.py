@@ -21,7 +21,7 @@ from replay.models import ReplayRecord
 from replay.outbound import MAX_BODY_BYTES, GuardedSession, OutboundError, log_target
 from replay.plan import ReplayInput, ReplayInputError, ReplayPlan, plan_for
 
-logger = logging.getLogger("troubleshooter.replay")  # the same logger as replay.outbound
+logger = logging.getLogger("replay")  # the same logger as replay.outbound
 
 
 @sensitive_variables()

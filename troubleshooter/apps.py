@@ -13,6 +13,11 @@ class TroubleshooterConfig(AppConfig):
 
         register_section("flows", load=load_flows, export=export_flows)
 
+        from kb.review import register_review_source
+        from troubleshooter.review import unsolved_outcomes
+
+        register_review_source("wizard", "unsolved wizard outcome", unsolved_outcomes)
+
         # Flows are knowledge too: any change moves the KB generation, which drops cached flow graphs everywhere.
         from django.db.models.signals import post_delete, post_save
 

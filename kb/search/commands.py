@@ -94,7 +94,9 @@ def _linked_entries(through, field, values, exclude=()):
     """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
     links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
     rows = [
-        row for row in Entry.objects.filter(pk__in=links).order_by().values_list("pk", "code") if row[0] not in exclude
+        row
+        for row in Entry.objects.published().filter(pk__in=links).order_by().values_list("pk", "code")
+        if row[0] not in exclude
     ]
     rows.sort(key=lambda row: (row[1].lower(), row[0]))
     return rows

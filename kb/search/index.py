@@ -40,9 +40,12 @@ def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
 
 
 def _entries_for_index(ids=None):
-    qs = Entry.objects.prefetch_related(
-        "aliases", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps"))
-    ).only("id", "code", "title", "summary")
+    # Drafts are for KB editors only: they are left out of the index, so search never finds them.
+    qs = (
+        Entry.objects.published()
+        .prefetch_related("aliases", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps")))
+        .only("id", "code", "title", "summary")
+    )
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs

@@ -9,7 +9,9 @@ from html import unescape
 from django.utils.safestring import SafeString, mark_safe
 
 from kb.models import Cause, Command, Entry
-from kb.search.text import strip_marks
+from kb.search.text import key_term, strip_marks
+
+SHORT_QUERY_CHARS = 3  # fewer letters and digits than this, and nothing found: a hint, not "no entry"
 
 HOW_LABELS = {
     "exact": "exact code",
@@ -124,6 +126,17 @@ class SearchResponse:
     @property
     def empty(self):
         return not self.results
+
+    @property
+    def too_short(self):
+        """One or two letters or digits that found nothing (not a code, not a command, not a paste): the page shows
+        a hint instead of "no entry" and a suggestion form, and the search is not recorded."""
+        return (
+            bool(self.query)
+            and not self.results
+            and self.detected is None
+            and (len(key_term(self.query)) < SHORT_QUERY_CHARS)
+        )
 
     def to_json(self):
         return {

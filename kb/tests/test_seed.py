@@ -1,6 +1,7 @@
 """The shipped catalogue: every seed code and alias resolves, and the facts are exact."""
 
 import html
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -55,8 +56,11 @@ def test_lowercase_url_redirects_permanently_to_canonical(client, kb, code):
 def test_alias_redirects_to_its_entry(client, kb, alias, code):
     response = client.get(f"/errors/{alias}/")
     assert response.status_code == 301
-    assert response["Location"] == f"/errors/{code}/"
-    assert client.get(f"/errors/{alias.upper()}/")["Location"] == f"/errors/{code}/"
+    location = response["Location"]
+    assert urlsplit(location).path == f"/errors/{code}/"
+    if alias.lower() != code.lower():  # an alias (not a case variant of the code) says where the reader came from
+        assert parse_qs(urlsplit(location).query) == {"from": [alias]}
+    assert client.get(f"/errors/{alias.upper()}/")["Location"] == location
 
 
 def test_twelve_seed_codes_under_eleven_headings(kb):

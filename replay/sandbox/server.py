@@ -16,7 +16,7 @@ from replay.sandbox import rules
 from replay.sandbox.state import FORMS, SITES, SandboxConfig, SandboxState, site_settings
 
 # The logger keeps the name it had in troubleshooter/sandbox.py, which log filters may already use.
-logger = logging.getLogger("troubleshooter.sandbox")
+logger = logging.getLogger("replay.sandbox")
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 TROUBLE_SITES = ("slow", "huge", "html", "badxml", "empty")

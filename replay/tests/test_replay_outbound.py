@@ -168,7 +168,7 @@ def test_logs_target_status_and_duration_never_query_or_body(sandbox, caplog):
     fetch(f"{sandbox.base_url}/sandbox/p.php", method="POST", content=b"AT=LI&PW=Body-secret-42")
     assert "Query-secret-41" not in caplog.text and "Body-secret-42" not in caplog.text
     assert "WID=host1" not in caplog.text
-    lines = [r.getMessage() for r in caplog.records if r.name == "troubleshooter.replay"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "replay"]
     assert f"replay GET http://127.0.0.1:{sandbox.port}/sandbox/p.php -> 200 in " in lines[0]
     assert not [r for r in caplog.records if r.name.startswith(("httpx", "httpcore"))]
 

@@ -327,7 +327,7 @@ def test_sandbox_never_logs_query_or_body(client, sandbox, caplog):
     client.get(f"{sandbox.base_url}/sandbox/p.php?AT=LI&WID=host1&PW=Query-secret-77")
     call(client, sandbox, "sandbox", "p.php", AT="LI", WID="host1", PW="Body-secret-78")
     # This test's own plain httpx client logs its URL; the sandbox's records must not.
-    sandbox_lines = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("troubleshooter.sandbox"))
+    sandbox_lines = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("replay.sandbox"))
     assert "Query-secret-77" not in sandbox_lines and "Body-secret-78" not in sandbox_lines
     assert "/sandbox/p.php" in sandbox_lines
 

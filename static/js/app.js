@@ -32,12 +32,23 @@
     );
   });
 
-  // "/" focuses the search box, unless the person is typing somewhere.
+  // A search form marked data-search-post is submitted by POST to that URL (kb.views_search.search_go), which
+  // answers with a redirect to the entry or to the redacted results URL: a pasted password never travels in a URL.
+  // Without JavaScript the form is a GET, and the server redirects a URL holding a password to the redacted one.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-search-post]")) return;
+    form.method = "post";
+    form.action = form.getAttribute("data-search-post");
+  });
+
+  // "/" focuses the page's search box: the one marked data-search-box (a page with a box of its own leaves the
+  // header's out), unless the person is typing somewhere.
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     var t = event.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-    var box = document.getElementById("site-search");
+    var box = document.querySelector("[data-search-box]");
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
 })();

@@ -1,0 +1,114 @@
+"""The review queue (/review/, KB editors), what can be done from it (make a draft, close a suggestion), and
+"Suggest an edit" on every entry page (everyone)."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kb import editing, loader, review
+from kb.models import Entry, Suggestion, can_edit
+from kb.redaction import redact_text
+from kb.rendering import render_page
+from kb.views_editor import editors_only, error_message
+
+
+@require_safe
+@editors_only
+def review_queue(request):
+    now = timezone.now()
+    new_codes, edits = review.open_suggestions()
+    due = review.due_entries(now)
+    showing_all = request.GET.get("due") == "all"
+    shown = review.SHOWN if showing_all else review.DUE_SHOWN
+    context = {
+        "now": now,
+        "due": due[:shown],
+        "due_total": len(due),
+        "due_more": max(0, len(due) - shown),
+        "showing_all": showing_all,
+        "suggestion_count": len(new_codes) + len(edits),
+        "signalled": review.signalled_entries(),
+        "new_codes": new_codes,
+        "edits": edits,
+        "missing": review.missing_codes(),
+        "days": review.RECENT_DAYS,
+    }
+    return render_page(request, "kb/review.html", context)
+
+
+def _draft_or_back(request, code, suggestion=None):
+    try:
+        entry, created = editing.make_draft(code, user=request.user, suggestion=suggestion)
+    except loader.FixtureError as exc:
+        messages.error(request, f"No draft was made for {code[:80]!r}: {error_message(exc)}.")
+        return redirect("kb:review")
+    if created:
+        messages.success(request, f"Draft {entry.code} made: only KB editors see it until you publish it.")
+    else:
+        messages.info(request, f"{entry.code} already has an entry: here it is.")
+    return redirect("kb:entry-edit", entry.code)
+
+
+@require_POST
+@editors_only
+def suggestion_draft(request, pk):
+    suggestion = get_object_or_404(Suggestion, pk=pk)
+    if suggestion.entry_id:
+        return redirect("kb:entry-edit", suggestion.entry.code)
+    code = (request.POST.get("code") or suggestion.query).replace("\x00", "").strip()
+    return _draft_or_back(request, code, suggestion)
+
+
+@require_POST
+@editors_only
+def suggestion_close(request, pk):
+    suggestion = get_object_or_404(Suggestion, pk=pk)
+    Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.CLOSED)
+    messages.success(request, f"Suggestion “{suggestion.query[:80]}” closed.")
+    return redirect(reverse("kb:review") + "#suggestions")
+
+
+@require_POST
+@editors_only
+def missing_draft(request):
+    code = (request.POST.get("code") or "").replace("\x00", "").strip()
+    return _draft_or_back(request, code)
+
+
+class SuggestEditForm(forms.Form):
+    note = forms.CharField(
+        max_length=2000,
+        label="What is wrong or missing?",
+        help_text="For example a step that did not work, a command that also returns this code, or a better wording.",
+        widget=forms.Textarea(attrs={"rows": 5, "aria-describedby": "id_note_help"}),
+    )
+
+    def clean_note(self):
+        note = redact_text(self.cleaned_data["note"]).strip()
+        if not note:
+            raise forms.ValidationError("Say what is wrong or missing.")
+        return note
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def entry_suggest(request, code):
+    entry = Entry.objects.filter(code=code).first()
+    if entry is None or (entry.is_draft and not can_edit(request.user)):
+        raise Http404(code)
+    form = SuggestEditForm(request.POST if request.method == "POST" else None)
+    context = {"entry": entry, "form": form}
+    if request.method != "POST":
+        return render_page(request, "kb/entry_suggest.html", context)
+    if not form.is_valid():
+        return render_page(request, "kb/entry_suggest.html", context, status=400)
+    Suggestion.objects.record(
+        entry.code, origin=Suggestion.Origin.EDIT, note=form.cleaned_data["note"], user=request.user, entry=entry
+    )
+    # The thanks is the page itself, not a message: an anonymous reader's entry page is the shared cached one,
+    # which never shows messages. Sending it again records nothing new (Suggestion.objects.record).
+    thanks = "Thank you: your suggestion was recorded for the knowledge base editors."
+    return render_page(request, "kb/entry_suggest.html", {**context, "thanks": thanks})
