@@ -65,6 +65,7 @@ def test_hanging_replays_leave_pages_answering(scratch_env, gunicorn, manage, st
         "GUNICORN_THREADS": "10",  # per process: 8 replays; the site-wide cap (6) refuses first
         "REPLAY_MAX_IN_FLIGHT": str(HANGING),
         "REPLAY_MAX_IN_FLIGHT_PER_USER": str(HANGING),
+        "LOGIN_FAILURE_ADDRESS_LIMIT": "1000",  # other server tests share the scratch database and the address
     }
     with gunicorn(env, workers=1) as base:
         client = logged_in_client(base)
