@@ -5,13 +5,14 @@ A code is letters, digits, ``.``, ``-`` and ``_`` (``AccessDenied``, ``030002``)
 spelling or name, so it may also hold single spaces between words (``Access Denied``).
 
 The model fields (so the admin), ``load_kb`` (kb/loader.py) and any editor page use :func:`validate_code` and
-:func:`validate_alias`; ``manage.py check`` reports stored rows that break them (kb/checks.py); and
-:func:`entry_path` builds an entry's URL so that one bad stored row can never fail a page.
+:func:`validate_alias`; ``manage.py check`` reports stored rows that break them (kb/checks.py); and the URL
+converter ``<code:code>`` (:class:`CodeConverter`) percent-encodes a code when a URL is built, so one bad stored row
+(``a/b``) still gets a working link and never fails a page.
 """
 
 import logging
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
@@ -51,14 +52,27 @@ def validate_alias(value):
         raise ValidationError(problem, code="invalid_alias")
 
 
+class CodeConverter:
+    """``<code:code>`` in kb/urls.py: one path segment, percent-encoded when a URL is built and decoded when one is
+    read. A valid code is unchanged (its characters need no encoding); a stored code that breaks the rule
+    (``a/b``, saved before the rule or by a bulk update) becomes ``a%2Fb`` and still round-trips."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value):
+        return unquote(value)
+
+    def to_url(self, value):
+        return quote(str(value), safe="")
+
+
 def entry_path(code, url_name="kb:entry-detail"):
-    """The path of an entry's page (or its JSON, ``kb:api-entry-detail``). A stored code that breaks the rule
-    (saved before it existed, or by a bulk update) gets a search link for it instead of failing the page."""
-    if CODE_RE.match(code or ""):
-        try:
-            return reverse(url_name, args=[code])
-        except NoReverseMatch:
-            pass
-    logger.warning("entry code %r is not valid (manage.py check lists such codes); linking to a search", code)
-    search = "kb:api-search" if url_name.startswith("kb:api") else "kb:search"
-    return f"{reverse(search)}?{urlencode({'q': code or ''})}"
+    """The path of an entry's page (or its JSON, ``kb:api-entry-detail``) for any stored code; an empty one, which
+    no URL can carry, gets a search link instead of failing the page."""
+    if not CODE_RE.match(code or ""):
+        logger.warning("entry code %r breaks the code rule (manage.py check lists such codes)", code)
+    try:
+        return reverse(url_name, args=[code])
+    except NoReverseMatch:
+        search = "kb:api-search" if url_name.startswith("kb:api") else "kb:search"
+        return f"{reverse(search)}?{urlencode({'q': code or ''})}"
