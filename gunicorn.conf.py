@@ -7,6 +7,8 @@ The worker timeout is read from the Django settings, which check it against the 
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 from config.settings import GUNICORN_THREADS, GUNICORN_TIMEOUT
 
 bind = os.getenv("BIND", "127.0.0.1:8000")
@@ -26,3 +28,20 @@ limit_request_field_size = 8190
 accesslog = None
 errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "warning")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's own log lines ("Error handling request /path?…") go through the app's redacting filter too:
+    no query string and no secret (kb/logs.py)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from kb.logs import RedactingFilter
+
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                    handler.addFilter(RedactingFilter())
+
+
+logger_class = RedactingLogger

@@ -4,6 +4,7 @@ each record (message, arguments, extra fields and traceback), django.request's e
 import io
 import json
 import logging
+import runpy
 
 import pytest
 from django.conf import settings as django_settings
@@ -55,3 +56,20 @@ def test_messages_arguments_and_extras_are_redacted(log_output):
     written = log_output.getvalue()
     assert SECRET not in written
     assert "https://acme.example/acme/p.php?\u2026" in written
+
+
+def test_gunicorns_own_log_is_redacted(capsys):
+    """gunicorn logs "Error handling request <uri>" with the query string when a request breaks below Django."""
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(django_settings.BASE_DIR / "gunicorn.conf.py"))
+    assert conf["logger_class"] is conf["RedactingLogger"]
+    logger = conf["RedactingLogger"](Config())
+    logger.error("Error handling request %s", f"/replay/?AT=LI&PW={SECRET}")
+    try:
+        raise OSError(f"PW={SECRET}")
+    except OSError:
+        logger.exception("Error handling request %s", f"/search/?q={SECRET}")
+    err = capsys.readouterr().err
+    assert "Error handling request /replay/?\u2026" in err
+    assert SECRET not in err
