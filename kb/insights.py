@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -113,7 +113,7 @@ def flush() -> None:
     if rows:
         try:
             _write(rows)
-        except Exception as exc:
+        except OperationalError as exc:  # locked, or the database is away for a moment: try again later
             dropped = _pending.keep(rows)
             logger.warning(
                 "could not record %d searches now (%s); kept for later, %d dropped so far (%d just now)",
@@ -122,6 +122,10 @@ def flush() -> None:
                 _pending.dropped,
                 dropped,
             )
+        except Exception:  # rows the database refuses would fail every later write too: drop them
+            with _pending.lock:
+                _pending.dropped += len(rows)
+            logger.warning("could not record %d searches; dropped", len(rows), exc_info=True)
 
 
 @contextmanager

@@ -45,3 +45,37 @@ def test_searches_answer_while_the_write_lock_is_held(scratch_env, gunicorn, man
         assert logged(manage, env, "locked one") == 1
         assert logged(manage, env, "locked two") == 1
         assert logged(manage, env, "after the lock") == 1
+
+
+def test_rows_are_kept_while_locked_and_dropped_and_counted_past_the_bound(db, monkeypatch, settings):
+    from django.db import IntegrityError, OperationalError
+
+    from kb import insights
+    from kb.models import SearchLog
+
+    settings.SEARCH_LOG_BATCH = 1
+    monkeypatch.setattr(insights, "_pending", insights._Pending())
+    monkeypatch.setattr(insights, "MAX_PENDING", 3)
+    real_write = insights._write
+
+    def locked(rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(insights, "_write", locked)
+    for i in range(5):
+        insights._pending.rows.append(SearchLog(query=f"q{i}"))
+        insights.flush()
+    assert [r.query for r in insights._pending.rows] == ["q2", "q3", "q4"]
+    assert insights._pending.dropped == 2
+
+    def refused(rows):
+        raise IntegrityError("a row the database refuses")
+
+    monkeypatch.setattr(insights, "_write", refused)
+    insights.flush()
+    assert insights._pending.rows == [] and insights._pending.dropped == 5
+
+    monkeypatch.setattr(insights, "_write", real_write)
+    insights._pending.rows.append(SearchLog(query="written"))
+    insights.flush()
+    assert SearchLog.objects.filter(query="written").exists()
