@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from replay.models import ReplaySlot
 
-logger = logging.getLogger("troubleshooter.replay")
+logger = logging.getLogger("replay")
 _LOCK_KEY = 0x7265706C  # "repl": the advisory lock that serialises taking slots on PostgreSQL
 
 _process_lock = threading.Lock()
