@@ -4,8 +4,8 @@ Tests that use ``db`` run inside a transaction that is rolled back, so each sees
 Tests that use ``transactional_db`` or ``live_server`` get an emptied database afterwards
 and must load what they need themselves (``call_command("load_kb")``).
 
-Also here, for every app's tests: ``browser`` (Debian's Chromium through Playwright) and ``gunicorn`` (the
-production server on a free loopback port).
+Also here, for every app's tests: ``browser`` (Debian's Chromium through Playwright), ``gunicorn`` (the
+production server on a free loopback port) and ``scratch_env`` (a database separate processes can share).
 """
 
 import io
@@ -16,10 +16,12 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -170,3 +172,56 @@ def gunicorn():
     """``with gunicorn(env, workers=1) as base_url:`` runs the production server (config.wsgi) on a free loopback
     port with the environment ``env``, yields its URL once /healthz answers 200, and stops it on exit."""
     return _gunicorn
+
+
+@pytest.fixture(scope="session")
+def scratch_env(tmp_path_factory):
+    """Environment for server processes that share one scratch database, migrated and loaded, with DEBUG off.
+
+    The database is a scratch SQLite file in write-ahead mode, or a scratch PostgreSQL database when DATABASE_URL
+    points at PostgreSQL (dropped at the end), so that separate processes share it as they do in production.
+    ``manage(env, *args)`` runs a management command against it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="scratch-server-tests-" + "k" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_COOKIES="0",
+        LOG_LEVEL="WARNING",
+        ACCESS_LOG_LEVEL="WARNING",
+        STATIC_ROOT=str(tmp_path_factory.mktemp("static")),
+    )
+    url = os.getenv("DATABASE_URL", "")
+    dbname = None
+    if url.startswith(("postgres", "pgsql")):
+        dbname = f"kb_scratch_{uuid.uuid4().hex[:8]}"
+        base = url.rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        env["DATABASE_URL"] = f"{base}/{dbname}"
+    else:
+        env["SQLITE_PATH"] = str(tmp_path_factory.mktemp("db") / "kb.sqlite3")
+    for args in (["migrate", "--noinput"], ["load_kb"], ["collectstatic", "--noinput"]):
+        _manage(env, *args)
+    yield env
+    if dbname:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+
+
+def _manage(env, *args):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def manage():
+    """``manage(env, *args)`` runs ``manage.py *args`` in a process with ``env`` (e.g. ``scratch_env``) and returns
+    its standard output; a failure fails the test with the command's error output."""
+    return _manage

@@ -1,12 +1,23 @@
-"""gunicorn settings for `make serve` (production) and `make loadtest`. Environment overrides: see README."""
+"""gunicorn settings for `make serve` (production) and `make loadtest`. Environment overrides: see README.
+
+The worker timeout is read from the Django settings, which check it against the longest replay allowed
+(REPLAY_MAX_TIMEOUT): one number, validated once (docs/deploy.md).
+"""
 
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from config.settings import GUNICORN_THREADS, GUNICORN_TIMEOUT
+
 bind = os.getenv("BIND", "127.0.0.1:8000")
 workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
-worker_class = "sync"
-timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
+# Threaded workers: a request waiting on the network (a replay to a slow WebEx site) holds one thread, and the
+# worker's other threads go on serving pages. replay/slots.py keeps replays to GUNICORN_THREADS - 2 per process.
+worker_class = "gthread"
+threads = GUNICORN_THREADS
+timeout = GUNICORN_TIMEOUT
 graceful_timeout = 10
 keepalive = 5
 # Oversized request lines and headers are refused by gunicorn with a 400 before Django sees them.
@@ -17,3 +28,20 @@ limit_request_field_size = 8190
 accesslog = None
 errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "warning")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's own log lines ("Error handling request /path?…") go through the app's redacting filter too:
+    no query string and no secret (kb/logs.py)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from kb.logs import RedactingFilter
+
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                    handler.addFilter(RedactingFilter())
+
+
+logger_class = RedactingLogger

@@ -135,6 +135,8 @@ if os.getenv("DATABASE_URL", "").startswith(("postgres", "pgsql")):
 
 MIDDLEWARE = [
     "kb.middleware.request_id_middleware",
+    "kb.middleware.api_json_errors_middleware",
+    "kb.middleware.body_limit_middleware",
     "kb.middleware.security_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -214,6 +216,10 @@ CACHES = {
 LOGIN_URL = "login"
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
+# Failed log-ins from one client address (a whole office may share one) before a 429 (kb/throttle.py).
+LOGIN_FAILURE_ADDRESS_LIMIT = envint("LOGIN_FAILURE_ADDRESS_LIMIT", 20)
+# How many proxies in front of the app append to X-Forwarded-For; 0 (the default) never reads it.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Anonymous readers may read the KB, search and use the wizard unless this is on.
 KB_REQUIRE_LOGIN = envbool("KB_REQUIRE_LOGIN", "False")
 LOGIN_REDIRECT_URL = "kb:home"
@@ -251,14 +257,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}, "redact": {"()": "kb.logs.RedactingFilter"}},
     "formatters": {"json": {"()": "kb.logs.JsonFormatter"}},
+    # Every handler carries "redact": no query string and no secret in any record (kb/logs.py).
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Django's own default handlers (a plain console in DEBUG, mail_admins, runserver's request lines with
+        # their query strings) are replaced: these records go to the root's redacting handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
         "kb.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
         # httpx logs every request's full URL at INFO and httpcore logs headers at DEBUG: a replayed
         # command's PW could leak. replay.outbound also filters them; this keeps them quiet everywhere.
@@ -269,6 +279,28 @@ LOGGING = {
 
 # Replays per user per minute (counted in the database, so every app process shares it).
 REPLAY_RATE_LIMIT = envint("REPLAY_RATE_LIMIT", 30)
+
+# ---------------------------------------------------------------- replay deadlines (docs/deploy.md)
+# gunicorn kills a worker whose request outlives GUNICORN_TIMEOUT (gunicorn.conf.py reads it from here). A replay
+# has one overall deadline, its site's timeout, which may be at most REPLAY_MAX_TIMEOUT: kept at least
+# REPLAY_TIMEOUT_MARGIN seconds below the worker timeout, so a replay always ends as a record, never a killed worker.
+GUNICORN_TIMEOUT = envint("GUNICORN_TIMEOUT", 30, minimum=1)
+REPLAY_MAX_TIMEOUT = envint("REPLAY_MAX_TIMEOUT", 20, minimum=1)
+REPLAY_TIMEOUT_MARGIN = 5
+# gunicorn's threaded workers (gunicorn.conf.py): GUNICORN_THREADS threads per worker process, so a replay waiting
+# on a slow site holds one thread, not a whole worker.
+GUNICORN_THREADS = envint("GUNICORN_THREADS", 8, minimum=1)
+# Replays in flight (replay/slots.py): per user and for the whole site (counted in the database), and per process
+# (at most GUNICORN_THREADS - 2, so every process keeps two threads for pages).
+REPLAY_MAX_IN_FLIGHT = envint("REPLAY_MAX_IN_FLIGHT", 6, minimum=1)
+REPLAY_MAX_IN_FLIGHT_PER_USER = envint("REPLAY_MAX_IN_FLIGHT_PER_USER", 2, minimum=1)
+REPLAY_MAX_IN_FLIGHT_PER_PROCESS = max(1, GUNICORN_THREADS - 2)
+if REPLAY_MAX_TIMEOUT > GUNICORN_TIMEOUT - REPLAY_TIMEOUT_MARGIN:
+    raise ImproperlyConfigured(
+        f"REPLAY_MAX_TIMEOUT={REPLAY_MAX_TIMEOUT} must be at least {REPLAY_TIMEOUT_MARGIN} seconds below "
+        f"GUNICORN_TIMEOUT={GUNICORN_TIMEOUT} (the app server's worker timeout), so that every replay ends as a "
+        "record: lower REPLAY_MAX_TIMEOUT or raise GUNICORN_TIMEOUT."
+    )
 
 # ---------------------------------------------------------------- search
 # Search answers each process keeps for the current KB generation (kb/search/cache.py); 0 turns the cache off.

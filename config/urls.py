@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kb.views_auth import login_view
+from kb.views_auth import admin_login_view, login_view
 
 urlpatterns = [
+    path("admin/login/", admin_login_view),  # the admin's own log-in view, behind the one log-in throttle
     path("admin/", admin.site.urls),
     path("accounts/login/", login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,7 +7,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from kb import history
+from kb import (
+    admin_users,  # noqa: F401 - users and groups without a way up
+    history,
+)
 from kb.forms import EntryAdminForm
 from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Service, Step, Suggestion
 

@@ -9,7 +9,7 @@ class KbConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from kb import history, signals
+        from kb import checks, history, signals  # noqa: F401 - checks registers the stored-code check
         from kb.roles import ensure_roles
 
         signals.connect()

@@ -5,10 +5,11 @@ import logging
 import re
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -31,18 +32,37 @@ def normalise(response) -> str:
     return re.sub(r"\s+", " ", response.query or "").strip().lower()[:MAX_LOGGED_QUERY]
 
 
+# A search log write waits at most this long for the database's write lock (a long load_kb holds SQLite's); rows
+# that could not be written are kept for the next write, at most MAX_PENDING of them, the oldest dropped and counted.
+LOCK_WAIT_MS = 100
+MAX_PENDING = 1000
+
+
 class _Pending:
-    """Search log rows of this process not yet written (only when SEARCH_LOG_BATCH > 1)."""
+    """Search log rows of this process not yet written: waiting for a batch (SEARCH_LOG_BATCH > 1), or kept after
+    a write that found the database locked."""
 
     def __init__(self):
         self.rows: list[SearchLog] = []
         self.first_at = 0.0
+        self.dropped = 0  # rows given up since the process started
         self.lock = threading.Lock()
 
     def take(self):
         with self.lock:
             rows, self.rows = self.rows, []
             return rows
+
+    def keep(self, rows):
+        """Put rows that could not be written back in front, keeping at most MAX_PENDING; returns how many dropped."""
+        with self.lock:
+            if not self.rows:
+                self.first_at = time.monotonic()
+            self.rows = rows + self.rows
+            overflow = max(0, len(self.rows) - MAX_PENDING)
+            del self.rows[:overflow]
+            self.dropped += overflow
+            return overflow
 
 
 _pending = _Pending()
@@ -74,9 +94,6 @@ def record(response, user=None) -> None:
             created_at=timezone.now(),
         )
         batch = settings.SEARCH_LOG_BATCH
-        if batch <= 1:
-            _write([row])
-            return
         now = time.monotonic()
         with _pending.lock:
             if not _pending.rows:
@@ -90,22 +107,53 @@ def record(response, user=None) -> None:
 
 
 def flush() -> None:
-    """Write this process's pending search log rows (see record)."""
+    """Write this process's pending search log rows (see record). A write that finds the database locked gives up
+    within LOCK_WAIT_MS and keeps its rows for the next one: a search never waits on a write lock."""
     rows = _pending.take()
     if rows:
         try:
             _write(rows)
-        except Exception:
-            logger.warning("could not record %d searches", len(rows), exc_info=True)
+        except OperationalError as exc:  # locked, or the database is away for a moment: try again later
+            dropped = _pending.keep(rows)
+            logger.warning(
+                "could not record %d searches now (%s); kept for later, %d dropped so far (%d just now)",
+                len(rows),
+                type(exc).__name__,
+                _pending.dropped,
+                dropped,
+            )
+        except Exception:  # rows the database refuses would fail every later write too: drop them
+            with _pending.lock:
+                _pending.dropped += len(rows)
+            logger.warning("could not record %d searches; dropped", len(rows), exc_info=True)
+
+
+@contextmanager
+def _short_lock_wait():
+    """SQLite: wait at most LOCK_WAIT_MS for the write lock (the connection's own timeout is 20 s)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {usual}")
 
 
 def _write(rows) -> None:
-    with transaction.atomic():
+    with _short_lock_wait(), transaction.atomic():
         if connection.vendor == "postgresql":
             # A search log is not worth a disk flush: commit without waiting for it (a crash may lose the
-            # last few log rows, never other data). SET LOCAL ends with this transaction.
+            # last few log rows, never other data), and never wait long for a lock. SET LOCAL ends with this
+            # transaction.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")
         SearchLog.objects.bulk_create(rows)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kb import history, search
+from kb.codes import alias_problem, code_problem
 from kb.commandkeys import command_key
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
 from kb.serializers import cause_dict
@@ -114,8 +115,42 @@ def read_files(paths):
             for index, item in enumerate(items):
                 if not isinstance(item, dict):
                     raise FixtureError(path, f"{name}[{index}]", "-", "each item must be a JSON object")
+                where = _nul_in(item)
+                if where is not None:
+                    raise FixtureError(path, _item_label(name, index, item), where, "contains a NUL character")
                 sections[name].append((str(path), index, item))
     return sections
+
+
+_ITEM_KEYS = {"services": ("service", "name"), "commands": ("command", "command"), "entries": ("entry", "code")}
+
+
+def _item_label(section, index, item):
+    """How a message names an item: ``entry 'AccessDenied'``, or ``entries[3]`` when it has no usable name."""
+    kind, key = _ITEM_KEYS.get(section, (section.rstrip("s"), "slug"))
+    value = item.get(key)
+    return f"{kind} {value!r}" if isinstance(value, str) and value else f"{section}[{index}]"
+
+
+def _nul_in(value, where=""):
+    """The field path (``causes[0].steps[1]``) of the first NUL character in a parsed item, or None. PostgreSQL
+    cannot store NUL in text, and no WebEx code or prose holds one: refused before anything is written."""
+    if isinstance(value, str):
+        return (where or "-") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            if "\x00" in str(key):
+                return path
+            found = _nul_in(item, path)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{where}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 class _Checker:
@@ -253,6 +288,8 @@ def clean_command(path, index, data, services):
 def clean_entry(path, index, data, services, commands):
     c = _Checker(path, f"entries[{index}]")
     code = c.text(data, "code", max_length=80)
+    if code_problem(code):
+        c.fail("code", code_problem(code))
     c.item = f"entry {code!r}"
     c.unknown_keys(data, ENTRY_FIELDS)
     entry = {
@@ -277,9 +314,10 @@ def clean_entry(path, index, data, services, commands):
         if not isinstance(a, dict) or set(a) - {"alias", "note"}:
             c.fail(f"aliases[{i}]", 'must be {"alias": ..., "note": ...}')
         try:
-            entry["aliases"].append(
-                {"alias": c.text(a, "alias", max_length=80), "note": c.text(a, "note", required=False, max_length=200)}
-            )
+            alias = c.text(a, "alias", max_length=80)
+            if alias_problem(alias):
+                c.fail("alias", alias_problem(alias))
+            entry["aliases"].append({"alias": alias, "note": c.text(a, "note", required=False, max_length=200)})
         except FixtureError as exc:
             raise FixtureError(path, c.item, f"aliases[{i}].{exc.field}", exc.message) from None
     causes = data.get("causes")

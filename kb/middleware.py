@@ -1,4 +1,5 @@
-"""Cross-cutting request handling: request ids, security headers, and a clear 503 when the database is away."""
+"""Cross-cutting request handling: request ids, security headers, body limits, JSON errors for the API, and a clear
+503 when the database is away."""
 
 import logging
 import re
@@ -132,5 +133,52 @@ def reject_nul_middleware(get_response):
             response = HttpResponse(render_to_string("400.html"), status=400)
             return response
         return get_response(request)
+
+    return middleware
+
+
+def _error_page(status):
+    return HttpResponse(render_to_string("400.html"), status=status)
+
+
+def body_limit_middleware(get_response):
+    """Refuse a request body over DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it, on every endpoint: Django's
+    own limit leaves out multipart file parts, which would be spooled to disk. A chunked body (no Content-Length)
+    is refused too: nothing here needs one, and its size is unknown until it has been read."""
+
+    def middleware(request):
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return _error_page(411)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _error_page(400)
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return _error_page(413)
+        return get_response(request)
+
+    return middleware
+
+
+API_PREFIX = "/api/"
+
+
+def api_json_errors_middleware(get_response):
+    """Every error the JSON API answers is JSON (``{"error": …}``): Django's 400, 404, 405 and 500 pages and the
+    refusals of the middleware around it included. Headers such as Allow and Retry-After are kept."""
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            replacement = JsonResponse({"error": response.reason_phrase.lower()}, status=response.status_code)
+            for header in ("Allow", "Retry-After", "Vary", "X-Request-ID"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response
 
     return middleware

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from kb.codes import entry_path, validate_alias, validate_code
 from kb.commandkeys import command_key, key_matches, service_of, split_command_key
 from kb.redaction import redact_text
 
@@ -232,7 +233,12 @@ class Entry(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    code = models.CharField(max_length=80, unique=True, help_text="The canonical code, as WebEx returns it")
+    code = models.CharField(
+        max_length=80,
+        unique=True,
+        validators=[validate_code],
+        help_text="The canonical code, as WebEx returns it: letters, digits, '.', '-' and '_'",
+    )
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, help_text="One line: what the code means")
     api = models.CharField(max_length=4, choices=Api.choices)
@@ -277,10 +283,10 @@ class Entry(models.Model):
         return (self.code,)
 
     def get_absolute_url(self):
-        return reverse("kb:entry-detail", args=[self.code])
+        return entry_path(self.code)
 
     def get_api_url(self):
-        return reverse("kb:api-entry-detail", args=[self.code])
+        return entry_path(self.code, "kb:api-entry-detail")
 
     @property
     def is_draft(self):
@@ -327,7 +333,7 @@ class Alias(models.Model):
     """Another spelling or name of an entry's code (``SiteDoNotSupportThisMeetingType``, ``BadWebIDorPassword``)."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
-    alias = models.CharField(max_length=80)
+    alias = models.CharField(max_length=80, validators=[validate_alias])
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -40,3 +40,16 @@ def peek(key, *, window=60, now=None):
     now = time.time() if now is None else now
     start = int(now // window * window)
     return RateCounter.objects.filter(key=key, window=start).values_list("count", flat=True).first() or 0
+
+
+def forgive(key, *, window=60, now=None):
+    """Take one count back from ``key``'s current window (an attempt that turned out fine)."""
+    now = time.time() if now is None else now
+    start = int(now // window * window)
+    RateCounter.objects.filter(key=key, window=start, count__gt=0).update(count=F("count") - 1)
+
+
+def clear(keys):
+    """Forget every window of these keys; returns how many counters were deleted."""
+    deleted, _ = RateCounter.objects.filter(key__in=list(keys)).delete()
+    return deleted

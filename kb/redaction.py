@@ -24,6 +24,9 @@ __all__ = [
     "redact_query",
     "redact_text",
     "redact_url",
+    "redact_log_text",
+    "replace_known",
+    "strip_query_strings",
 ]
 
 MASK = "\u2022\u2022\u2022"  # •••
@@ -116,6 +119,13 @@ def known_variants(secrets) -> list[str]:
     return sorted(variants, key=len, reverse=True)
 
 
+def replace_known(text: str, secrets) -> str:
+    """``text`` with every spelling of each known secret value replaced by ``•••`` (no pattern redaction)."""
+    for variant in known_variants(secrets):
+        text = text.replace(variant, MASK)
+    return text
+
+
 def redact_text(text, secrets=()) -> str:
     """Replace every secret value in ``text`` with ``•••``.
 
@@ -173,3 +183,19 @@ def _redact_value(value):
 def redact_url(url, secrets=()) -> str:
     """A URL with every secret parameter (and any ``user:password@``) replaced by ``•••``."""
     return redact_text(url, secrets)
+
+
+# A URL or a path followed by a query string: https://h/p.php?AT=LI&PW=x, /search/?q=…, '/replay/?…'.
+_QUERY_AFTER_URL = re.compile(
+    r"(?P<base>(?:\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s?#\"'<>]*|(?<![\w/.-])/[^\s?#\"'<>]*))\?[^\s\"'<>]*"
+)
+
+
+def strip_query_strings(text) -> str:
+    """``https://h/p.php?AT=LI&PW=x`` -> ``https://h/p.php?…`` and ``/search/?q=x`` -> ``/search/?…`` in a text."""
+    return _QUERY_AFTER_URL.sub(lambda m: m.group("base") + "?\u2026", text)
+
+
+def redact_log_text(text) -> str:
+    """What a log line may hold: no query string and no secret (kb/logs.py's filter runs this on every record)."""
+    return redact_text(strip_query_strings(text if isinstance(text, str) else str(text)))

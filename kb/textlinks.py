@@ -5,10 +5,10 @@ Prose is escaped first; only tokens that are known codes, aliases or commands be
 
 import re
 
-from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from kb.codes import entry_path
 from kb.commandkeys import command_key
 from kb.generation import per_generation
 from kb.models import Alias, Command, Entry
@@ -33,10 +33,10 @@ def build_link_map(texts, *, exclude_code=None):
     if not tokens:
         return links
     for code in Entry.objects.published().filter(code__in=tokens).values_list("code", flat=True):
-        links[code] = reverse("kb:entry-detail", args=[code])
+        links[code] = entry_path(code)
     aliases = Alias.objects.filter(alias__in=tokens - set(links), entry__status=Entry.Status.PUBLISHED)
     for alias, code in aliases.values_list("alias", "entry__code"):
-        links[alias] = reverse("kb:entry-detail", args=[code])
+        links[alias] = entry_path(code)
     if exclude_code:
         links.pop(exclude_code, None)
     return links

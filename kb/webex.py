@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from urllib.parse import parse_qsl, urlsplit
 
 from kb.commandkeys import XML_SERVICE, command_key, is_xml_service
-from kb.redaction import known_variants, redact_query, redact_text, redact_url
+from kb.redaction import known_variants, redact_query, redact_text, redact_url, replace_known
 
 __all__ = [
     "Answer",
@@ -51,6 +51,7 @@ FORMS = (
     "back-url",
     "script-redirect",
     "http-redirect",
+    "non-http-redirect",
     "open-meetings-xml",
     "status-xml",
     "xml-api",
@@ -611,8 +612,13 @@ def read_answer(body, *, status=None, location=None, content_type=None, secrets=
     ``secrets``: known secret values (the password just sent) to scrub from every field, in case the
     remote end echoes them back in prose (a reason text, an error page).
     """
+    if known_variants(secrets):  # before anything is read or cut: a preview cut mid-password keeps its start
+        try:
+            body, location = (replace_known(_to_text(v, content_type), secrets) for v in (body, location))
+        except Exception:
+            body, location = "", None
     try:
-        answer = _read_answer(body, status=status, location=location, content_type=content_type)
+        answer = _read_answer(body, status=status, location=location or None, content_type=content_type)
     except Exception:  # the promise is "never raises": last-resort guard
         try:
             preview = make_preview(body)
@@ -647,8 +653,12 @@ def _read_answer(body, *, status, location, content_type) -> Answer:
         location = _to_text(location)
     location = (location or "").strip() or None
     if location and (http_status is None or 300 <= http_status < 400):
-        answer = _answer_from_url(location, "http-redirect", http_status=http_status)
-        return answer
+        scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]{0,20}):", location)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            # javascript:, mailto:, data: …: the redirect itself is the answer, kept (redacted) and labelled.
+            url = redact_url(_clean(location)[:_MAX_VALUE])
+            return Answer(form="non-http-redirect", url=url, preview=make_preview(url), http_status=http_status)
+        return _answer_from_url(location, "http-redirect", http_status=http_status)
     text = _to_text(body, content_type)
     if not text.strip():
         return Answer(form="empty", http_status=http_status)

@@ -56,3 +56,20 @@ def replayer(db, django_user_model):
 def replay_client(client, replayer):
     client.force_login(replayer)
     return client
+
+
+@pytest.fixture
+def stand_in():
+    """``stand_in(drip=0.3, body=b"…")`` starts a stand-in site (replay/tests/standin.py); all stop after the test."""
+    from replay.tests.standin import StandInSite
+
+    sites = []
+
+    def start(**options):
+        site = StandInSite(**options).start()
+        sites.append(site)
+        return site
+
+    yield start
+    for site in sites:
+        site.stop()

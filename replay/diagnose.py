@@ -28,6 +28,13 @@ def diagnose(answer, *, api, command):
         return Diagnosis("fail", entry, entry.cause_for(answer.api or api, command))
     if answer.form == "empty":
         return Diagnosis("unrecognized", message="The site answered with an empty body.")
+    if answer.form == "non-http-redirect":
+        scheme = (answer.url or "").split(":", 1)[0].lower()
+        return Diagnosis(
+            "unrecognized",
+            message=f"The site answered with a redirect to a {scheme}: address, not an http one. It was recorded, "
+            "not followed.",
+        )
     if answer.form == "http-redirect":
         return Diagnosis(
             "unrecognized",

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,15 @@ def validate_site_url(value, *, allow_private_network=False, field="base URL"):
         raise ValidationError(f"The {field} must not have a query string or fragment.")
 
 
+def validate_site_timeout(value):
+    """A site's timeout is one replay's whole deadline: it must end before the app server kills the worker."""
+    if value is not None and value > settings.REPLAY_MAX_TIMEOUT:
+        raise ValidationError(
+            f"The timeout may be at most {settings.REPLAY_MAX_TIMEOUT:g} seconds (REPLAY_MAX_TIMEOUT), which keeps "
+            "every replay shorter than the app server's worker timeout."
+        )
+
+
 class Site(models.Model):
     """A WebEx site that replays may be sent to. Managed in the admin and with ``manage.py site``."""
 
@@ -53,8 +62,8 @@ class Site(models.Model):
     timeout = models.FloatField(
         "timeout (seconds)",
         default=10.0,
-        validators=[MinValueValidator(0.1), MaxValueValidator(120)],
-        help_text="Connect and read timeout of each request to this site.",
+        validators=[MinValueValidator(0.1), validate_site_timeout],
+        help_text="The whole replay (log in first, connect, send, headers and body) ends after this many seconds.",
     )
     allow_private_network = models.BooleanField(
         default=False,
@@ -109,6 +118,12 @@ class Site(models.Model):
     def host(self):
         parts = urlsplit(self.base_url)
         return parts.netloc.lower()
+
+    @property
+    def effective_timeout(self):
+        """The timeout a replay uses: the site's, never more than REPLAY_MAX_TIMEOUT (a site stored before that
+        maximum existed may hold a longer one)."""
+        return min(float(self.timeout), float(settings.REPLAY_MAX_TIMEOUT))
 
     def service_url(self, service):
         return self.base_url + service
@@ -217,3 +232,17 @@ class ReplayRecord(models.Model):
     @property
     def could_not_be_made(self):
         return self.outcome in (self.Outcome.TIMEOUT, self.Outcome.BLOCKED, self.Outcome.ERROR)
+
+
+class ReplaySlot(models.Model):
+    """A replay in flight: a lease row, deleted when the replay ends, or ignored after ``expires_at`` if its
+    process died first. Counted by :mod:`replay.slots` to cap replays per user and for the whole site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="replay_slots"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"replay in flight since {self.started_at:%H:%M:%S} (user {self.user_id or '-'})"

@@ -5,8 +5,12 @@ It knows nothing of WebEx: it sends what it is given and hands back the status, 
 Every replay request goes through :func:`fetch` on a :class:`GuardedSession` (one cookie jar per replay):
 
 * only ``http`` and ``https`` URLs;
-* connect, read and write timeouts from the site, and an overall deadline while the body streams in;
-* redirects are never followed: a redirect is the answer, and the caller reads ``Location``;
+* one overall deadline per session (the site's timeout, from the session's start): resolving the name,
+  connecting, TLS, sending, the headers and the body all fit inside it. :class:`DeadlineStream` gives each
+  socket operation only the time that is left, so a site that sends a byte at a time is still cut off, and a
+  watchdog shuts the session's sockets down at the deadline in case an operation is stuck anyway;
+* redirects are never followed, nor parsed: a redirect is the answer, and the caller reads ``Location`` as sent
+  (even ``javascript:`` or ``mailto:``);
 * the body is streamed and cut off at :data:`MAX_BODY_BYTES` (1 MiB), with ``truncated`` set;
 * the address is checked at connect time: :class:`GuardedBackend` (an httpcore network backend) resolves the host
   itself, refuses the connection when any resolved address is loopback, private, link-local (169.254.169.254
@@ -24,6 +28,7 @@ from the host, the port and fixed texts only.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import ipaddress
@@ -31,6 +36,7 @@ import logging
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from urllib.parse import urlsplit
@@ -144,7 +150,8 @@ def log_target(url):
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        return f"{parts.scheme}://{parts.hostname}:{port}{parts.path or '/'}"
+        host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+        return f"{parts.scheme}://{host}:{port}{parts.path or '/'}"
     except ValueError:
         return "(invalid URL)"
 
@@ -221,15 +228,114 @@ def refusal_reason(address):
     return None
 
 
+class DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every operation gets at most the time left before its backend's deadline."""
+
+    def __init__(self, inner, backend):
+        self._inner = inner
+        self._backend = backend
+        backend.track(self)
+
+    def _budget(self, timeout, timeout_error):
+        left = self._backend.remaining()
+        if left <= 0:
+            raise timeout_error("deadline")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes, timeout=None):
+        return self._inner.read(max_bytes, self._budget(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer, timeout=None):
+        for start in range(0, len(buffer), CHUNK_BYTES):
+            self._inner.write(buffer[start : start + CHUNK_BYTES], self._budget(timeout, httpcore.WriteTimeout))
+
+    def close(self):
+        self._backend.forget(self)
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        budget = self._budget(timeout, httpcore.ConnectTimeout)
+        self._backend.forget(self)
+        return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, budget), self._backend)
+
+    def get_extra_info(self, info):
+        return self._inner.get_extra_info(info)
+
+    def shut_down(self):
+        """Wake any operation blocked on this stream's socket (the watchdog, at the deadline)."""
+        sock = self._inner.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 class GuardedBackend(httpcore.NetworkBackend):
     """An httpcore network backend that resolves the host itself, checks every address, and connects to the
-    address it checked (never resolving the name a second time)."""
+    address it checked (never resolving the name a second time). Every stream it opens keeps to ``deadline``
+    (a :func:`time.monotonic` time, or None for none)."""
 
-    def __init__(self, allow_private_network=False):
+    def __init__(self, allow_private_network=False, deadline=None):
         self.allow_private_network = allow_private_network
+        self.deadline = deadline
+        self.expired = False
         self._inner = httpcore.SyncBackend()
+        self._streams = set()
+        self._lock = threading.Lock()
 
-    def resolve(self, host, port):
+    def remaining(self):
+        if self.expired:
+            return 0.0
+        return float("inf") if self.deadline is None else self.deadline - time.monotonic()
+
+    def track(self, stream):
+        with self._lock:
+            self._streams.add(stream)
+
+    def forget(self, stream):
+        with self._lock:
+            self._streams.discard(stream)
+
+    def expire(self):
+        """The deadline has passed: shut down every open socket, so nothing blocked on one waits any longer."""
+        self.expired = True
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            stream.shut_down()
+
+    def _budget(self, timeout):
+        left = self.remaining()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("deadline")
+        return left if timeout is None else min(timeout, left)
+
+    def resolve(self, host, port, timeout=None):
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+            numeric = True
+        except ValueError:
+            numeric = False
+        if numeric or timeout is None or timeout == float("inf"):
+            return self._resolve(host, port)
+        # getaddrinfo has no timeout of its own: wait for it in a helper thread, at most until the deadline.
+        answer = {}
+
+        def lookup():
+            try:
+                answer["addresses"] = self._resolve(host, port)
+            except UnresolvableHost as exc:
+                answer["error"] = exc
+
+        helper = threading.Thread(target=lookup, name="replay-dns", daemon=True)
+        helper.start()
+        helper.join(timeout)
+        if helper.is_alive():
+            raise httpcore.ConnectTimeout("name resolution")
+        if "error" in answer:
+            raise answer["error"]
+        return answer["addresses"]
+
+    def _resolve(self, host, port):
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError):
@@ -243,7 +349,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         return addresses
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        addresses = self.resolve(host, port)
+        addresses = self.resolve(host, port, self._budget(timeout))
         if not self.allow_private_network:
             for address in addresses:
                 why = refusal_reason(address)
@@ -253,13 +359,19 @@ class GuardedBackend(httpcore.NetworkBackend):
         for address in addresses:
             try:
                 # A numeric address: SyncBackend's create_connection does no DNS lookup for it.
-                return self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=self._budget(timeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
             except httpcore.ConnectTimeout:
                 raise
             except httpcore.ConnectError as exc:
                 last_error = exc
+                continue
+            return DeadlineStream(stream, self)
         raise last_error
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):
@@ -280,8 +392,8 @@ class GuardedTransport(httpx.HTTPTransport):
     no proxies from the environment, no retries. (httpx 0.28's HTTPTransport sends through ``self._pool``;
     its own ``__init__`` is not called because it would only build a pool this class replaces.)"""
 
-    def __init__(self, *, allow_private_network=False):
-        self.backend = GuardedBackend(allow_private_network=allow_private_network)
+    def __init__(self, *, allow_private_network=False, deadline=None):
+        self.backend = GuardedBackend(allow_private_network=allow_private_network, deadline=deadline)
         self._pool = httpcore.ConnectionPool(
             ssl_context=verified_ssl_context(),
             max_connections=4,
@@ -298,17 +410,24 @@ class GuardedTransport(httpx.HTTPTransport):
 
 
 class GuardedSession:
-    """One replay: one cookie jar, the site's timeout, the site's network policy. Use as a context manager."""
+    """One replay: one cookie jar, the site's network policy, and one deadline, ``timeout_seconds`` from now, for
+    every request made in the session together. Use as a context manager."""
 
     def __init__(self, *, timeout_seconds, allow_private_network=False):
         self.timeout_seconds = float(timeout_seconds)
+        self.deadline = time.monotonic() + self.timeout_seconds
+        self.transport = GuardedTransport(allow_private_network=allow_private_network, deadline=self.deadline)
         self.client = httpx.Client(
-            transport=GuardedTransport(allow_private_network=allow_private_network),
+            transport=self.transport,
             timeout=httpx.Timeout(self.timeout_seconds),
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
         )
+        # The watchdog: at the deadline, every socket of the session is shut down, whatever it is doing.
+        self._watchdog = threading.Timer(self.timeout_seconds, self.transport.backend.expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
 
     def __enter__(self):
         return self
@@ -317,7 +436,12 @@ class GuardedSession:
         self.close()
 
     def close(self):
+        self._watchdog.cancel()
         self.client.close()
+
+    @property
+    def expired(self):
+        return self.transport.backend.remaining() <= 0
 
     @sensitive_variables()
     def fetch(self, method, url, *, data=None, content=None, headers=None):
@@ -402,17 +526,23 @@ def fetch(session: GuardedSession, method, url, *, data=None, content=None, head
     parts = urlsplit(url)
     where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
     started = time.monotonic()
-    deadline = started + session.timeout_seconds
+    deadline = session.deadline
     try:
+        if session.expired:
+            raise httpx.ConnectTimeout("deadline")
         request = session.client.build_request(method, url, data=data, content=content, headers=headers)
-        response = session.client.send(request, stream=True)
+        # Straight through the transport: httpx's client would build the redirect's next request, and fail on a
+        # Location it cannot parse (javascript:, mailto:), losing the answer. Cookies are kept by hand.
+        response = session.transport.handle_request(request)
+        response.request = request
+        session.client.cookies.extract_cookies(response)
         try:
             body, truncated = _read_capped(response, deadline, MAX_BODY_BYTES)
         finally:
             response.close()
     except (BlockedAddress, UnresolvableHost, httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
         duration_ms = int((time.monotonic() - started) * 1000)
-        error = _outbound_error(exc, where, session.timeout_seconds)
+        error = _outbound_error(exc, where, session.timeout_seconds, expired=session.expired)
         logger.info("replay %s %s failed (%s) after %d ms", method, target, error.kind, duration_ms)
         raise error from None
     duration_ms = int((time.monotonic() - started) * 1000)
@@ -420,7 +550,7 @@ def fetch(session: GuardedSession, method, url, *, data=None, content=None, head
     return Fetched(response.status_code, response.headers, body, truncated, duration_ms, target)
 
 
-def _outbound_error(exc, where, timeout_seconds):
+def _outbound_error(exc, where, timeout_seconds, *, expired=False):
     blocked = _find(exc, BlockedAddress)
     if blocked is not None:
         article = "an" if blocked.why[:1].lower() in "aeiou" else "a"
@@ -436,7 +566,8 @@ def _outbound_error(exc, where, timeout_seconds):
         return OutboundError("error", f"The host name of {where} could not be resolved (DNS).")
     if isinstance(exc, httpx.InvalidURL | UnicodeError) or type(exc) is ValueError:
         return OutboundError("error", "The URL is not valid.")
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException) or expired:
+        # Past the deadline, whatever broke (the watchdog shut the socket down) is the timeout.
         return OutboundError("timeout", f"{where} did not answer within {timeout_seconds:g} seconds.")
     reason = _ssl_reason(exc)
     if reason:

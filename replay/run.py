@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from kb.redaction import redact_text
 from kb.webex import read_answer
+from replay import slots
 from replay.diagnose import diagnose
 from replay.keep import kept_body, kept_headers
 from replay.models import ReplayRecord
@@ -31,6 +32,8 @@ def replay(site, given: ReplayInput, *, user=None, actor="") -> ReplayRecord:
     Raises LoginDetailsMissing, recording nothing, when "log in first" has no WID or no password, and
     ReplayInputError, recording nothing, for an input mistake (unreadable input: the caller shows it on the form).
     A refusal of a real command (another host, a blocked address) is recorded.
+    A replay refused because too many are in flight (:mod:`replay.slots`) is recorded with outcome "blocked" and
+    comes back with ``record.busy`` set (the page answers 429).
     """
     try:
         plan = plan_for(site, given)
@@ -40,7 +43,16 @@ def replay(site, given: ReplayInput, *, user=None, actor="") -> ReplayRecord:
         return record_refusal(
             site, error, user=user, actor=actor, command=given.refused_command, api=given.api, method=given.method
         )
-    return run_replay(plan, user=user, actor=actor)
+    try:
+        with slots.hold(user):
+            return run_replay(plan, user=user, actor=actor)
+    except slots.Busy as busy:
+        error = ReplayInputError(busy.message, outcome="blocked")
+        record = record_refusal(
+            site, error, user=user, actor=actor, command=plan.command, api=plan.api, method=plan.method
+        )
+        record.busy = True
+        return record
 
 
 def _new_record(plan_or_site, *, user, actor):
@@ -129,7 +141,8 @@ def run_replay(plan: ReplayPlan, *, user=None, actor=""):
 def _send(plan: ReplayPlan, record):
     secrets = plan.scrub_values()
     site = plan.site
-    with GuardedSession(timeout_seconds=site.timeout, allow_private_network=site.allow_private_network) as session:
+    timeout = site.effective_timeout
+    with GuardedSession(timeout_seconds=timeout, allow_private_network=site.allow_private_network) as session:
         if plan.login_first and plan.api == "url":
             login = session.fetch(
                 "POST",

@@ -78,6 +78,8 @@ def replay(request):
             form.add_error(form.input_field(), error.message)
             status = 400
         else:
+            if getattr(record, "busy", False):
+                status = 429  # too many replays in flight (replay/slots.py): recorded, nothing sent
             step = form.cleaned_data.get("from_step") or ""
             if step:
                 record.from_step = step
@@ -86,7 +88,10 @@ def replay(request):
         status = 400
     form.scrub()
     context = {**_panel_context(form, sites), **result_context(record)}
-    return render_page(request, "replay/replay.html", context, status=status)
+    response = render_page(request, "replay/replay.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "5"
+    return response
 
 
 def _uuid_or_none(value):

@@ -47,5 +47,5 @@ def test_list_filters_never_fail(client, kb, params):
 @pytest.mark.parametrize("size", [300 * 1024])
 def test_oversized_post_is_refused_clearly(client, kb, size):
     response = client.post("/accounts/login/", {"username": "x" * size, "password": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "too large" in response.content.decode()

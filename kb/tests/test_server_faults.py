@@ -3,57 +3,19 @@
 - load_kb run while the app serves reads: readers see the old knowledge base or the new one, never half of it;
 - oversized headers are refused by the server with a clear 400 before Django runs.
 
-The database is a scratch SQLite file in write-ahead mode, or a scratch PostgreSQL database when DATABASE_URL
-points at PostgreSQL, so that separate processes share it as they do in production.
+The database is the root conftest's ``scratch_env``: a scratch SQLite file in write-ahead mode, or a scratch
+PostgreSQL database when DATABASE_URL points at PostgreSQL, so that separate processes share it as in production.
 """
 
 import json
-import os
 import subprocess
 import sys
 import threading
 import time
-import uuid
 
 import httpx
-import psycopg
 import pytest
 from django.conf import settings
-
-
-@pytest.fixture(scope="module")
-def scratch_env(tmp_path_factory):
-    """Environment for processes that share one scratch database, migrated and loaded."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="server-fault-tests-" + "k" * 40,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SECURE_COOKIES="0",
-        LOG_LEVEL="WARNING",
-        ACCESS_LOG_LEVEL="WARNING",
-        STATIC_ROOT=str(tmp_path_factory.mktemp("static")),
-    )
-    url = os.getenv("DATABASE_URL", "")
-    dbname = None
-    if url.startswith(("postgres", "pgsql")):
-        dbname = f"kb_faults_{uuid.uuid4().hex[:8]}"
-        base = url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{dbname}"')
-        env["DATABASE_URL"] = f"{base}/{dbname}"
-    else:
-        env["SQLITE_PATH"] = str(tmp_path_factory.mktemp("db") / "kb.sqlite3")
-    for args in (["migrate", "--noinput"], ["load_kb"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, check=True, capture_output=True
-        )
-    yield env
-    if dbname:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -141,5 +103,5 @@ def test_oversized_header_is_refused_by_the_server(server):
 
 def test_oversized_form_is_refused_with_a_clear_page(server):
     response = httpx.post(f"{server}/accounts/login/", data={"username": "x" * 400_000, "password": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "too large" in response.text

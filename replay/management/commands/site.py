@@ -16,7 +16,13 @@ class Command(BaseCommand):
         add.add_argument("slug", help="Short name, e.g. acme")
         add.add_argument("base_url", help="URL API base, e.g. https://acme.webex.com/acme/")
         add.add_argument("--xml-url", default="", help="XML API URL (default https://<host>/WBXService/XMLService)")
-        add.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="Request timeout (default 10)")
+        add.add_argument(
+            "--timeout",
+            type=float,
+            default=10.0,
+            metavar="SECONDS",
+            help="The whole replay's deadline (default 10; at most REPLAY_MAX_TIMEOUT)",
+        )
         add.add_argument(
             "--allow-private-network",
             action="store_true",

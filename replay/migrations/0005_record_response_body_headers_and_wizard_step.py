@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replay', '0002_move_content_types'),
+        ('replay', '0004_replay_slots_in_flight'),
     ]
 
     operations = [

@@ -1,0 +1,81 @@
+"""Search logging never waits on a write lock: while another process holds the database's write lock (a long
+load_kb on SQLite; a lock on the log table on PostgreSQL), searches on the production server still answer at once;
+their log rows are written once the lock is gone."""
+
+import sqlite3
+import time
+
+import httpx
+import psycopg
+import pytest
+
+
+def held_write_lock(env):
+    """Hold the lock a search log write needs; returns a function that lets it go."""
+    if env.get("DATABASE_URL"):
+        conn = psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://"))
+        conn.execute("LOCK TABLE kb_searchlog IN ACCESS EXCLUSIVE MODE")
+        return conn.rollback, conn.close
+    conn = sqlite3.connect(env["SQLITE_PATH"], isolation_level=None, timeout=30)
+    conn.execute("BEGIN IMMEDIATE")
+    return lambda: conn.execute("ROLLBACK"), conn.close
+
+
+def logged(manage, env, query):
+    script = f"from kb.models import SearchLog; print(SearchLog.objects.filter(query={query!r}).count())"
+    return int(manage(env, "shell", "-v", "0", "-c", script).split()[-1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_searches_answer_while_the_write_lock_is_held(scratch_env, gunicorn, manage):
+    env = {**scratch_env, "SEARCH_LOG_BATCH": "1"}
+    with gunicorn(env, workers=1) as base:
+        httpx.get(f"{base}/search/?q=warm+up", timeout=30)
+        release, close = held_write_lock(env)
+        try:
+            for query in ("locked one", "locked two"):
+                started = time.monotonic()
+                response = httpx.get(f"{base}/search/", params={"q": query}, timeout=15)
+                assert response.status_code == 200
+                assert time.monotonic() - started < 2.0, "the search waited for the write lock"
+        finally:
+            release()
+            close()
+        httpx.get(f"{base}/search/?q=after+the+lock", timeout=30)  # writes what was kept, with its own row
+        assert logged(manage, env, "locked one") == 1
+        assert logged(manage, env, "locked two") == 1
+        assert logged(manage, env, "after the lock") == 1
+
+
+def test_rows_are_kept_while_locked_and_dropped_and_counted_past_the_bound(db, monkeypatch, settings):
+    from django.db import IntegrityError, OperationalError
+
+    from kb import insights
+    from kb.models import SearchLog
+
+    settings.SEARCH_LOG_BATCH = 1
+    monkeypatch.setattr(insights, "_pending", insights._Pending())
+    monkeypatch.setattr(insights, "MAX_PENDING", 3)
+    real_write = insights._write
+
+    def locked(rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(insights, "_write", locked)
+    for i in range(5):
+        insights._pending.rows.append(SearchLog(query=f"q{i}"))
+        insights.flush()
+    assert [r.query for r in insights._pending.rows] == ["q2", "q3", "q4"]
+    assert insights._pending.dropped == 2
+
+    def refused(rows):
+        raise IntegrityError("a row the database refuses")
+
+    monkeypatch.setattr(insights, "_write", refused)
+    insights.flush()
+    assert insights._pending.rows == [] and insights._pending.dropped == 5
+
+    monkeypatch.setattr(insights, "_write", real_write)
+    insights._pending.rows.append(SearchLog(query="written"))
+    insights.flush()
+    assert SearchLog.objects.filter(query="written").exists()
