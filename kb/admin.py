@@ -12,12 +12,18 @@ from kb import (
     history,
 )
 from kb.forms import EntryAdminForm
-from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Service, Step, Suggestion
+from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Message, Service, Step, Suggestion
 
 
 class AliasInline(admin.TabularInline):
     model = Alias
     extra = 0
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ("position", "text", "kind", "source")
 
 
 class CauseInline(admin.StackedInline):
@@ -88,8 +94,8 @@ class EntryAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "api", "category", "confidence", "retired", "locally_edited")
     search_fields = ("code", "title", "summary", "aliases__alias")
     readonly_fields = ("locally_edited", "reviewed_at", "reviewed_by", "created_at", "updated_at")
-    filter_horizontal = ("related",)
-    inlines = [AliasInline, CauseInline]
+    filter_horizontal = ("related", "counterparts")
+    inlines = [AliasInline, MessageInline, CauseInline]
     form = EntryAdminForm
 
     def entry_of(self, obj):

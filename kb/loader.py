@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from kb import history, search
 from kb.codes import alias_problem, code_problem
 from kb.commandkeys import command_key
-from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Service, Step
+from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Message, Service, Step
 from kb.serializers import cause_dict
 
 KB_SECTIONS = ("services", "commands", "entries")
@@ -214,6 +214,9 @@ ENTRY_FIELDS = {
     "aliases",
     "related",
     "causes",
+    # Message texts and other-API counterparts: optional; when a fixture leaves them out, what is stored is kept.
+    "messages",
+    "counterparts",
     # Review and publication: optional; when a fixture leaves them out, what is stored is kept.
     "reviewed_at",
     "reviewed_by",
@@ -355,12 +358,45 @@ def clean_entry(path, index, data, services, commands):
         except FixtureError as exc:
             raise FixtureError(path, c.item, f"causes[{i}].{exc.field}", exc.message) from None
         entry["causes"].append(cause)
+    if "messages" in data:
+        entry["messages"] = _clean_messages(c, data)
+    if "counterparts" in data:
+        entry["counterparts"] = c.text_list(data, "counterparts")
     review = _clean_review(c, data)
     if review:
         # Only when the fixture has review fields, so that fixtures without them keep their hash.
         entry["review"] = review
     entry["hash"] = hashlib.sha256(json.dumps(entry, sort_keys=True, default=str).encode()).hexdigest()
     return entry
+
+
+MESSAGE_FIELDS = {"text", "kind", "source"}
+
+
+def _clean_messages(c, data):
+    """``messages``: the texts WebEx (``kind: webex``) and client libraries (``kind: client``) show for the code."""
+    raw = data["messages"]
+    if not isinstance(raw, list):
+        c.fail("messages", 'must be a list of {"text": ..., "kind": "webex" or "client", "source": ...}')
+    out, seen = [], set()
+    for i, m in enumerate(raw):
+        if not isinstance(m, dict) or set(m) - MESSAGE_FIELDS:
+            c.fail(f"messages[{i}]", 'must be {"text": ..., "kind": "webex" or "client", "source": ...}')
+        try:
+            text = " ".join(c.text(m, "text", max_length=Message.MAX_LENGTH).split())
+            if text.lower() in seen:
+                c.fail("text", f"{text!r} is listed twice")
+            seen.add(text.lower())
+            out.append(
+                {
+                    "text": text,
+                    "kind": c.choice(m, "kind", Message.Kind.choices),
+                    "source": c.text(m, "source", max_length=300),
+                }
+            )
+        except FixtureError as exc:
+            raise FixtureError(c.path, c.item, f"messages[{i}].{exc.field}", exc.message) from None
+    return out
 
 
 def _clean_review(c, data):
@@ -421,9 +457,28 @@ def validate(sections):
     for stored_alias, owner in Alias.objects.values_list("alias", "entry__code"):
         if owner not in entries:
             alias_owner[stored_alias.lower()] = owner
+    apis = {c.lower(): api for c, api in Entry.objects.values_list("code", "api")}
+    apis.update({e["code"].lower(): e["api"] for e in entries.values()})
     for entry in entries.values():
         check_references(entry["path"], entry, all_codes, alias_owner)
+        check_counterparts(entry["path"], entry, apis)
     return services, commands, entries
+
+
+def check_counterparts(path, entry, apis):
+    """Counterparts exist, are not the entry itself, and belong to the other API (``apis``: code, lower -> api)."""
+    code = entry["code"]
+    for i, other in enumerate(entry.get("counterparts", [])):
+        where = f"counterparts[{i}]"
+        if other.lower() not in apis:
+            raise FixtureError(path, f"entry {code!r}", where, f"no entry has the code {other!r}")
+        if other.lower() == code.lower():
+            raise FixtureError(path, f"entry {code!r}", where, "an entry cannot be its own counterpart")
+        mine, theirs = entry["api"], apis[other.lower()]
+        if Api.BOTH in (mine, theirs) or mine == theirs:
+            raise FixtureError(
+                path, f"entry {code!r}", where, f"{other!r} is not of the other API (this entry: {mine}, it: {theirs})"
+            )
 
 
 def check_references(path, entry, all_codes, alias_owner):
@@ -470,6 +525,8 @@ def validate_entry_dict(data, *, entry=None, path="editor"):
     other_aliases = Alias.objects.all() if entry is None else Alias.objects.exclude(entry=entry)
     alias_owner = {a.lower(): owner for a, owner in other_aliases.values_list("alias", "entry__code")}
     check_references(path, cleaned, all_codes, alias_owner)
+    apis = {c.lower(): api for c, api in others.values_list("code", "api")}
+    check_counterparts(path, cleaned, apis)
     cleaned["path"] = path
     return cleaned
 
@@ -547,6 +604,17 @@ def apply(services, commands, entries, report, force=False):
     for obj, data in touched:
         wanted = {r.lower() for r in data["related"]} | {c.lower() for c in declared_by[obj.code.lower()]}
         obj.related.set([by_lower[c] for c in sorted(wanted) if c in by_lower])
+    # Counterparts likewise (symmetrical); only for entries whose fixture lists them or is listed by another.
+    counterpart_of = defaultdict(set)
+    for code, data in entries.items():
+        for other in data.get("counterparts", []):
+            counterpart_of[other.lower()].add(code)
+    for obj, data in touched:
+        if "counterparts" in data or counterpart_of[obj.code.lower()]:
+            wanted = {c.lower() for c in data.get("counterparts", [])} | {
+                c.lower() for c in counterpart_of[obj.code.lower()]
+            }
+            obj.counterparts.set([by_lower[c] for c in sorted(wanted) if c in by_lower])
 
     # One revision per entry changed, in its final state (the writes above skip reversion's signals).
     flag = " --force" if force else ""
@@ -593,6 +661,9 @@ def apply_entry(entry, data, service_objs=None, command_objs=None, extra=None, r
 
 
 def _apply_children(entry, data, service_objs, command_objs):
+    if "messages" in data:
+        entry.messages.all().delete()
+        Message.objects.bulk_create([Message(entry=entry, position=i, **m) for i, m in enumerate(data["messages"])])
     wanted_aliases = {a["alias"]: a["note"] for a in data["aliases"]}
     entry.aliases.exclude(alias__in=wanted_aliases).delete()
     for alias, note in wanted_aliases.items():
@@ -673,6 +744,8 @@ def entry_to_fixture(entry):
         "retired": entry.retired,
         "aliases": [{"alias": a.alias, "note": a.note} for a in entry.aliases.all()],
         "related": sorted(r.code for r in entry.related.all()),
+        "counterparts": sorted(r.code for r in entry.counterparts.all()),
+        "messages": [{"text": m.text, "kind": m.kind, "source": m.source} for m in entry.messages.all()],
         "causes": [cause_dict(c) for c in entry.causes.all()],
         "status": entry.status,
         "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None,

@@ -174,6 +174,8 @@ class EntryQuerySet(models.QuerySet):
         return self.prefetch_related(
             "aliases",
             "related",
+            "counterparts",
+            "messages",
             models.Prefetch("causes", queryset=Cause.objects.order_by("position", "pk")),
             "causes__steps",
             models.Prefetch("causes__commands", queryset=Command.objects.select_related("service")),
@@ -247,6 +249,12 @@ class Entry(models.Model):
     confidence = models.CharField(max_length=6, choices=Confidence.choices)
     retired = models.BooleanField(default=False, help_text="Kept for old links; WebEx no longer returns this code")
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    counterparts = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text="Entries of the other API that report what looks like the same failure (the prose says how sure)",
+    )
     locally_edited = models.BooleanField(
         default=False, help_text="Changed in the admin: load_kb leaves it alone unless --force"
     )
@@ -343,6 +351,31 @@ class Alias(models.Model):
 
     def __str__(self):
         return self.alias
+
+
+class Message(models.Model):
+    """A message text seen for an entry's code: WebEx's own ``<serv:reason>`` or a client library's wording.
+
+    Help desk tickets quote these; the search matches them, exactly or nearly."""
+
+    class Kind(models.TextChoices):
+        WEBEX = "webex", "WebEx's own text"
+        CLIENT = "client", "A client library's message"
+
+    MAX_LENGTH = 300
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="messages")
+    text = models.CharField(max_length=MAX_LENGTH)
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    source = models.CharField(max_length=300, help_text="Where the text was seen: repository and path, or address")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["entry", "text"], name="kb_message_entry_text_uniq")]
+
+    def __str__(self):
+        return self.text
 
 
 class CauseQuerySet(models.QuerySet):

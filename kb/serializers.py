@@ -30,6 +30,11 @@ def entry_detail(entry, request=None):
                 {"code": r.code, "title": r.title, "url": _absolute(request, r.get_absolute_url())}
                 for r in sorted(entry.related.all(), key=lambda r: r.code.lower())
             ],
+            "counterparts": [
+                {"code": r.code, "title": r.title, "api": r.api, "url": _absolute(request, r.get_absolute_url())}
+                for r in sorted(entry.counterparts.all(), key=lambda r: r.code.lower())
+            ],
+            "messages": [{"text": m.text, "kind": m.kind, "source": m.source} for m in entry.messages.all()],
             "created_at": entry.created_at.isoformat(),
             "updated_at": entry.updated_at.isoformat(),
         }
