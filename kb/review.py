@@ -19,6 +19,7 @@ from kb.models import Alias, Entry, EntryFeedback, SearchLog, Suggestion
 RECENT_DAYS = 30
 SHOWN = 50  # rows of a section at most
 DUE_SHOWN = 10  # entries due for review shown before "Show all"
+DUE_ALL_SHOWN = 500  # entries due shown by "Show all" (the rest: "And N more after these")
 
 
 @dataclass

@@ -23,7 +23,7 @@ def review_queue(request):
     new_codes, edits = review.open_suggestions()
     due = review.due_entries(now)
     showing_all = request.GET.get("due") == "all"
-    shown = review.SHOWN if showing_all else review.DUE_SHOWN
+    shown = review.DUE_ALL_SHOWN if showing_all else review.DUE_SHOWN
     context = {
         "now": now,
         "due": due[:shown],
