@@ -32,8 +32,8 @@ def test_corpus_items_are_well_formed(corpus):
 
 
 def test_expected_codes_are_in_the_knowledge_base(kb, corpus):
-    known = set(kb.values_list("code", flat=True))
-    assert missing_codes(corpus, known) == []
+    missing = missing_codes(corpus, set(kb.values_list("code", flat=True)))
+    assert not missing, f"expected codes the knowledge base does not have: {', '.join(missing)}"
 
 
 def test_top1_accuracy_on_the_corpus(kb, corpus):
