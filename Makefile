@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8765
 
-.PHONY: run test setup lint format bench loadtest serve screenshots clean
+.PHONY: run test setup lint format bench eval loadtest serve screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ serve: $(VENV)/.installed
 # created and dropped); prints p50/p95/p99 and writes bench/results/search.json.
 bench: $(VENV)/.installed
 	$(PY) bench/search.py
+
+# Search quality on real WebEx texts (kb/tests/data/eval_corpus.json): top-1/top-3 and the misses, on SQLite and,
+# when DATABASE_URL points at PostgreSQL, there too (scratch databases); writes bench/results/eval.json.
+eval: $(VENV)/.installed
+	$(PY) bench/eval.py
 
 # Load test of the production server on 127.0.0.1 (about 2 minutes); see bench/loadtest.py.
 loadtest: $(VENV)/.installed

@@ -1,0 +1,163 @@
+#!/usr/bin/env python
+"""Search quality on real WebEx texts (`make eval`).
+
+For each database (SQLite always; PostgreSQL too when DATABASE_URL points at one) it builds a scratch database (a
+temporary SQLite file; a PostgreSQL database named eval_<pid>, created and dropped here), migrates it, loads the
+shipped knowledge base, runs every text of kb/tests/data/eval_corpus.json through ``kb.search.search`` (see
+kb/evaluation.py for the scoring), prints ``top-1 0.xx (n/N), top-3 0.xx`` and the misses, and writes
+bench/results/eval.json. Each database is evaluated in a child process (Django is set up once per process).
+
+A report, not a test: the threshold is asserted by kb/tests/test_eval.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.search import pg_admin_url, scratch_sqlite  # noqa: E402 - the benchmark's scratch-database helpers
+
+RESULTS = ROOT / "bench" / "results" / "eval.json"
+
+
+@contextlib.contextmanager
+def scratch_postgres(url):
+    """A PostgreSQL database eval_<pid> on the server of ``url``, dropped afterwards; yields its URL."""
+    import psycopg
+
+    name = f"eval_{os.getpid()}"
+    admin = pg_admin_url(url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_admin_url(url, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_backend(corpus, child_out):
+    """Runs inside a child process whose environment points Django at the scratch database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kb.evaluation import evaluate, load_corpus
+    from kb.models import Entry
+
+    call_command("migrate", verbosity=0)
+    call_command("load_kb", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    report = evaluate(load_corpus(corpus))
+    known = set(Entry.objects.values_list("code", flat=True))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_version")
+            version = cur.fetchone()[0]
+    else:
+        import sqlite3
+
+        version = sqlite3.sqlite_version
+    out = {
+        "vendor": connection.vendor,
+        "server_version": version,
+        "entries": Entry.objects.count(),
+        "summary": report.summary(),
+        "miss_lines": report.miss_lines(),
+        "codes_not_in_kb": sorted({o.item["expected"] for o in report.outcomes} - known - {None}),
+        **report.to_json(),
+    }
+    Path(child_out).write_text(json.dumps(out))
+
+
+def run_child(backend, corpus, env):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        child_out = fh.name
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--child-out", child_out]
+    cmd += ["--corpus", str(corpus)]
+    try:
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+        return json.loads(Path(child_out).read_text())
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(child_out)
+
+
+def print_backend(backend, data):
+    print(f"{backend} ({data['server_version']}, {data['entries']} entries): {data['summary']}")
+    kinds = ", ".join(f"{k} {v['top1']}/{v['n']}" for k, v in data["by_kind"].items())
+    print(f"  top-1 by kind: {kinds}")
+    if data["codes_not_in_kb"]:
+        print(f"  expected codes not in the knowledge base: {', '.join(data['codes_not_in_kb'])}")
+    if data["miss_lines"]:
+        print(f"  misses ({len(data['miss_lines'])}):")
+        for line in data["miss_lines"]:
+            print(f"    {line}")
+    print()
+
+
+def main(argv=None):
+    from kb.evaluation import CORPUS_PATH
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", default=str(CORPUS_PATH))
+    parser.add_argument("--backends", default="auto", help="sqlite,postgresql or auto (PostgreSQL when DATABASE_URL)")
+    parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        run_backend(args.corpus, args.child_out)
+        return 0
+
+    database_url = os.getenv("DATABASE_URL", "").strip()
+    backends = ["sqlite"] + (["postgresql"] if database_url.startswith(("postgres", "pgsql")) else [])
+    if args.backends != "auto":
+        backends = [b for b in args.backends.split(",") if b]
+    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    base_env.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    results = {}
+    for backend in backends:
+        print(f"Evaluating on {backend} ...", file=sys.stderr, flush=True)
+        if backend == "sqlite":
+            with scratch_sqlite() as path:
+                results[backend] = run_child(backend, args.corpus, dict(base_env, SQLITE_PATH=path))
+        else:
+            if not database_url:
+                print("  skipped: DATABASE_URL is not set", file=sys.stderr)
+                continue
+            with scratch_postgres(database_url) as url:
+                results[backend] = run_child(backend, args.corpus, dict(base_env, DATABASE_URL=url))
+    print()
+    for backend, data in results.items():
+        print_backend(backend, data)
+    report = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "corpus": str(Path(args.corpus).relative_to(ROOT)) if Path(args.corpus).is_relative_to(ROOT) else args.corpus,
+        "results": {b: {k: v for k, v in d.items() if k != "miss_lines"} for b, d in results.items()},
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
