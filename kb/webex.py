@@ -26,6 +26,7 @@ search and tests can all use it.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from urllib.parse import parse_qsl, urlsplit
@@ -55,6 +56,10 @@ FORMS = (
     "open-meetings-xml",
     "status-xml",
     "xml-api",
+    "http-request",
+    "html-form",
+    "json",
+    "log-line",
     "unrecognised",
     "empty",
 )
@@ -361,6 +366,18 @@ def _command_key(answer: Answer) -> str | None:
     return None
 
 
+# Parameters only a command sends (a back URL carries AT, ST, RS, MK, WID and little else).
+_REQUEST_PARAMS = {"PW", "NPW", "TK", "MPW", "MU", "BU", "PID", "FN", "LN", "EM", "MN", "MT", "DU", "SP", "AN", "AE"}
+
+
+def _is_request(params: dict, service, at, st, rs) -> bool:
+    """A command being sent: it names AT, says no ST or RS, and is sent to a URL API service file or carries
+    parameters only a command sends (``AT=LI&WID=bob&PW=…``). A bare ``AT=SU`` is a command's name, not a request."""
+    if not at or st or rs or service == "XMLService":
+        return False
+    return bool(service) or bool({k.upper() for k in params} & _REQUEST_PARAMS)
+
+
 def _answer_from_url(url: str, form: str, *, http_status=None, preview_source=None) -> Answer:
     url = _clean(url.strip())[: _MAX_VALUE * 4]
     path, query = _split_url(url)
@@ -370,7 +387,7 @@ def _answer_from_url(url: str, form: str, *, http_status=None, preview_source=No
     st = _code_value(_get_ci(params, "ST"))
     rs = _code_value(_get_ci(params, "RS"))
     mk = _code_value(_get_ci(params, "MK"))
-    is_request = bool(at and not st and not rs and service and service != "XMLService")
+    is_request = _is_request(params, service, at, st, rs)
     return Answer(
         form=form,
         url=redact_url(url),
@@ -756,30 +773,407 @@ def _detect(text) -> Detection | None:
     text = _to_text(text)[:MAX_DETECT_CHARS]
     if not text.strip():
         return None
+    found = _find(text)
+    if found is None:
+        return None
+    answer, fragment = found
+    if not (answer.command or answer.code or answer.status):
+        return None  # nothing a search can use: leave the text to the word search
+    return _detection(answer, fragment)
+
+
+def _find(text: str):
+    """(answer, fragment) of the first shape that reads, most specific first; None when none does."""
+    http = _http_response(text)
+    if http:
+        return http
     answer = _open_meetings_answer(text)
     if answer:
         m = re.search(r"<ListOpenMeetings\b[\s\S]{0,2000}?(?:</ListOpenMeetings\s*>|$)", text, re.IGNORECASE)
-        return _detection(answer, m.group(0) if m else text)
+        return answer, m.group(0) if m else text
     answer = _xml_answer(text)
     if answer:
-        return _detection(answer, _xml_fragment(text))
+        return answer, _xml_fragment(text)
     redirect = _find_script_redirect(text)
     if redirect:
         url, fragment = redirect
-        answer = _answer_from_url(url, "script-redirect", preview_source=url)
-        return _detection(answer, fragment)
-    if _XSI_TYPE.search(text):
+        return _answer_from_url(url, "script-redirect", preview_source=url), fragment
+    for reader in (_json_answer, _html_form, _http_request):
+        found = reader(text)
+        if found:
+            return found
+    m = _XSI_TYPE.search(text)
+    if m and m.group("req"):
         operation = _xml_operation(text)
-        if operation:
-            answer = Answer(
-                form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True, preview=""
-            )
-            m = _XSI_TYPE.search(text)
-            return _detection(answer, m.group(0))
+        answer = Answer(form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True)
+        return answer, m.group(0)
     token = _find_url_answer(text)
     if token:
         stripped = token.strip()
-        answer = _answer_from_url(stripped, "back-url")
+        # Loose NAME=value fields of a log line (no URL around them) are a log line, not a back URL.
+        loose = "?" not in stripped and "://" not in stripped and stripped != text.strip()
+        answer = _answer_from_url(stripped, "log-line" if loose else "back-url")
         if answer.at or answer.st or answer.rs:
-            return _detection(answer, stripped)
+            return answer, stripped
+    if m:  # a success body named by its response type (meet:getMeetingResponse) and nothing else
+        operation = _xml_operation(text)
+        return Answer(form="xml-api", api="xml", service="XMLService", operation=operation), m.group(0)
+    return _log_answer(text)
+
+
+# --- HTTP captures ---------------------------------------------------------------------------------
+
+# A line break, or where one was before a browser's single-line box took it out (a space, or nothing).
+_HTTP_VERSION = r"HTTP/\d(?:\.\d)?(?!\d)"
+_STATUS_LINE = re.compile(rf"(?<![\w/]){_HTTP_VERSION}[ \t]+(?P<status>[1-5]\d\d)(?!\d)(?P<text>[^\r\n<]{{0,60}})")
+_REQUEST_LINE = re.compile(
+    rf"(?<![\w-])(?P<method>GET|POST|PUT|HEAD)[ \t]+(?P<target>[^\s\"'<>]{{1,16384}})[ \t]+{_HTTP_VERSION}"
+)
+_LOCATION = re.compile(r"(?<![\w.-])(?i:location)[ \t]*:[ \t]*(?P<url>[^\s\"'<>]{1,16384})")
+_HOST = re.compile(r"(?<![\w.-])(?i:host)[ \t]*:[ \t]*(?P<host>[A-Za-z0-9.-]{1,253}(?::\d{1,5})?)")
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
+def _after_headers(text: str) -> str:
+    """The body after a capture's headers, or "" when the capture has no blank line (or was flattened)."""
+    parts = _BLANK_LINE.split(text, 1)
+    return parts[1] if len(parts) == 2 else ""
+
+
+def _http_response(text: str):
+    """``HTTP/1.1 302 Found`` + ``Location:`` (or ``HTTP/1.1 200 OK`` + a body), e.g. from curl -v: read by
+    :func:`read_answer`, the one reader of answers."""
+    m = _STATUS_LINE.search(text)
+    if not m:
+        return None
+    status = int(m.group("status"))
+    rest = text[m.end() :]
+    loc = _LOCATION.search(rest) if 300 <= status < 400 else None
+    body = _after_headers(rest) or rest
+    answer = _read_answer(body, status=status, location=loc.group("url") if loc else None, content_type=None)
+    if not answer.recognised:
+        return None
+    if loc:
+        fragment = f"{m.group(0).strip()} {loc.group(0)}"
+    elif answer.form == "xml-api":
+        fragment = f"{m.group(0).strip()} {_xml_fragment(body)}"
+    else:
+        fragment = f"{m.group(0).strip()} {answer.url or answer.preview}"
+    return answer, fragment
+
+
+def _http_request(text: str):
+    """``GET /site/p.php?AT=LI&WID=…&PW=… HTTP/1.1``, or ``POST /WBXService/XMLService HTTP/1.1`` with its XML body,
+    or a POST with a form body (``AT=LI&WID=…``). A GET of a back URL (it carries ST or RS) is an answer."""
+    m = _REQUEST_LINE.search(text)
+    if not m:
+        return None
+    target = m.group("target")
+    rest = text[m.end() :]
+    path, query = _split_url(target)
+    service = _service_from_path(path)
+    host = _HOST.search(rest)
+    url = target if "://" in target or not host else f"https://{host.group('host')}{target}"
+    fragment = m.group(0)
+    if service == "XMLService" or _XSI_TYPE.search(rest):
+        xsi = _XSI_TYPE.search(rest)
+        operation = _xml_operation(rest)
+        if xsi and not xsi.group("req"):
+            return None  # an answer's body: read by the XML readers
+        answer = Answer(
+            form="http-request",
+            url=redact_url(url),
+            api="xml",
+            service="XMLService",
+            operation=operation,
+            is_request=True,
+            preview=make_preview(rest),
+        )
+        return answer, fragment + (" " + xsi.group(0) if xsi else "")
+    params = _parse_params(query)
+    body = _after_headers(rest)
+    form_body = body.strip().splitlines()[0] if body.strip() and "<" not in body[:200] else ""
+    if not form_body:
+        token = _find_url_answer(rest)
+        form_body = token if token and "?" not in token and "://" not in token else ""
+    for name, value in _parse_params(form_body).items():
+        params.setdefault(name, value)
+    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+    if not (at or st or rs):
+        return None
+    is_request = _is_request(params, service or "?", at, st, rs)
+    answer = Answer(
+        form="http-request" if is_request else "back-url",
+        url=redact_url(url),
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=_code_value(_get_ci(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(url),
+        is_request=is_request,
+    )
+    return answer, fragment + (" " + form_body if form_body else "")
+
+
+# --- HTML forms --------------------------------------------------------------------------------------
+
+_FORM_TAG = re.compile(r"<form\b(?P<attrs>[^<>]{0,4000})>", re.IGNORECASE)
+_FIELD_TAG = re.compile(r"<(?:input|button)\b(?P<attrs>[^<>]{0,4000})>", re.IGNORECASE)
+_FORM_END = re.compile(r"</form\s*>", re.IGNORECASE)
+_TAG_ATTR = re.compile(
+    r"(?P<name>[^\s<>=\"'/]{1,100})(?:\s*=\s*(?:\"(?P<dq>[^\"]{0,8192})\"|'(?P<sq>[^']{0,8192})'|(?P<bare>[^\s\"'<>`]{1,8192})))?"
+)
+
+
+def _tag_attrs(attrs: str) -> dict:
+    out: dict[str, str] = {}
+    for a in _TAG_ATTR.finditer(attrs):
+        value = next((v for v in (a.group("dq"), a.group("sq"), a.group("bare")) if v is not None), "")
+        out.setdefault(a.group("name").lower(), _xml_unescape(value).strip())
+    return out
+
+
+def _html_form(text: str):
+    """``<form action="https://site.webex.com/site/p.php" method="post">`` and its ``<input name=… value=…>``
+    fields (Cisco's recommended way to send PW): the command the form sends. AT may be a field or in the action."""
+    m = _FORM_TAG.search(text)
+    if not m:
+        return None
+    end = _FORM_END.search(text, m.end())
+    inner = text[m.end() : end.start() if end else len(text)]
+    action = _tag_attrs(m.group("attrs")).get("action", "")
+    path, query = _split_url(action) if action else ("", "")
+    params = _parse_params(query)
+    for f in list(_FIELD_TAG.finditer(inner))[:500]:
+        attrs = _tag_attrs(f.group("attrs"))
+        name = attrs.get("name", "").strip()
+        if name and name not in params:
+            params[_clean(name)[:100]] = _clean(attrs.get("value", ""))[:_MAX_VALUE]
+    service = _service_from_path(path)
+    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+    if not (at or st or rs):
+        return None
+    shown = action.split("?", 1)[0] + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    answer = Answer(
+        form="html-form",
+        url=redact_url(shown),
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=_code_value(_get_ci(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(shown),
+        is_request=bool(at and not st and not rs),
+    )
+    return answer, redact_text(f'<form action="{action}"> ' + shown.split("?", 1)[1])
+
+
+# --- JSON dumps -----------------------------------------------------------------------------------------
+
+_JSON_PAIR = re.compile(
+    r"[\"'](?P<key>[A-Za-z_][\w.:-]{0,60})[\"']\s*:\s*"
+    r"(?:\"(?P<dq>(?:\\.|[^\"\\]){0,4096})\"|'(?P<sq>(?:\\.|[^'\\]){0,4096})'|(?P<bare>-?[\w.+-]{1,100}))"
+)
+_JSON_SHOWN = ("at", "st", "rs", "mk", "service", "exceptionid", "result", "reason")
+_JSON_URL_KEYS = {"url", "uri", "href", "action", "endpoint", "requesturl", "request_url", "location", "backurl"}
+
+
+def _json_value(m) -> str:
+    if m.group("dq") is not None:
+        try:
+            return json.loads('"' + m.group("dq") + '"')
+        except ValueError:
+            return m.group("dq")
+    if m.group("sq") is not None:
+        return m.group("sq").replace("\\'", "'")
+    return m.group("bare") or ""
+
+
+def _json_answer(text: str):
+    """JSON (or a Python dict) holding a command's parameters (``{"AT": "LI", "WID": …, "PW": …}``, with or without
+    a URL or service), a URL API answer (``{"ST": "FAIL", "RS": "AccessDenied"}``) or an XML API one
+    (``{"exceptionID": "060001", "reason": …}``, nested as deep as it likes: every key is read wherever it is)."""
+    if "{" not in text:
+        return None
+    pairs: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for m in list(_JSON_PAIR.finditer(text))[:2000]:
+        key = m.group("key")
+        folded = key.lower().replace("_", "").replace("-", "").rsplit(":", 1)[-1]
+        if folded not in pairs:
+            pairs[folded] = _clean(_json_value(m))[:_MAX_VALUE]
+            originals[folded] = key
+    if not pairs:
+        return None
+    exception_id = pairs.get("exceptionid")
+    if exception_id and re.fullmatch(r"\d{1,6}", exception_id):
+        exception_id = exception_id.zfill(6)
+    result = pairs.get("result")
+    if result and not re.fullmatch(r"(?i)success|failure|fail", result):
+        result = None
+    shown = [f'"{originals[k]}": "{pairs[k]}"' for k in originals if k in _JSON_SHOWN]
+    shown += [f'"{originals[k]}": "{pairs[k]}"' for k in originals if k in _JSON_URL_KEYS][:1]
+    fragment = "{" + ", ".join(shown) + "}"
+    if exception_id or (result and ("reason" in pairs or "gsbstatus" in pairs)):
+        reason = pairs.get("reason")
+        answer = Answer(
+            form="json",
+            result=result or ("FAILURE" if exception_id else None),
+            reason=redact_text(reason) if reason else None,
+            exception_id=exception_id if exception_id and re.fullmatch(r"[\w.-]{1,40}", exception_id) else None,
+            gsb_status=pairs.get("gsbstatus"),
+            api="xml",
+            service="XMLService",
+            operation=_json_operation(pairs.get("operation") or pairs.get("type") or ""),
+            preview=make_preview(text),
+        )
+        return answer, fragment
+    params = {originals[k]: v for k, v in pairs.items() if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,30}", originals[k])}
+    url = next((pairs[k] for k in _JSON_URL_KEYS if k in pairs and ("/" in pairs[k] or "?" in pairs[k])), "")
+    path, query = _split_url(url) if url else ("", "")
+    for name, value in _parse_params(query).items():
+        params.setdefault(name, value)
+    service = _service_from_path(path) or _service_from_path(pairs.get("service", ""))
+    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+    if not (at or st or rs) or (at and not re.fullmatch(r"[A-Za-z0-9]{1,12}", at)):
+        return None
+    answer = Answer(
+        form="json",
+        url=redact_url(url) if url else None,
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=_code_value(_get_ci(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(text),
+        is_request=bool(at and not st and not rs),
+    )
+    return answer, fragment
+
+
+def _json_operation(value: str) -> str | None:
+    m = re.search(
+        r"(?:binding\.)?(?P<op>(?:user|meeting|attendee|ep|meetingtype|history|site)\.[A-Za-z]{1,80})$", value
+    )
+    if not m:
+        return None
+    service, op = m.group("op").split(".", 1)
+    return f"{service}.{op[:1].upper()}{op[1:]}"
+
+
+# --- log lines ------------------------------------------------------------------------------------------
+
+# Reason texts WebEx's XML API was seen sending with their exception IDs (captured responses: reference notes §4).
+_XML_REASONS = {
+    "access denied, additional privileges are required": "000001",
+    "asservice not responding": "000035",
+    "incorrect user or password": "030002",
+    "not a valid session ticket": "030047",
+    "corresponding meeting not found": "060001",
+    "meeting password must not be null": "060026",
+}
+_LOG_EXCEPTION = re.compile(
+    r"(?<![\w])exception[ _-]?id(?:[\"'])?[ \t]*[:=#]?[ \t]*[\"']?(?P<code>\d{6})(?!\d)"
+    r"(?P<tail>[^\r\n]{0,300})",
+    re.IGNORECASE,
+)
+_LOG_ERROR = re.compile(
+    r"(?<![\w])(?P<word>error|failure|failed|fail|exception|err)\b[ \t:#=\[(]{0,5}(?P<code>\d{6})(?!\d)[\])]?"
+    r"(?P<tail>[^\r\n]{0,300})",
+    re.IGNORECASE,
+)
+_LOG_REASON = re.compile(
+    r"(?<![\w])reason[\"']?[ \t]*[:=][ \t]*[\"']?(?P<reason>[^\r\n\"'&]{1,300})",
+    re.IGNORECASE,
+)
+_LOG_RS = re.compile(r"(?<![\w])RS[ \t]*[:=][ \t]*[\"']?(?P<rs>[A-Za-z][A-Za-z0-9_]{1,79})\b")
+_CAMEL_CODE = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+")
+_LOG_STATUS = re.compile(r"(?<![\w])(?P<st>SUCCESS|FAILURE|FAIL)(?![\w])")
+
+
+def _known_reason(text: str):
+    folded = re.sub(r"\s+", " ", text or "").strip().strip(".:;,-\u2013 ").lower()
+    for reason, code in _XML_REASONS.items():
+        if folded.startswith(reason):
+            return code
     return None
+
+
+def _reason_of(tail: str) -> str | None:
+    """The reason text following a code in a log line: ``060001: Corresponding Meeting not found``."""
+    m = _LOG_REASON.search(tail)
+    text = m.group("reason") if m else tail
+    text = re.sub(r"^[\s:\-\u2013\]\)|,]+", "", text).strip()
+    return text[:300] or None
+
+
+def _log_answer(text: str):
+    """A log line: ``Error 060001: Corresponding Meeting not found``, ``exceptionID=030002``, ``exceptionID: 000015``,
+    ``[WebEx] FAILURE 060001 …``, ``RS: AccessDenied``, ``reason: AccessDenied`` or ``reason: <a reason text WebEx
+    sends>``. A six-digit code is an XML API exception ID (sent only with FAILURE); a CamelCase reason is a URL API
+    reason code."""
+    m = _LOG_EXCEPTION.search(text) or _LOG_ERROR.search(text)
+    if m:
+        reason = _reason_of(m.group("tail"))
+        return (
+            Answer(
+                form="log-line",
+                result="FAILURE",
+                exception_id=m.group("code"),
+                reason=redact_text(reason) if reason else None,
+                api="xml",
+                service="XMLService",
+                preview=make_preview(text),
+            ),
+            _line_around(text, m.start()),
+        )
+    m = _LOG_RS.search(text)
+    rs = m.group("rs") if m else None
+    r = _LOG_REASON.search(text)
+    if not rs and r:
+        value = r.group("reason").strip()
+        code = _CAMEL_CODE.fullmatch(value.split()[0]) if value else None
+        if code and len(value.split()) == 1:
+            rs = code.group(0)
+            m = r
+        elif _known_reason(value):
+            return (
+                Answer(
+                    form="log-line",
+                    result="FAILURE",
+                    exception_id=_known_reason(value),
+                    reason=redact_text(value),
+                    api="xml",
+                    service="XMLService",
+                    preview=make_preview(text),
+                ),
+                _line_around(text, r.start()),
+            )
+    if not rs:
+        return None
+    status = _LOG_STATUS.search(text)
+    return (
+        Answer(
+            form="log-line",
+            st=status.group("st") if status else None,
+            rs=rs,
+            api="url",
+            preview=make_preview(text),
+        ),
+        _line_around(text, m.start()),
+    )
+
+
+def _line_around(text: str, pos: int, limit: int = 300) -> str:
+    """The line of ``text`` holding ``pos`` (at most ``limit`` characters of it, around ``pos``)."""
+    start = max(text.rfind("\n", 0, pos) + 1, pos - limit // 2)
+    end = text.find("\n", pos)
+    end = len(text) if end == -1 else end
+    return text[start : min(end, start + limit)]
