@@ -116,18 +116,26 @@ _SECRET_PARAM = re.compile(
     re.IGNORECASE,
 )
 # "PW": "secret", 'password': 'secret', password: secret, <!-- password: secret -->: a quoted value or one word.
+# An unquoted value after "name:" inside a line may be several words (a single-line box turns "Password: two words"
+# and the next line into one line): words are taken until one looks like the next field (Host:, RS=, <tag, [WebEx],
+# a log level, a status, an exception ID), at most 12 of them.
+_WORD = r"[^\s\"'<>]+"
+_NEXT_FIELD = (
+    r"(?:[^\s=:<>\"']{1,60}[:=]|<|-->|\[|\||HTTP/"
+    r"|(?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|FAILURE|FAILED|FAIL|SUCCESS)\b|\d{6}(?!\d))"
+)
+_WORDS = rf"{_WORD}(?:[ \t]+(?!{_NEXT_FIELD}){_WORD}){{0,11}}"
 _SECRET_COLON = re.compile(
     rf"{_NAME_START}(?P<name>{_ANY_SECRET_NAME})(?P<eq>(?:\\?[\"'])?[ \t]{{0,20}}:[ \t]{{0,20}})"
-    rf"(?P<value>{_QUOTED}|[^\s\"'<>]+)",
+    rf"(?P<value>{_QUOTED}|{_WORDS})",
     re.IGNORECASE,
 )
 _AUTH_SCHEMES = r"(?:basic|bearer|digest|negotiate|ntlm|token|oauth|hoba|mutual|aws4-hmac-sha256)"
 # A line that starts with a secret name or a credential header and a colon: the rest of the line is the value
-# (Password: two words; Authorization: Basic …, whose scheme is kept; Cookie: a=1; b=2).
+# (Password: two words; Authorization: Basic …, whose scheme is kept). Cookies: _SECRET_HEADER.
 _SECRET_LINE = re.compile(
     rf"^(?P<head>[ \t]*(?:{_ANY_SECRET_NAME}[ \t]*:"
-    rf"|(?:proxy-)?authorization[ \t]*:[ \t]*(?:{_AUTH_SCHEMES}\b)?"
-    r"|(?:set-)?cookie[ \t]*:)[ \t]*)(?P<value>[^\r\n]+)",
+    rf"|(?:proxy-)?authorization[ \t]*:[ \t]*(?:{_AUTH_SCHEMES}\b)?)[ \t]*)(?P<value>[^\r\n]+)",
     re.IGNORECASE | re.MULTILINE,
 )
 # The same headers inside a line (a flattened capture, a JSON dump of headers, a log line).
@@ -135,7 +143,7 @@ _SECRET_HEADER = re.compile(
     rf"(?<![\w-])(?P<head>(?:(?:proxy-)?authorization(?:\\?[\"'])?[ \t]*[:=][ \t]*(?:\\?[\"'])?"
     rf"(?:{_AUTH_SCHEMES}[ \t]+(?=[^\s\"'<>\\]))?)"
     r"|(?:set-)?cookie(?:\\?[\"'])?[ \t]*[:=][ \t]*(?:\\?[\"'])?)"
-    r"(?P<value>[^\s\"'<>\\]+(?:;[ \t]*[^\s\"'<>\\;]+)*)",
+    r"(?P<value>[^\s\"'<>\\;]+(?:;[ \t]*[^\s\"'<>\\;]+)*;?)",
     re.IGNORECASE,
 )
 _ELEMENT_NAME = rf"(?:[A-Za-z_][\w.-]{{0,40}}:)?{_ANY_SECRET_NAME}"
@@ -213,6 +221,15 @@ def _redact_tags(text: str) -> str:
                 out.append(text[pos : a.start("value")])
                 out.append(_masked_attr(a.group("value")))
                 pos = a.end("value")
+        if secret_field and m.group("tag").lower() == "textarea":  # <textarea name="PW">secret</textarea>
+            close = text.find(">", i)
+            if close != -1:
+                stop = text.find("<", close + 1)
+                stop = len(text) if stop == -1 else stop
+                if stop > close + 1:
+                    out.append(text[pos : close + 1])
+                    out.append(MASK)
+                    pos = stop
     out.append(text[pos:])
     return "".join(out)
 

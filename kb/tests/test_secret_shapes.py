@@ -97,6 +97,13 @@ SHAPES = [
     ("log-password-equals", "2026-11-30 WARN login user=bob password={s} RS=BadWebExIDorPassword"),
     ("log-password-spaced", "login user=bob password = {s} RS=BadWebExIDorPassword"),
     ("log-snake-case", "db_password={s} webex.password: {s} Error 030002: Incorrect user or password"),
+    ("log-two-word-password-in-one-line", "10:00 ERROR login Password: first {s} exceptionID=030002"),
+    ("log-two-word-password-before-header", "GET /a/p.php?AT=LO HTTP/1.1 Password: pass {s} Host: a.webex.com"),
+    ("textarea", '<form action="https://a.webex.com/a/p.php?AT=LI"><textarea name="PW">{s}</textarea></form>'),
+    (
+        "cookie-flattened",
+        "HTTP/1.1 302 Found Set-Cookie: a=1; ticket={s}; Path=/ Location: https://a.example/b?AT=LI&ST=FAIL",
+    ),
     ("log-quoted", 'login password="{s} with spaces" exceptionID: 030002'),
     (
         "http-authorization-basic",
@@ -253,6 +260,11 @@ def test_one_home_for_secret_names():
         ("AT=LI&P%57=x1&WID=bob", "AT=LI&P%57=•••&WID=bob"),
         ("AT=LI&%50%57=x1&WID=bob", "AT=LI&%50%57=•••&WID=bob"),
         ("AT%3DLI%26PW%3Dx1%26WID%3Dbob", "AT%3DLI%26PW%3D•••%26WID%3Dbob"),
+        ("ERROR login Password: two words exceptionID=030002", "ERROR login Password: ••• exceptionID=030002"),
+        ("x password: a b [WebEx] FAILURE 060001", "x password: ••• [WebEx] FAILURE 060001"),
+        ("Cookie: a=1; b=2\nHost: x", "Cookie: •••\nHost: x"),
+        ('<textarea name="PW">x1</textarea>', '<textarea name="PW">•••</textarea>'),
+        ('{"Authorization": "Bearer x1"}', '{"Authorization": "Bearer •••"}'),
     ],
 )
 def test_redaction_keeps_the_shape_and_everything_else(text, expected):
