@@ -773,40 +773,41 @@ def _detect(text) -> Detection | None:
     text = _to_text(text)[:MAX_DETECT_CHARS]
     if not text.strip():
         return None
-    found = _find(text)
-    if found is None:
-        return None
-    answer, fragment = found
-    if not (answer.command or answer.code or answer.status):
-        return None  # nothing a search can use: leave the text to the word search
-    return _detection(answer, fragment)
+    for answer, fragment in _candidates(text):
+        if answer.form in ("xml-api", "json") and answer.exception_id is None and answer.reason:
+            # A FAILURE whose exception ID was left out of the paste, with a reason text WebEx sends with one.
+            known = _known_reason(answer.reason) if answer.status == "FAILURE" else None
+            answer = replace(answer, exception_id=known) if known else answer
+        if answer.command or answer.code or answer.status:
+            return _detection(answer, fragment)
+    return None  # nothing a search can use: the text is left to the word search
 
 
-def _find(text: str):
-    """(answer, fragment) of the first shape that reads, most specific first; None when none does."""
+def _candidates(text: str):
+    """(answer, fragment) of each shape that reads, most specific first (a generator: later readers run only when
+    the earlier ones found nothing a search can use)."""
     http = _http_response(text)
     if http:
-        return http
+        yield http
     answer = _open_meetings_answer(text)
     if answer:
         m = re.search(r"<ListOpenMeetings\b[\s\S]{0,2000}?(?:</ListOpenMeetings\s*>|$)", text, re.IGNORECASE)
-        return answer, m.group(0) if m else text
+        yield answer, m.group(0) if m else text
     answer = _xml_answer(text)
     if answer:
-        return answer, _xml_fragment(text)
+        yield answer, _xml_fragment(text)
     redirect = _find_script_redirect(text)
     if redirect:
         url, fragment = redirect
-        return _answer_from_url(url, "script-redirect", preview_source=url), fragment
+        yield _answer_from_url(url, "script-redirect", preview_source=url), fragment
     for reader in (_json_answer, _html_form, _http_request):
         found = reader(text)
         if found:
-            return found
+            yield found
     m = _XSI_TYPE.search(text)
     if m and m.group("req"):
         operation = _xml_operation(text)
-        answer = Answer(form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True)
-        return answer, m.group(0)
+        yield Answer(form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True), m.group(0)
     token = _find_url_answer(text)
     if token:
         stripped = token.strip()
@@ -814,11 +815,12 @@ def _find(text: str):
         loose = "?" not in stripped and "://" not in stripped and stripped != text.strip()
         answer = _answer_from_url(stripped, "log-line" if loose else "back-url")
         if answer.at or answer.st or answer.rs:
-            return answer, stripped
+            yield answer, stripped
     if m:  # a success body named by its response type (meet:getMeetingResponse) and nothing else
-        operation = _xml_operation(text)
-        return Answer(form="xml-api", api="xml", service="XMLService", operation=operation), m.group(0)
-    return _log_answer(text)
+        yield Answer(form="xml-api", api="xml", service="XMLService", operation=_xml_operation(text)), m.group(0)
+    found = _log_answer(text)
+    if found:
+        yield found
 
 
 # --- HTTP captures ---------------------------------------------------------------------------------
@@ -1033,14 +1035,15 @@ def _json_answer(text: str):
             preview=make_preview(text),
         )
         return answer, fragment
-    params = {originals[k]: v for k, v in pairs.items() if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,30}", originals[k])}
+    # URL API parameters keep their upper-case names in a dump ("at" or "st" in other JSON means something else).
+    params = {originals[k]: v for k, v in pairs.items() if re.fullmatch(r"[A-Z][A-Z0-9]{0,30}", originals[k])}
     url = next((pairs[k] for k in _JSON_URL_KEYS if k in pairs and ("/" in pairs[k] or "?" in pairs[k])), "")
     path, query = _split_url(url) if url else ("", "")
     for name, value in _parse_params(query).items():
         params.setdefault(name, value)
     service = _service_from_path(path) or _service_from_path(pairs.get("service", ""))
     at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
-    if not (at or st or rs) or (at and not re.fullmatch(r"[A-Za-z0-9]{1,12}", at)):
+    if not (at or st or rs) or (at and not re.fullmatch(r"[A-Za-z]{2,3}", at)):
         return None
     answer = Answer(
         form="json",

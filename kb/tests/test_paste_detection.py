@@ -378,3 +378,25 @@ def test_flattened_request_keeps_its_password_out_of_the_fragment():
     found = detect("POST /acme/p.php HTTP/1.1 Host: a.webex.com Content-Type: x AT=LI&WID=bob&PW=Hunter2-xyz")
     assert found.command == "p.php?AT=LI" and found.is_request
     assert "Hunter2-xyz" not in repr(found)
+
+
+def test_a_failure_without_its_exception_id_is_read_by_its_reason_text():
+    found = detect("<serv:result>FAILURE</serv:result><serv:reason>Incorrect user or password</serv:reason>")
+    assert (found.status, found.code, found.api) == ("FAILURE", "030002", "xml")
+    found = detect('{"result": "FAILURE", "reason": "Corresponding Meeting not found"}')
+    assert (found.status, found.code, found.api, found.form) == ("FAILURE", "060001", "xml", "json")
+    assert detect("<serv:result>FAILURE</serv:result><serv:reason>Something new</serv:reason>").code is None
+
+
+def test_a_capture_whose_answer_says_nothing_falls_back_to_its_request():
+    text = (
+        "> GET /acme/p.php?AT=LI&WID=bob&PW=x HTTP/1.1\n> Host: acme.webex.com\n>\n"
+        "< HTTP/1.1 302 Found\n< Location: https://example.com/welcome\n<\n"
+    )
+    found = detect(text)
+    assert (found.command, found.is_request, found.form) == ("p.php?AT=LI", True, "http-request")
+
+
+@pytest.mark.parametrize("text", ['{"at": "home", "st": "Main Street"}', '{"AT": "nowhere-at-all"}'])
+def test_json_that_is_not_a_webex_dump_is_not_a_paste(text):
+    assert detect(text) is None
