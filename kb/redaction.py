@@ -159,6 +159,10 @@ _SECRET_ELEMENT_ESCAPED = re.compile(
     r"(?P<value>(?:(?!&lt;)[^<]){0,100000})",
     re.IGNORECASE,
 )
+# Every secret name holds one of these (PW, NPW, MPW; TK; password; sessionTicket; webExAccessToken; clientSecret), or
+# is written with an escape (%57, \x57, &#87;): without one, the name-based rules below cannot match and are skipped.
+_MAY_NAME_A_SECRET = re.compile(r"pw|tk|pass|ticket|token|secret|%[0-9a-f]{2}|\\[xu]|&#", re.IGNORECASE)
+_MAY_HOLD_A_HEADER = re.compile(r"authoriz|cookie", re.IGNORECASE)
 # https://user:secret@host/
 _USERINFO = re.compile(
     r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s/:@\"'<>]{1,200}:)(?P<value>[^\s/@\"'<>]{1,500})@"
@@ -289,15 +293,22 @@ def redact_text(text, secrets=()) -> str:
     elif not isinstance(text, str):
         text = str(text)
     try:
-        text = _SECRET_ELEMENT.sub(lambda m: m.group("open") + MASK, text)
-        text = _SECRET_ELEMENT_ESCAPED.sub(lambda m: m.group("open") + MASK, text)
-        text = _redact_tags(text)
-        text = _redact_escaped_tags(text)
-        text = _SECRET_LINE.sub(lambda m: m.group("head") + MASK, text)
-        text = _SECRET_HEADER.sub(lambda m: m.group("head") + MASK, text)
-        text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
-        text = _SECRET_COLON.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
-        text = _USERINFO.sub(lambda m: m.group("head") + MASK + "@", text)
+        named = _MAY_NAME_A_SECRET.search(text) is not None  # a cheap look first: most log lines name none
+        headers = _MAY_HOLD_A_HEADER.search(text) is not None
+        if named:
+            text = _SECRET_ELEMENT.sub(lambda m: m.group("open") + MASK, text)
+            text = _SECRET_ELEMENT_ESCAPED.sub(lambda m: m.group("open") + MASK, text)
+            text = _redact_tags(text)
+            text = _redact_escaped_tags(text)
+        if named or headers:
+            text = _SECRET_LINE.sub(lambda m: m.group("head") + MASK, text)
+        if headers:
+            text = _SECRET_HEADER.sub(lambda m: m.group("head") + MASK, text)
+        if named:
+            text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
+            text = _SECRET_COLON.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
+        if "://" in text:
+            text = _USERINFO.sub(lambda m: m.group("head") + MASK + "@", text)
         for variant in known_variants(secrets):
             text = text.replace(variant, MASK)
     except Exception:  # pragma: no cover - regexes on str do not raise; be safe anyway
