@@ -32,6 +32,8 @@ __all__ = [
 MASK = "\u2022\u2022\u2022"  # •••
 SECRET_PARAMS = frozenset({"PW", "NPW", "TK", "MPW"})
 SECRET_XML_ELEMENTS = ("password", "sessionTicket", "webExAccessToken", "clientSecret")
+# HTTP headers whose value is a credential, in a pasted capture (the scheme of Authorization is kept).
+SECRET_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie")
 _SECRET_NAMES_FOLDED = frozenset({*SECRET_PARAMS, *(name.upper() for name in SECRET_XML_ELEMENTS)})
 
 # The shell variable copy-as-curl leaves in place of each secret.
@@ -53,7 +55,10 @@ def is_secret_name(name) -> bool:
     """True for a URL API secret parameter or an XML API secret element, in any case, percent-encoded or not:
     ``PW``, ``pw``, ``%50W``, ``MPW``, ``password``, ``sessionTicket``."""
     try:
-        return unquote(str(name)).strip().upper() in _SECRET_NAMES_FOLDED
+        name = str(name)
+        for _ in range(3):  # percent-encoded once or twice: %50W, %2550%2557
+            name = unquote(name)
+        return name.strip().upper() in _SECRET_NAMES_FOLDED
     except Exception:
         return False
 
@@ -64,40 +69,186 @@ def placeholder(name) -> str:
     return _PLACEHOLDERS.get(upper) or "$WEBEX_" + re.sub(r"[^A-Z0-9]", "_", upper)
 
 
-_SECRET_NAMES_RE = "|".join(sorted((re.escape(n) for n in SECRET_PARAMS), key=len, reverse=True))
-_XML_SECRET_RE = "|".join(sorted(SECRET_XML_ELEMENTS, key=len, reverse=True))
+def _spelled(name: str) -> str:
+    """A pattern for ``name`` written plainly or with any of its letters percent-encoded, once or twice (``P%57``,
+    ``%50%57``, ``%2550%2557``); matched case-insensitively."""
+    parts = []
+    for ch in name:
+        codes = sorted({f"{ord(c):02X}" for c in (ch.upper(), ch.lower())})
+        parts.append("(?:" + "|".join([re.escape(ch), *(f"%(?:25)?{code}" for code in codes)]) + ")")
+    return "".join(parts)
 
-# "=" as written plainly, percent-encoded (once or twice), JS hex/unicode-escaped, or HTML-escaped.
-_EQ = r"(?:=|%3[dD]|%253[dD]|\\[xX]3[dD]|\\u003[dD]|&#0*61;|&#[xX]0*3[dD];)"
-# Where a value ends: the next separator in any of those spellings, or a character a URL cannot hold.
-_VALUE = r"(?:(?!%26|%2526|\\[xX]26|\\u0026|&#0*38;|&#[xX]0*26;)[^&\s\"'<>#`])*"
-_SECRET_PARAM = re.compile(
+
+_SHORT_NAMES = sorted(SECRET_PARAMS, key=len, reverse=True)
+_LONG_NAMES = sorted(SECRET_XML_ELEMENTS, key=len, reverse=True)
+_SECRET_NAMES_RE = "|".join(re.escape(n) for n in _SHORT_NAMES)  # PW, NPW, TK, MPW as written
+_XML_SECRET_RE = "|".join(_LONG_NAMES)
+# Every secret name in any spelling, also as the end of a longer name: user_password, db.password, x-pw,
+# newPassword, meetingPassword (a lower-case camel prefix; BadWebExIDorPassword, a reason code, is not one).
+_ANY_SECRET_NAME = (
+    r"(?:[A-Za-z0-9]{1,40}[_.-])?(?:"
+    + "|".join(_spelled(n) for n in _SHORT_NAMES)
+    + r"|(?-i:[a-z][a-z0-9]{0,40})?(?:"
+    + "|".join(_spelled(n) for n in _LONG_NAMES)
+    + "))"
+)
+# Where a name may start: not inside a word, or right after a separator written encoded (%26, \x26, \u0026, %3F).
+_NAME_START = (
     r"(?:(?<=%26)|(?<=%2526)|(?<=\\x26)|(?<=\\X26)|(?<=\\u0026)|(?<=%3F)|(?<=%3f)|(?<=\\x3f)|(?<=\\x3F)"
-    r"|(?<=\\u003f)|(?<=\\u003F)|(?<![A-Za-z0-9_]))"
-    rf"(?P<name>{_SECRET_NAMES_RE})(?P<eq>{_EQ})(?P<value>{_VALUE})",
+    r"|(?<=\\u003f)|(?<=\\u003F)|(?<![A-Za-z0-9_%]))"
+)
+
+# "=" as written plainly (spaces allowed around it), percent-encoded (once or twice), JS hex/unicode-escaped, or
+# HTML-escaped.
+_EQ = r"(?:[ \t]{0,20}=[ \t]{0,20}|%3[dD]|%253[dD]|\\[xX]3[dD]|\\u003[dD]|&#0*61;|&#[xX]0*3[dD];)"
+# Where an unquoted value ends: the next separator in any of those spellings, or a character a URL cannot hold.
+_VALUE = r"(?:(?!%26|%2526|\\[xX]26|\\u0026|&#0*38;|&#[xX]0*26;)[^&\s\"'<>`])*"
+# A quoted value: "…", '…', \"…\" (JSON inside a string) or &quot;…&quot;; an unclosed quote runs to the line's end.
+_QUOTED = (
+    r"(?:\\\"(?:(?!\\\")[^\r\n]){0,4096}(?:\\\")?"
+    r"|\"(?:\\.|[^\"\\\r\n]){0,4096}\"?"
+    r"|'(?:\\.|[^'\\\r\n]){0,4096}'?"
+    r"|&quot;(?:(?!&quot;)[^\r\n]){0,4096}(?:&quot;)?"
+    r"|&#0*3[49];(?:(?!&#0*3[49];)[^\r\n]){0,4096}(?:&#0*3[49];)?)"
+)
+_SECRET_PARAM = re.compile(
+    rf"{_NAME_START}(?P<name>{_ANY_SECRET_NAME})(?P<eq>(?:\\?[\"'])?{_EQ})(?P<value>{_QUOTED}|{_VALUE})",
     re.IGNORECASE,
 )
-# "PW": "secret" / 'password': 'secret' in a JSON-ish log line.
-_SECRET_JSON = re.compile(
-    rf"(?P<key>[\"'](?:{_SECRET_NAMES_RE}|{_XML_SECRET_RE})[\"']\s*:\s*)(?P<q>[\"'])(?P<value>(?:\\.|(?!(?P=q))[^\\\n]){{0,{_MAX_VALUE}}})(?P=q)",
+# "PW": "secret", 'password': 'secret', password: secret, <!-- password: secret -->: a quoted value or one word.
+# An unquoted value after "name:" inside a line may be several words (a single-line box turns "Password: two words"
+# and the next line into one line): words are taken until one looks like the next field (Host:, RS=, <tag, [WebEx],
+# a log level, a status, an exception ID), at most 12 of them.
+_WORD = r"[^\s\"'<>]+"
+_NEXT_FIELD = (
+    r"(?:[^\s=:<>\"']{1,60}[:=]|<|-->|\[|\||HTTP/"
+    r"|(?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|FAILURE|FAILED|FAIL|SUCCESS)\b|\d{6}(?!\d))"
+)
+_WORDS = rf"{_WORD}(?:[ \t]+(?!{_NEXT_FIELD}){_WORD}){{0,11}}"
+_SECRET_COLON = re.compile(
+    rf"{_NAME_START}(?P<name>{_ANY_SECRET_NAME})(?P<eq>(?:\\?[\"'])?[ \t]{{0,20}}:[ \t]{{0,20}})"
+    rf"(?P<value>{_QUOTED}|{_WORDS})",
     re.IGNORECASE,
 )
-# <password>secret</password>, <serv:sessionTicket>..., with CDATA, or cut off; not <password/>.
+_AUTH_SCHEMES = r"(?:basic|bearer|digest|negotiate|ntlm|token|oauth|hoba|mutual|aws4-hmac-sha256)"
+# A line that starts with a secret name or a credential header and a colon: the rest of the line is the value
+# (Password: two words; Authorization: Basic …, whose scheme is kept). Cookies: _SECRET_HEADER.
+_SECRET_LINE = re.compile(
+    rf"^(?P<head>[ \t]*(?:{_ANY_SECRET_NAME}[ \t]*:"
+    rf"|(?:proxy-)?authorization[ \t]*:[ \t]*(?:{_AUTH_SCHEMES}\b)?)[ \t]*)(?P<value>[^\r\n]+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# The same headers inside a line (a flattened capture, a JSON dump of headers, a log line).
+_SECRET_HEADER = re.compile(
+    rf"(?<![\w-])(?P<head>(?:(?:proxy-)?authorization(?:\\?[\"'])?[ \t]*[:=][ \t]*(?:\\?[\"'])?"
+    rf"(?:{_AUTH_SCHEMES}[ \t]+(?=[^\s\"'<>\\]))?)"
+    r"|(?:set-)?cookie(?:\\?[\"'])?[ \t]*[:=][ \t]*(?:\\?[\"'])?)"
+    r"(?P<value>[^\s\"'<>\\;]+(?:;[ \t]*[^\s\"'<>\\;]+)*;?)",
+    re.IGNORECASE,
+)
+_ELEMENT_NAME = rf"(?:[A-Za-z_][\w.-]{{0,40}}:)?{_ANY_SECRET_NAME}"
+# <password>secret</password>, <serv:sessionTicket>..., <meetingPassword>, with CDATA, or cut off; not <password/>.
 _SECRET_ELEMENT = re.compile(
-    rf"(?P<open><(?:[A-Za-z_][\w.-]{{0,40}}:)?(?:{_XML_SECRET_RE})(?:\s[^<>]{{0,500}})?(?<!/)>)"
+    rf"(?P<open><{_ELEMENT_NAME}(?:\s[^<>]{{0,500}})?(?<!/)>)"
     r"(?P<value><!\[CDATA\[(?:(?!\]\]>)[\s\S]){0,100000}(?:\]\]>)?|[^<]*)",
     re.IGNORECASE,
 )
 # The same element HTML-escaped: &lt;password&gt;secret&lt;/password&gt;
 _SECRET_ELEMENT_ESCAPED = re.compile(
-    rf"(?P<open>&lt;(?:[A-Za-z_][\w.-]{{0,40}}:)?(?:{_XML_SECRET_RE})(?:\s(?:(?!&gt;)[^<>]){{0,500}})?&gt;)"
+    rf"(?P<open>&lt;{_ELEMENT_NAME}(?:\s(?:(?!&gt;)[^<>]){{0,500}})?&gt;)"
     r"(?P<value>(?:(?!&lt;)[^<]){0,100000})",
     re.IGNORECASE,
 )
+# Every secret name holds one of these (PW, NPW, MPW; TK; password; sessionTicket; webExAccessToken; clientSecret), or
+# is written with an escape (%57, \x57, &#87;): without one, the name-based rules below cannot match and are skipped.
+_MAY_NAME_A_SECRET = re.compile(r"pw|tk|pass|ticket|token|secret|%[0-9a-f]{2}|\\[xu]|&#", re.IGNORECASE)
+_MAY_HOLD_A_HEADER = re.compile(r"authoriz|cookie", re.IGNORECASE)
 # https://user:secret@host/
 _USERINFO = re.compile(
     r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s/:@\"'<>]{1,200}:)(?P<value>[^\s/@\"'<>]{1,500})@"
 )
+
+# Tags: <input type="hidden" name="PW" value="…">, in any attribute order and quoting, and any attribute named
+# like a secret (<securityContext password="…">).
+_TAG_START = re.compile(r"<(?P<tag>[A-Za-z][\w:.-]{0,60})(?=[\s/>\\]|$)")
+_ATTR = re.compile(
+    r"[\s/]*(?P<name>[^\s<>=\"'/\\]{1,100})"
+    r"(?:\s*=\s*(?P<value>\\\"(?:(?!\\\")[^<>]){0,4096}(?:\\\")?|\"[^\"]{0,4096}\"?|'[^']{0,4096}'?"
+    r"|[^\s\"'<>`]{1,4096}))?"
+)
+_ESCAPED_TAG = re.compile(r"&lt;[A-Za-z](?:(?!&gt;)[^<>\r\n]){0,4096}(?:&gt;)?", re.IGNORECASE)
+_VALUE_ATTRS = {"value", "content", "data-value"}
+_MAX_ATTRS = 100
+_SECRET_NAME_ONLY = re.compile(_ANY_SECRET_NAME, re.IGNORECASE)
+
+
+def _attr_text(value: str) -> str:
+    """An attribute's value without its quotes and escapes: \\"PW\\" -> PW, &quot;PW&quot; -> PW."""
+    value = html.unescape(value.replace('\\"', '"'))
+    return value.strip().strip("\"'").strip()
+
+
+def _masked_attr(value: str) -> str:
+    for quote_ in ('\\"', '"', "'"):
+        if value.startswith(quote_):
+            closed = len(value) >= 2 * len(quote_) and value.endswith(quote_)
+            return quote_ + MASK + (quote_ if closed else "")
+    return MASK
+
+
+def _redact_tags(text: str) -> str:
+    """Mask the value of an input (or any tag) named like a secret, or of type password, and the value of every
+    attribute named like a secret. Linear: each tag's attributes are read once, at most _MAX_ATTRS of them."""
+    if "<" not in text:
+        return text
+    out, pos = [], 0
+    for m in _TAG_START.finditer(text):
+        if m.start() < pos:
+            continue
+        i, attrs = m.end(), []
+        while len(attrs) < _MAX_ATTRS:
+            a = _ATTR.match(text, i)
+            if not a or a.end() == i:
+                break
+            attrs.append(a)
+            i = a.end()
+        named = {a.group("name").lower(): _attr_text(a.group("value") or "") for a in attrs}
+        secret_field = any(is_secret_name(named.get(k, "")) for k in ("name", "id")) or (
+            named.get("type", "").lower() == "password"
+        )
+        for a in attrs:
+            if a.group("value") is None:
+                continue
+            name = a.group("name").lower()
+            local = name.rsplit(":", 1)[-1]
+            if (secret_field and name in _VALUE_ATTRS) or _SECRET_NAME_ONLY.fullmatch(local):
+                out.append(text[pos : a.start("value")])
+                out.append(_masked_attr(a.group("value")))
+                pos = a.end("value")
+        if secret_field and m.group("tag").lower() == "textarea":  # <textarea name="PW">secret</textarea>
+            close = text.find(">", i)
+            if close != -1:
+                stop = text.find("<", close + 1)
+                stop = len(text) if stop == -1 else stop
+                if stop > close + 1:
+                    out.append(text[pos : close + 1])
+                    out.append(MASK)
+                    pos = stop
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _redact_escaped_tags(text: str) -> str:
+    """The same for tags shown HTML-escaped: &lt;input name=&quot;PW&quot; value=&quot;…&quot;&gt;."""
+    if "&lt;" not in text.lower():
+        return text
+
+    def repl(m):
+        raw = html.unescape(m.group(0))
+        done = _redact_tags(raw)
+        return m.group(0) if done == raw else html.escape(done, quote=True)
+
+    return _ESCAPED_TAG.sub(repl, text)
 
 
 def xml_secret_element(name) -> re.Pattern:
@@ -142,16 +293,36 @@ def redact_text(text, secrets=()) -> str:
     elif not isinstance(text, str):
         text = str(text)
     try:
-        text = _SECRET_ELEMENT.sub(lambda m: m.group("open") + MASK, text)
-        text = _SECRET_ELEMENT_ESCAPED.sub(lambda m: m.group("open") + MASK, text)
-        text = _SECRET_JSON.sub(lambda m: m.group("key") + m.group("q") + MASK + m.group("q"), text)
-        text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + MASK, text)
-        text = _USERINFO.sub(lambda m: m.group("head") + MASK + "@", text)
+        named = _MAY_NAME_A_SECRET.search(text) is not None  # a cheap look first: most log lines name none
+        headers = _MAY_HOLD_A_HEADER.search(text) is not None
+        if named:
+            text = _SECRET_ELEMENT.sub(lambda m: m.group("open") + MASK, text)
+            text = _SECRET_ELEMENT_ESCAPED.sub(lambda m: m.group("open") + MASK, text)
+            text = _redact_tags(text)
+            text = _redact_escaped_tags(text)
+        if named or headers:
+            text = _SECRET_LINE.sub(lambda m: m.group("head") + MASK, text)
+        if headers:
+            text = _SECRET_HEADER.sub(lambda m: m.group("head") + MASK, text)
+        if named:
+            text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
+            text = _SECRET_COLON.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
+        if "://" in text:
+            text = _USERINFO.sub(lambda m: m.group("head") + MASK + "@", text)
         for variant in known_variants(secrets):
             text = text.replace(variant, MASK)
     except Exception:  # pragma: no cover - regexes on str do not raise; be safe anyway
         return MASK
     return text
+
+
+def _masked_value(value: str) -> str:
+    """``•••`` in place of a matched value, its quotes kept: "x" -> "•••", \\"x\\" -> \\"•••\\"."""
+    for quote_ in ('\\"', "&quot;", '"', "'"):
+        if value.startswith(quote_):
+            closed = len(value) >= 2 * len(quote_) and value.endswith(quote_)
+            return quote_ + MASK + (quote_ if closed else "")
+    return MASK if value else value
 
 
 def redact_query(query):

@@ -1,683 +1,73 @@
-"""The one reader of WebEx answers: back URLs, script redirects, XML documents and log lines.
+"""The one reader of WebEx answers: back URLs, script redirects, HTTP redirects, XML documents, and whatever pasted
+text holds them (HTTP captures, HTML forms, JSON dumps, log lines).
 
-WebEx answers a URL API command in several real forms (see the reference notes, sections 2 and 4):
+:func:`read_answer` reads one HTTP answer (kb.webex_read, the core: every form WebEx answers in); :func:`detect` finds
+an answer, or a request, inside arbitrary pasted text, trying these shapes, most specific first, until one says
+something a search can use:
 
-* a back URL carrying ``AT``, ``ST``, ``RS``, ``MK`` ... in its query string;
-* an HTML page whose script sends the browser to that back URL, usually JS hex-escaped
-  (``location.href="https\\x3a\\x2f\\x2f...\\x3fAT\\x3dLO\\x26ST\\x3dSUCCESS"``), or
-  ``window.location.replace("...")``, or ``var url = "..."``;
-* a plain HTTP 3xx with a ``Location`` header;
-* ``m.php?AT=OM``'s XML (``<ListOpenMeetings><Status>...``), served as text/html;
-* XML API responses with ``serv:result``, ``serv:reason``, ``serv:gsbStatus`` and ``serv:exceptionID``,
-  sent with HTTP 200 even on FAILURE.
+* an HTTP response capture (``HTTP/1.1 302 Found`` + ``Location:``, ``HTTP/1.1 200 OK`` + the body; ``curl -v``'s
+  ``<`` prefixes allowed), read by :func:`read_answer`;
+* the answer forms themselves: ``<ListOpenMeetings>``, an XML API document, a script redirect;
+* JSON (or a Python dict) holding a command's parameters or an answer (``{"ST": "FAIL", "RS": …}``,
+  ``{"error": {"exceptionID": "030002"}}``);
+* an HTML POST form for the URL API (``<form action="…/p.php"><input type="hidden" name="AT" value="LI">…``);
+* an HTTP request capture (``GET /site/p.php?AT=LI&… HTTP/1.1``, ``POST /WBXService/XMLService HTTP/1.1`` + XML);
+* an XML API request (``<bodyContent xsi:type="java:com.webex.service.binding.meeting.GetMeeting">``);
+* a back URL, request URL or query string anywhere in the text;
+* a log line: ``Error 060001: …``, ``exceptionID=030002``, ``[WebEx] FAILURE 060001 …``, ``RS: AccessDenied``,
+  ``reason: AccessDenied``. A six-digit code is an XML API exception ID; a CamelCase reason a URL API reason code.
 
-:func:`read_answer` reads one HTTP answer; :func:`detect` finds an answer (or a request) inside
-arbitrary pasted text. Neither ever raises: whatever cannot be read becomes form ``"unrecognised"``
-with a short, redacted preview.
+Each detection says whether the text is a request (a command being sent) or an answer, and its status. A browser's
+one-line search box turns line breaks into spaces; every shape reads the same flattened.
 
-No XML parser is used. Values are pulled out with bounded regular expressions, and only the XML
-predefined and numeric character references are decoded, so DTDs, external entities and
-"billion laughs" documents are inert text here.
+Neither function ever raises. Every string they return is redacted (kb.redaction).
 
-Pure Python, standard library only (and kb.redaction, which takes the secrets out): no Django imports, so replay,
-search and tests can all use it.
+Pure Python, standard library only (and kb.redaction): no Django imports, so replay, search and tests can all use it.
 """
 
 from __future__ import annotations
 
-import codecs
+import json
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
-from urllib.parse import parse_qsl, urlsplit
+from dataclasses import dataclass, replace
 
-from kb.commandkeys import XML_SERVICE, command_key, is_xml_service
-from kb.redaction import known_variants, redact_query, redact_text, redact_url, replace_known
+from kb.redaction import redact_query, redact_text, redact_url
+from kb.webex_read import (
+    _CONTROL,
+    _MAX_VALUE,
+    _PREFIX,
+    _XSI_TYPE,
+    FORMS,
+    MAX_DETECT_CHARS,
+    Answer,
+    _answer_from_url,
+    _clean,
+    _code_value,
+    _find_script_redirect,
+    _find_url_answer,
+    _get_ci,
+    _is_request,
+    _open_meetings_answer,
+    _parse_params,
+    _read_answer,
+    _service_from_path,
+    _split_url,
+    _to_text,
+    _xml_answer,
+    _xml_operation,
+    _xml_unescape,
+    make_preview,
+    read_answer,
+)
 
 __all__ = [
+    "FORMS",
     "Answer",
     "Detection",
     "detect",
+    "make_preview",
     "read_answer",
 ]
-
-
-# How much of a body is looked at. Real answers are a few hundred bytes; a replay caps bodies at 1 MiB.
-MAX_PARSE_CHARS = 1_048_576
-MAX_DETECT_CHARS = 100_000
-PREVIEW_CHARS = 200
-_MAX_VALUE = 4096
-
-FORMS = (
-    "back-url",
-    "script-redirect",
-    "http-redirect",
-    "non-http-redirect",
-    "open-meetings-xml",
-    "status-xml",
-    "xml-api",
-    "unrecognised",
-    "empty",
-)
-
-# --------------------------------------------------------------------------------------------
-# Small text helpers
-# --------------------------------------------------------------------------------------------
-
-_JS_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|[0-7]{1,3}|.)", re.DOTALL)
-_JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def _clean(text: str) -> str:
-    """Make a str safe to encode: lone surrogates become U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _js_unescape(text: str) -> str:
-    def repl(m):
-        s = m.group(1)
-        try:
-            if s[0] == "x" and len(s) == 3:
-                return chr(int(s[1:], 16))
-            if s.startswith("u{"):
-                cp = int(s[2:-1], 16)
-                return chr(cp) if cp <= 0x10FFFF else "\ufffd"
-            if s[0] == "u" and len(s) == 5:
-                return chr(int(s[1:], 16))
-            if s.isdigit():
-                return chr(int(s, 8)) if s != "0" else "\0"
-        except ValueError:
-            return "\ufffd"
-        return _JS_SIMPLE.get(s, s)
-
-    return _clean(_JS_ESCAPE.sub(repl, text))
-
-
-_XML_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos);")
-
-
-def _xml_unescape(text: str) -> str:
-    """Decode the five predefined entities and numeric references; anything else stays literal."""
-
-    def repl(m):
-        ref = m.group(0)[1:-1]
-        named = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-        if ref in named:
-            return named[ref]
-        try:
-            cp = int(ref[2:], 16) if ref[1:2] in ("x", "X") else int(ref[1:])
-            return chr(cp) if 0 < cp <= 0x10FFFF else "\ufffd"
-        except ValueError:
-            return "\ufffd"
-
-    return _clean(_XML_REF.sub(repl, text))
-
-
-def _decode(body: bytes, content_type: str | None = None) -> str:
-    body = body[: MAX_PARSE_CHARS * 4]
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return _clean(body[len(bom) :].decode(enc, "replace"))
-    charset = None
-    if content_type:
-        m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", str(content_type), re.IGNORECASE)
-        if m:
-            try:
-                charset = codecs.lookup(m.group(1)).name
-            except LookupError:
-                charset = None
-    candidates = [c for c in (charset, "utf-8") if c]
-    for enc in candidates:
-        try:
-            return _clean(body.decode(enc))
-        except (UnicodeDecodeError, LookupError, ValueError):
-            continue
-    try:
-        return _clean(body.decode("cp1252", "replace"))
-    except Exception:  # pragma: no cover
-        return body.decode("latin-1")
-
-
-def _to_text(body, content_type=None) -> str:
-    if body is None:
-        return ""
-    if isinstance(body, bytes | bytearray | memoryview):
-        return _decode(bytes(body), content_type)[:MAX_PARSE_CHARS]
-    if not isinstance(body, str):
-        try:
-            body = str(body)
-        except Exception:
-            return ""
-    return _clean(body[:MAX_PARSE_CHARS])
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:2000]
-    if not sample:
-        return False
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\r\n\t"))
-    return bad > max(3, len(sample) // 20)
-
-
-def _strip_html(text: str) -> str:
-    """Text of an HTML page, roughly: drop script/style blocks and tags. Linear time."""
-    out = []
-    pos = 0
-    lower = text.lower()
-    while True:
-        starts = [i for i in (lower.find("<script", pos), lower.find("<style", pos)) if i != -1]
-        if not starts:
-            out.append(text[pos:])
-            break
-        start = min(starts)
-        out.append(text[pos:start])
-        closer = "</script" if lower.startswith("<script", start) else "</style"
-        end = lower.find(closer, start)
-        if end == -1:
-            break
-        gt = lower.find(">", end)
-        pos = len(text) if gt == -1 else gt + 1
-    stripped = re.sub(r"<[^<>]{0,2000}>", " ", "".join(out))
-    return _xml_unescape(stripped)
-
-
-def make_preview(text, limit: int = PREVIEW_CHARS) -> str:
-    """A short, one-line, redacted preview of a body, safe to show once HTML-escaped."""
-    text = _to_text(text)
-    if not text.strip():
-        return ""
-    if _looks_binary(text):
-        return f"(binary data, {len(text)} characters)"
-    window = text[: max(limit * 20, 4096)]
-    if re.search(r"<(?:html|body|head|div|p|script|title)\b", window[:4096], re.IGNORECASE) and not re.search(
-        r"<\?xml|<[A-Za-z_][\w.-]{0,40}:message\b|<ListOpenMeetings\b", window[:4096], re.IGNORECASE
-    ):
-        # Redact first: secrets may sit inside script blocks that are dropped anyway, but be safe.
-        stripped = _strip_html(redact_text(window))
-        if stripped.strip():
-            window = stripped
-    window = redact_text(window)
-    window = _CONTROL.sub(" ", window)
-    window = re.sub(r"\s+", " ", window).strip()
-    if len(window) > limit:
-        window = window[: limit - 1].rstrip() + "\u2026"
-    return redact_text(window)
-
-
-# --------------------------------------------------------------------------------------------
-# URLs and parameters
-# --------------------------------------------------------------------------------------------
-
-_SERVICE_FILE = re.compile(r"^(?:[a-z]\.php|nobrowser\.php|outlook\.php)$", re.IGNORECASE)
-
-
-def _service_from_path(path: str) -> str | None:
-    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    if _SERVICE_FILE.match(last):
-        return last.lower()
-    if last.lower() == "xmlservice":
-        return "XMLService"
-    return None
-
-
-def _split_url(url: str):
-    """(path, query) of a URL, a relative URL, or a bare query string. Never raises."""
-    url = url.strip()
-    if "&amp;" in url and "&" not in url.replace("&amp;", ""):
-        url = url.replace("&amp;", "&")
-    try:
-        parts = urlsplit(url)
-        path, query = parts.path, parts.query
-    except ValueError:
-        path, _, query = url.partition("?")
-        query = query.partition("#")[0]
-    if not query and "?" not in url and "=" in url and "/" not in url.split("=", 1)[0]:
-        # A bare query string: AT=LI&ST=FAIL&RS=AlreadyLogon
-        path, query = "", url.partition("#")[0]
-    return path, query
-
-
-def _parse_params(query: str) -> dict:
-    params: dict[str, str] = {}
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=None)
-    except Exception:
-        return params
-    for name, value in pairs[:500]:
-        name = _clean(name.strip())[:100]
-        if not name or name in params:
-            continue
-        params[name] = _clean(value)[:_MAX_VALUE]
-    return params
-
-
-def _get_ci(params: dict, name: str):
-    if name in params:
-        return params[name]
-    for key, value in params.items():
-        if key.upper() == name:
-            return value
-    return None
-
-
-def _code_value(value):
-    if value is None:
-        return None
-    value = value.strip()
-    return value[:200] or None
-
-
-# --------------------------------------------------------------------------------------------
-# The answer
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What one WebEx answer said. Every string is redacted; ``params`` never holds a secret value."""
-
-    form: str
-    url: str | None = None
-    params: dict = field(default_factory=dict)
-    at: str | None = None
-    st: str | None = None
-    rs: str | None = None
-    mk: str | None = None
-    service: str | None = None
-    result: str | None = None
-    reason: str | None = None
-    exception_id: str | None = None
-    gsb_status: str | None = None
-    meeting_keys: list = field(default_factory=list)
-    api: str | None = None
-    preview: str = ""
-    http_status: int | None = None
-    operation: str | None = None  # XML API operation (meeting.GetMeeting) when the document names it
-    is_request: bool = False  # the text is a command being sent (p.php?AT=LI&...), not an answer
-
-    @property
-    def code(self) -> str | None:
-        """The reason code: ``RS`` for the URL API, ``exceptionID`` for the XML API."""
-        return self.rs or self.exception_id
-
-    @property
-    def status(self) -> str | None:
-        """``SUCCESS``, ``FAIL`` (URL API) or ``FAILURE`` (XML API), normalised; None when not said."""
-        raw = self.st if self.st is not None else self.result
-        if raw is None:
-            return None
-        value = raw.strip().upper()
-        if not value:
-            return None
-        if value.startswith("SUCC") or value == "OK":
-            return "SUCCESS"
-        if value.startswith("FAIL") or value in ("ERROR", "ERR"):
-            return "FAILURE" if self.api == "xml" and self.form != "open-meetings-xml" else "FAIL"
-        return value[:20]
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("FAIL", "FAILURE")
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "SUCCESS"
-
-    @property
-    def recognised(self) -> bool:
-        return self.form not in ("unrecognised", "empty")
-
-    @property
-    def command(self) -> str | None:
-        """The command key the answer is about: ``p.php?AT=LI``, ``?AT=LI``, ``XMLService:user.GetUser``."""
-        return _command_key(self)
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["code"] = self.code
-        data["status"] = self.status
-        data["command"] = self.command
-        return data
-
-
-def _command_key(answer: Answer) -> str | None:
-    if answer.api == "xml" or is_xml_service(answer.service or ""):
-        if answer.operation:
-            return command_key(XML_SERVICE, answer.operation, xml=True)
-        return None
-    if answer.at:
-        at = answer.at.strip().upper()
-        if not re.fullmatch(r"[A-Z0-9]{1,12}", at):
-            return None
-        return command_key(answer.service or "", at, xml=False)
-    return None
-
-
-def _answer_from_url(url: str, form: str, *, http_status=None, preview_source=None) -> Answer:
-    url = _clean(url.strip())[: _MAX_VALUE * 4]
-    path, query = _split_url(url)
-    params = _parse_params(query)
-    service = _service_from_path(path)
-    at = _code_value(_get_ci(params, "AT"))
-    st = _code_value(_get_ci(params, "ST"))
-    rs = _code_value(_get_ci(params, "RS"))
-    mk = _code_value(_get_ci(params, "MK"))
-    is_request = bool(at and not st and not rs and service and service != "XMLService")
-    return Answer(
-        form=form,
-        url=redact_url(url),
-        params=redact_query(params),
-        at=at,
-        st=st,
-        rs=rs,
-        mk=mk,
-        service=service,
-        api="url",
-        preview=make_preview(preview_source if preview_source is not None else url),
-        http_status=http_status,
-        is_request=is_request,
-    )
-
-
-# --- script redirects -------------------------------------------------------------------------
-
-_QUOTED = r"(?P<q>[\"'`])(?P<url>(?:\\[\s\S]|(?!(?P=q))[^\\\n]){0,8192})(?P=q)"
-_SCRIPT_REDIRECTS = [
-    # location.href = "...", window.location = "...", document.location.href = '...', top.location=...
-    re.compile(
-        r"(?:\b(?:window|document|top|self|parent)\s*\.\s*)?\blocation(?:\s*\.\s*href)?\s*=\s*" + _QUOTED,
-        re.IGNORECASE,
-    ),
-    # location.replace("..."), window.location.assign('...')
-    re.compile(r"\blocation\s*\.\s*(?:replace|assign)\s*\(\s*" + _QUOTED, re.IGNORECASE),
-    # var url = "..."
-    re.compile(r"\b(?:var|let|const)\s+url\s*=\s*" + _QUOTED, re.IGNORECASE),
-    # window.open("...", "_self")
-    re.compile(r"\bwindow\s*\.\s*open\s*\(\s*" + _QUOTED, re.IGNORECASE),
-]
-_META_REFRESH = re.compile(
-    r"<meta\b[^<>]{0,500}?http-equiv\s*=\s*[\"']?refresh[\"']?[^<>]{0,500}?content\s*=\s*"
-    r"(?P<q>[\"'])\s*\d*\s*;?\s*url\s*=\s*(?P<url>[^\"'<>]{1,8192})(?P=q)",
-    re.IGNORECASE,
-)
-
-
-def _webex_params(url: str) -> bool:
-    """Does a URL carry a WebEx answer (AT/ST/RS), or is it the My WebEx page LI sends to?"""
-    _path, query = _split_url(url)
-    params = _parse_params(query)
-    keys = {k.upper() for k in params}
-    if keys & {"AT", "ST", "RS"}:
-        return True
-    return "SITEURL" in keys or "/mywebex/" in url.lower()
-
-
-def _find_script_redirect(text: str):
-    """(url, fragment) of the first script or meta-refresh redirect carrying a WebEx answer."""
-    found = []
-    for pattern in _SCRIPT_REDIRECTS:
-        for m in pattern.finditer(text):
-            url = _js_unescape(m.group("url")).strip()
-            if "&amp;" in url:
-                url = url.replace("&amp;", "&")
-            found.append((m.start(), url, m.group(0)))
-            break
-    m = _META_REFRESH.search(text)
-    if m:
-        found.append((m.start(), _xml_unescape(m.group("url")).strip(), m.group(0)))
-    found.sort(key=lambda item: item[0])
-    for _pos, url, fragment in found:
-        if url and _webex_params(url):
-            return url, fragment
-    return None
-
-
-# --- XML ----------------------------------------------------------------------------------------
-
-_PREFIX = r"(?:[A-Za-z_][\w.-]{0,40}:)?"
-
-
-def _xml_value(text: str, local: str):
-    """Text of the first ``<prefix:local>`` element (CDATA allowed), unescaped; None when absent."""
-    m = re.search(
-        rf"<{_PREFIX}{local}(?:\s[^<>]{{0,500}})?>\s*(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[\s\S]){{0,{_MAX_VALUE}}})\]\]>|(?P<text>[^<]{{0,{_MAX_VALUE}}}))",
-        text,
-        re.IGNORECASE,
-    )
-    if not m:
-        return None
-    value = m.group("cdata") if m.group("cdata") is not None else _xml_unescape(m.group("text") or "")
-    value = re.sub(r"\s+", " ", value).strip()
-    return value[:1000]
-
-
-_XML_MARKERS = re.compile(rf"<{_PREFIX}(?:result|exceptionID)(?:\s[^<>]{{0,500}})?>", re.IGNORECASE)
-_OPEN_MEETINGS = re.compile(r"<ListOpenMeetings\b", re.IGNORECASE)
-_XSI_TYPE = re.compile(
-    r"xsi:type\s*=\s*[\"'](?:java:com\.webex\.service\.binding\.(?P<req>[A-Za-z]{1,40}\.[A-Za-z]{1,80})"
-    r"|(?P<prefix>[A-Za-z]{1,20}):(?P<resp>[A-Za-z]{1,80})Response)[\"']"
-)
-_RESPONSE_PREFIXES = {"use": "user", "meet": "meeting", "att": "attendee", "ep": "ep", "mtgtype": "meetingtype"}
-
-
-def _xml_operation(text: str) -> str | None:
-    for m in _XSI_TYPE.finditer(text[:200_000]):
-        if m.group("req"):
-            service, op = m.group("req").split(".", 1)
-            return f"{service}.{op[:1].upper()}{op[1:]}"
-        prefix = m.group("prefix").lower()
-        if prefix in _RESPONSE_PREFIXES:
-            op = m.group("resp")
-            return f"{_RESPONSE_PREFIXES[prefix]}.{op[:1].upper()}{op[1:]}"
-    return None
-
-
-def _xml_answer(text: str, http_status=None) -> Answer | None:
-    if not _XML_MARKERS.search(text):
-        return None
-    result = _xml_value(text, "result") or None
-    exception_id = _xml_value(text, "exceptionID") or None
-    if result is None and exception_id is None:
-        return None
-    reason = _xml_value(text, "reason")
-    return Answer(
-        form="xml-api",
-        result=result,
-        reason=redact_text(reason) if reason else None,
-        gsb_status=_xml_value(text, "gsbStatus"),
-        exception_id=exception_id,
-        api="xml",
-        service="XMLService",
-        operation=_xml_operation(text),
-        preview=make_preview(text),
-        http_status=http_status,
-    )
-
-
-_STATUS_ROOT = re.compile(
-    r"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--[\s\S]{0,2000}?-->\s*)*<(?P<root>[A-Za-z][\w.-]{0,60})[\s>/]"
-)
-_STATUS_VALUE = re.compile(r"^(SUCCESS|FAIL|FAILURE)$", re.IGNORECASE)
-
-
-def _open_meetings_answer(text: str, http_status=None) -> Answer | None:
-    """The URL API's XML status documents: a root element with a ``<Status>`` child.
-
-    m.php?AT=OM answers ``<ListOpenMeetings><Status>…</Status><MeetingKeys>…</MeetingKeys>`` (a real recorded
-    exchange); Cisco's QA code shows ``<MeetingData><Status>`` from nobrowser.php. A failure's ``<Reason>`` is read
-    the way client code reads it (the failure body itself was never captured). XML API envelopes are not read here.
-    """
-    open_meetings = _OPEN_MEETINGS.search(text)
-    root = _STATUS_ROOT.match(text)
-    plain_root = root and ":" not in root.group("root") and root.group("root").lower() not in {"html", "message"}
-    if not open_meetings and not plain_root:
-        return None
-    status = _xml_value(text, "Status")
-    if not open_meetings and not (status and _STATUS_VALUE.match(status)):
-        return None
-    reason = _xml_value(text, "Reason")
-    keys_text = _xml_value(text, "MeetingKeys") or ""
-    keys = [k.strip() for k in keys_text.split(";") if k.strip()][:1000]
-    rs = reason if reason and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,79}", reason) else None
-    at = "OM" if open_meetings else _xml_value(text, "AT")
-    if at and not re.fullmatch(r"[A-Za-z]{2,3}", at):
-        at = None
-    mk = _xml_value(text, "MeetingKey") or _xml_value(text, "MK")
-    return Answer(
-        form="open-meetings-xml" if open_meetings else "status-xml",
-        st=status,
-        rs=rs,
-        reason=redact_text(reason) if reason is not None else None,
-        meeting_keys=keys,
-        mk=mk if mk and mk.isdigit() else None,
-        at=at.upper() if at else None,
-        service="m.php" if open_meetings else None,
-        api="url",
-        preview=make_preview(text),
-        http_status=http_status,
-    )
-
-
-# --- bare URLs and query strings ---------------------------------------------------------------
-
-_URL_TOKEN = re.compile(r"[^\s\"'<>`\\]{1,16384}")
-_KEY_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,30}=")
-_ANSWER_KEYS = {"AT", "ST", "RS"}
-_LOG_KEYS = {"AT", "ST", "RS", "MK", "WID", "PW", "NPW", "TK", "MPW", "PID", "BU", "MU", "SP", "DU", "MT", "MN", "EM"}
-
-
-def _token_params(token: str):
-    path, query = _split_url(token)
-    return path, _parse_params(query)
-
-
-def _score(params: dict) -> int:
-    keys = {k.upper() for k in params}
-    return 4 * ("RS" in keys) + 2 * ("ST" in keys) + ("AT" in keys)
-
-
-def _find_url_answer(text: str):
-    """(url-or-query, fragment) of the best back URL, request URL or query string in ``text``."""
-    best = None
-    loose: list[str] = []
-    for m in _URL_TOKEN.finditer(text):
-        token = m.group(0).strip(".,;:!?)]}([{")
-        if "=" not in token:
-            continue
-        if "?" in token or "&" in token or "://" in token:
-            path, params = _token_params(token)
-            keys = {k.upper() for k in params}
-            if not keys & _ANSWER_KEYS:
-                continue
-            score = _score(params) + (1 if _service_from_path(path) else 0)
-            if best is None or score > best[0]:
-                best = (score, token)
-        elif _KEY_VALUE.match(token) and token.split("=", 1)[0].upper() in _LOG_KEYS:
-            loose.append(token)
-    if loose:
-        query = "&".join(loose)
-        params = _parse_params(query)
-        if {k.upper() for k in params} & _ANSWER_KEYS:
-            score = _score(params)
-            if best is None or score > best[0]:
-                best = (score, query)
-    if best is None:
-        return None
-    return best[1]
-
-
-# --- entry point ------------------------------------------------------------------------------
-
-
-def _coerce_status(status):
-    if status is None:
-        return None
-    try:
-        return int(status)
-    except (TypeError, ValueError):
-        return None
-
-
-def read_answer(body, *, status=None, location=None, content_type=None, secrets=()) -> Answer:
-    """Read one HTTP answer from WebEx. Never raises; unreadable input becomes form "unrecognised".
-
-    ``secrets``: known secret values (the password just sent) to scrub from every field, in case the
-    remote end echoes them back in prose (a reason text, an error page).
-    """
-    if known_variants(secrets):  # before anything is read or cut: a preview cut mid-password keeps its start
-        try:
-            body, location = (replace_known(_to_text(v, content_type), secrets) for v in (body, location))
-        except Exception:
-            body, location = "", None
-    try:
-        answer = _read_answer(body, status=status, location=location or None, content_type=content_type)
-    except Exception:  # the promise is "never raises": last-resort guard
-        try:
-            preview = make_preview(body)
-        except Exception:
-            preview = ""
-        answer = Answer(form="unrecognised", preview=preview, http_status=_coerce_status(status))
-    return _scrub(answer, secrets) if secrets else answer
-
-
-def _scrub(answer: Answer, secrets) -> Answer:
-    if not known_variants(secrets):
-        return answer
-
-    def scrub(value):
-        if isinstance(value, str):
-            return redact_text(value, secrets)
-        if isinstance(value, dict):
-            return {scrub(k): scrub(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        return value
-
-    try:
-        return replace(answer, **{f.name: scrub(getattr(answer, f.name)) for f in fields(answer) if f.name != "form"})
-    except Exception:  # pragma: no cover
-        return Answer(form="unrecognised", http_status=answer.http_status)
-
-
-def _read_answer(body, *, status, location, content_type) -> Answer:
-    http_status = _coerce_status(status)
-    if location is not None and not isinstance(location, str):
-        location = _to_text(location)
-    location = (location or "").strip() or None
-    if location and (http_status is None or 300 <= http_status < 400):
-        scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]{0,20}):", location)
-        if scheme and scheme.group(1).lower() not in ("http", "https"):
-            # javascript:, mailto:, data: …: the redirect itself is the answer, kept (redacted) and labelled.
-            url = redact_url(_clean(location)[:_MAX_VALUE])
-            return Answer(form="non-http-redirect", url=url, preview=make_preview(url), http_status=http_status)
-        return _answer_from_url(location, "http-redirect", http_status=http_status)
-    text = _to_text(body, content_type)
-    if not text.strip():
-        return Answer(form="empty", http_status=http_status)
-    if _looks_binary(text):
-        return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
-    head = text[:MAX_PARSE_CHARS]
-    answer = _open_meetings_answer(head, http_status) or _xml_answer(head, http_status)
-    if answer:
-        return answer
-    redirect = _find_script_redirect(head)
-    if redirect:
-        url, _fragment = redirect
-        return _answer_from_url(url, "script-redirect", http_status=http_status, preview_source=url)
-    stripped = head.strip()
-    if len(stripped) <= 16384 and not re.search(r"\s", stripped):
-        path, params = _token_params(stripped)
-        if {k.upper() for k in params} & _ANSWER_KEYS:
-            return _answer_from_url(stripped, "back-url", http_status=http_status)
-    return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
 
 
 # --------------------------------------------------------------------------------------------
@@ -756,30 +146,410 @@ def _detect(text) -> Detection | None:
     text = _to_text(text)[:MAX_DETECT_CHARS]
     if not text.strip():
         return None
+    for answer, fragment in _candidates(text):
+        if answer.form in ("xml-api", "json") and answer.exception_id is None and answer.reason:
+            # A FAILURE whose exception ID was left out of the paste, with a reason text WebEx sends with one.
+            known = _known_reason(answer.reason) if answer.status == "FAILURE" else None
+            answer = replace(answer, exception_id=known) if known else answer
+        if answer.command or answer.code or answer.status:
+            return _detection(answer, fragment)
+    return None  # nothing a search can use: the text is left to the word search
+
+
+def _candidates(text: str):
+    """(answer, fragment) of each shape that reads, most specific first (a generator: later readers run only when
+    the earlier ones found nothing a search can use)."""
+    http = _http_response(text)
+    if http:
+        yield http
     answer = _open_meetings_answer(text)
     if answer:
         m = re.search(r"<ListOpenMeetings\b[\s\S]{0,2000}?(?:</ListOpenMeetings\s*>|$)", text, re.IGNORECASE)
-        return _detection(answer, m.group(0) if m else text)
+        yield answer, m.group(0) if m else text
     answer = _xml_answer(text)
     if answer:
-        return _detection(answer, _xml_fragment(text))
+        yield answer, _xml_fragment(text)
     redirect = _find_script_redirect(text)
     if redirect:
         url, fragment = redirect
-        answer = _answer_from_url(url, "script-redirect", preview_source=url)
-        return _detection(answer, fragment)
-    if _XSI_TYPE.search(text):
+        yield _answer_from_url(url, "script-redirect", preview_source=url), fragment
+    for reader in (_json_answer, _html_form, _http_request):
+        found = reader(text)
+        if found:
+            yield found
+    m = _XSI_TYPE.search(text)
+    if m and m.group("req"):
         operation = _xml_operation(text)
-        if operation:
-            answer = Answer(
-                form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True, preview=""
-            )
-            m = _XSI_TYPE.search(text)
-            return _detection(answer, m.group(0))
+        yield Answer(form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True), m.group(0)
     token = _find_url_answer(text)
     if token:
         stripped = token.strip()
-        answer = _answer_from_url(stripped, "back-url")
+        # Loose NAME=value fields of a log line (no URL around them) are a log line, not a back URL.
+        loose = "?" not in stripped and "://" not in stripped and stripped != text.strip()
+        answer = _answer_from_url(stripped, "log-line" if loose else "back-url")
         if answer.at or answer.st or answer.rs:
-            return _detection(answer, stripped)
+            yield answer, stripped
+    if m:  # a success body named by its response type (meet:getMeetingResponse) and nothing else
+        yield Answer(form="xml-api", api="xml", service="XMLService", operation=_xml_operation(text)), m.group(0)
+    found = _log_answer(text)
+    if found:
+        yield found
+
+
+# --- HTTP captures ---------------------------------------------------------------------------------
+
+# A line break, or where one was before a browser's single-line box took it out (a space, or nothing).
+_HTTP_VERSION = r"HTTP/\d(?:\.\d)?(?!\d)"
+_STATUS_LINE = re.compile(rf"(?<![\w/]){_HTTP_VERSION}[ \t]+(?P<status>[1-5]\d\d)(?!\d)(?P<text>[^\r\n<]{{0,60}})")
+_REQUEST_LINE = re.compile(
+    rf"(?<![\w-])(?P<method>GET|POST|PUT|HEAD)[ \t]+(?P<target>[^\s\"'<>]{{1,16384}})[ \t]+{_HTTP_VERSION}"
+)
+_LOCATION = re.compile(r"(?<![\w.-])(?i:location)[ \t]*:[ \t]*(?P<url>[^\s\"'<>]{1,16384})")
+_HOST = re.compile(r"(?<![\w.-])(?i:host)[ \t]*:[ \t]*(?P<host>[A-Za-z0-9.-]{1,253}(?::\d{1,5})?)")
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
+def _after_headers(text: str) -> str:
+    """The body after a capture's headers, or "" when the capture has no blank line (or was flattened)."""
+    parts = _BLANK_LINE.split(text, 1)
+    return parts[1] if len(parts) == 2 else ""
+
+
+def _http_response(text: str):
+    """``HTTP/1.1 302 Found`` + ``Location:`` (or ``HTTP/1.1 200 OK`` + a body), e.g. from curl -v: read by
+    :func:`read_answer`, the one reader of answers."""
+    m = _STATUS_LINE.search(text)
+    if not m:
+        return None
+    status = int(m.group("status"))
+    rest = text[m.end() :]
+    loc = _LOCATION.search(rest) if 300 <= status < 400 else None
+    body = _after_headers(rest) or rest
+    answer = _read_answer(body, status=status, location=loc.group("url") if loc else None, content_type=None)
+    if not answer.recognised:
+        return None
+    if loc:
+        fragment = f"{m.group(0).strip()} {loc.group(0)}"
+    elif answer.form == "xml-api":
+        fragment = f"{m.group(0).strip()} {_xml_fragment(body)}"
+    else:
+        fragment = f"{m.group(0).strip()} {answer.url or answer.preview}"
+    return answer, fragment
+
+
+def _http_request(text: str):
+    """``GET /site/p.php?AT=LI&WID=…&PW=… HTTP/1.1``, or ``POST /WBXService/XMLService HTTP/1.1`` with its XML body,
+    or a POST with a form body (``AT=LI&WID=…``). A GET of a back URL (it carries ST or RS) is an answer."""
+    m = _REQUEST_LINE.search(text)
+    if not m:
+        return None
+    target = m.group("target")
+    rest = text[m.end() :]
+    path, query = _split_url(target)
+    service = _service_from_path(path)
+    host = _HOST.search(rest)
+    url = target if "://" in target or not host else f"https://{host.group('host')}{target}"
+    fragment = m.group(0)
+    if service == "XMLService" or _XSI_TYPE.search(rest):
+        xsi = _XSI_TYPE.search(rest)
+        operation = _xml_operation(rest)
+        if xsi and not xsi.group("req"):
+            return None  # an answer's body: read by the XML readers
+        answer = Answer(
+            form="http-request",
+            url=redact_url(url),
+            api="xml",
+            service="XMLService",
+            operation=operation,
+            is_request=True,
+            preview=make_preview(rest),
+        )
+        return answer, fragment + (" " + xsi.group(0) if xsi else "")
+    params = _parse_params(query)
+    body = _after_headers(rest)
+    form_body = body.strip().splitlines()[0] if body.strip() and "<" not in body[:200] else ""
+    if not form_body:
+        token = _find_url_answer(rest)
+        form_body = token if token and "?" not in token and "://" not in token else ""
+    for name, value in _parse_params(form_body).items():
+        params.setdefault(name, value)
+    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+    if not (at or st or rs):
+        return None
+    is_request = _is_request(params, service or "?", at, st, rs)
+    answer = Answer(
+        form="http-request" if is_request else "back-url",
+        url=redact_url(url),
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=_code_value(_get_ci(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(url),
+        is_request=is_request,
+    )
+    return answer, fragment + (" " + form_body if form_body else "")
+
+
+# --- HTML forms --------------------------------------------------------------------------------------
+
+_FORM_TAG = re.compile(r"<form\b(?P<attrs>[^<>]{0,4000})>", re.IGNORECASE)
+_FIELD_TAG = re.compile(r"<(?:input|button)\b(?P<attrs>[^<>]{0,4000})>", re.IGNORECASE)
+_FORM_END = re.compile(r"</form\s*>", re.IGNORECASE)
+_TAG_ATTR = re.compile(
+    r"(?P<name>[^\s<>=\"'/]{1,100})(?:\s*=\s*(?:\"(?P<dq>[^\"]{0,8192})\"|'(?P<sq>[^']{0,8192})'|(?P<bare>[^\s\"'<>`]{1,8192})))?"
+)
+
+
+def _tag_attrs(attrs: str) -> dict:
+    out: dict[str, str] = {}
+    for a in _TAG_ATTR.finditer(attrs):
+        value = next((v for v in (a.group("dq"), a.group("sq"), a.group("bare")) if v is not None), "")
+        out.setdefault(a.group("name").lower(), _xml_unescape(value).strip())
+    return out
+
+
+def _html_form(text: str):
+    """``<form action="https://site.webex.com/site/p.php" method="post">`` and its ``<input name=… value=…>``
+    fields (Cisco's recommended way to send PW): the command the form sends. AT may be a field or in the action."""
+    m = _FORM_TAG.search(text)
+    if not m:
+        return None
+    end = _FORM_END.search(text, m.end())
+    inner = text[m.end() : end.start() if end else len(text)]
+    action = _tag_attrs(m.group("attrs")).get("action", "")
+    path, query = _split_url(action) if action else ("", "")
+    params = _parse_params(query)
+    for f in list(_FIELD_TAG.finditer(inner))[:500]:
+        attrs = _tag_attrs(f.group("attrs"))
+        name = attrs.get("name", "").strip()
+        if name and name not in params:
+            params[_clean(name)[:100]] = _clean(attrs.get("value", ""))[:_MAX_VALUE]
+    service = _service_from_path(path)
+    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+    if not (at or st or rs):
+        return None
+    shown = action.split("?", 1)[0] + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    answer = Answer(
+        form="html-form",
+        url=redact_url(shown),
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=_code_value(_get_ci(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(shown),
+        is_request=bool(at and not st and not rs),
+    )
+    return answer, redact_text(f'<form action="{action}"> ' + shown.split("?", 1)[1])
+
+
+# --- JSON dumps -----------------------------------------------------------------------------------------
+
+_JSON_PAIR = re.compile(
+    r"[\"'](?P<key>[A-Za-z_][\w.:-]{0,60})[\"']\s*:\s*"
+    r"(?:\"(?P<dq>(?:\\.|[^\"\\]){0,4096})\"|'(?P<sq>(?:\\.|[^'\\]){0,4096})'|(?P<bare>-?[\w.+-]{1,100}))"
+)
+_JSON_SHOWN = ("at", "st", "rs", "mk", "service", "exceptionid", "result", "reason")
+_JSON_URL_KEYS = {"url", "uri", "href", "action", "endpoint", "requesturl", "request_url", "location", "backurl"}
+
+
+def _json_value(m) -> str:
+    if m.group("dq") is not None:
+        try:
+            return json.loads('"' + m.group("dq") + '"')
+        except ValueError:
+            return m.group("dq")
+    if m.group("sq") is not None:
+        return m.group("sq").replace("\\'", "'")
+    return m.group("bare") or ""
+
+
+def _json_answer(text: str):
+    """JSON (or a Python dict) holding a command's parameters (``{"AT": "LI", "WID": …, "PW": …}``, with or without
+    a URL or service), a URL API answer (``{"ST": "FAIL", "RS": "AccessDenied"}``) or an XML API one
+    (``{"exceptionID": "060001", "reason": …}``, nested as deep as it likes: every key is read wherever it is)."""
+    if "{" not in text:
+        return None
+    pairs: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for m in list(_JSON_PAIR.finditer(text))[:2000]:
+        key = m.group("key")
+        folded = key.lower().replace("_", "").replace("-", "").rsplit(":", 1)[-1]
+        if folded not in pairs:
+            pairs[folded] = _clean(_json_value(m))[:_MAX_VALUE]
+            originals[folded] = key
+    if not pairs:
+        return None
+    exception_id = pairs.get("exceptionid")
+    if exception_id and re.fullmatch(r"\d{1,6}", exception_id):
+        exception_id = exception_id.zfill(6)
+    result = pairs.get("result")
+    if result and not re.fullmatch(r"(?i)success|failure|fail", result):
+        result = None
+    shown = [f'"{originals[k]}": "{pairs[k]}"' for k in originals if k in _JSON_SHOWN]
+    shown += [f'"{originals[k]}": "{pairs[k]}"' for k in originals if k in _JSON_URL_KEYS][:1]
+    fragment = "{" + ", ".join(shown) + "}"
+    if exception_id or (result and ("reason" in pairs or "gsbstatus" in pairs)):
+        reason = pairs.get("reason")
+        answer = Answer(
+            form="json",
+            result=result or ("FAILURE" if exception_id else None),
+            reason=redact_text(reason) if reason else None,
+            exception_id=exception_id if exception_id and re.fullmatch(r"[\w.-]{1,40}", exception_id) else None,
+            gsb_status=pairs.get("gsbstatus"),
+            api="xml",
+            service="XMLService",
+            operation=_json_operation(pairs.get("operation") or pairs.get("type") or ""),
+            preview=make_preview(text),
+        )
+        return answer, fragment
+    # URL API parameters keep their upper-case names in a dump ("at" or "st" in other JSON means something else).
+    params = {originals[k]: v for k, v in pairs.items() if re.fullmatch(r"[A-Z][A-Z0-9]{0,30}", originals[k])}
+    url = next((pairs[k] for k in _JSON_URL_KEYS if k in pairs and ("/" in pairs[k] or "?" in pairs[k])), "")
+    path, query = _split_url(url) if url else ("", "")
+    for name, value in _parse_params(query).items():
+        params.setdefault(name, value)
+    service = _service_from_path(path) or _service_from_path(pairs.get("service", ""))
+    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+    if not (at or st or rs) or (at and not re.fullmatch(r"[A-Za-z]{2,3}", at)):
+        return None
+    answer = Answer(
+        form="json",
+        url=redact_url(url) if url else None,
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=_code_value(_get_ci(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(text),
+        is_request=bool(at and not st and not rs),
+    )
+    return answer, fragment
+
+
+def _json_operation(value: str) -> str | None:
+    m = re.search(
+        r"(?:binding\.)?(?P<op>(?:user|meeting|attendee|ep|meetingtype|history|site)\.[A-Za-z]{1,80})$", value
+    )
+    if not m:
+        return None
+    service, op = m.group("op").split(".", 1)
+    return f"{service}.{op[:1].upper()}{op[1:]}"
+
+
+# --- log lines ------------------------------------------------------------------------------------------
+
+# Reason texts WebEx's XML API was seen sending with their exception IDs (captured responses: reference notes §4).
+_XML_REASONS = {
+    "access denied, additional privileges are required": "000001",
+    "asservice not responding": "000035",
+    "incorrect user or password": "030002",
+    "not a valid session ticket": "030047",
+    "corresponding meeting not found": "060001",
+    "meeting password must not be null": "060026",
+}
+_LOG_EXCEPTION = re.compile(
+    r"(?<![\w])exception[ _-]?id(?:[\"'])?[ \t]*[:=#]?[ \t]*[\"']?(?P<code>\d{6})(?!\d)"
+    r"(?P<tail>[^\r\n]{0,300})",
+    re.IGNORECASE,
+)
+_LOG_ERROR = re.compile(
+    r"(?<![\w])(?P<word>error|failure|failed|fail|exception|err)\b[ \t:#=\[(]{0,5}(?P<code>\d{6})(?!\d)[\])]?"
+    r"(?P<tail>[^\r\n]{0,300})",
+    re.IGNORECASE,
+)
+_LOG_REASON = re.compile(
+    r"(?<![\w])reason[\"']?[ \t]*[:=][ \t]*[\"']?(?P<reason>[^\r\n\"'&]{1,300})",
+    re.IGNORECASE,
+)
+_LOG_RS = re.compile(r"(?<![\w])RS[ \t]*[:=][ \t]*[\"']?(?P<rs>[A-Za-z][A-Za-z0-9_]{1,79})\b")
+_CAMEL_CODE = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+")
+_LOG_STATUS = re.compile(r"(?<![\w])(?P<st>SUCCESS|FAILURE|FAIL)(?![\w])")
+
+
+def _known_reason(text: str):
+    folded = re.sub(r"\s+", " ", text or "").strip().strip(".:;,-\u2013 ").lower()
+    for reason, code in _XML_REASONS.items():
+        if folded.startswith(reason):
+            return code
     return None
+
+
+def _reason_of(tail: str) -> str | None:
+    """The reason text following a code in a log line: ``060001: Corresponding Meeting not found``."""
+    m = _LOG_REASON.search(tail)
+    text = m.group("reason") if m else tail
+    text = re.sub(r"^[\s:\-\u2013\]\)|,]+", "", text).strip()
+    return text[:300] or None
+
+
+def _log_answer(text: str):
+    """A log line: ``Error 060001: Corresponding Meeting not found``, ``exceptionID=030002``, ``exceptionID: 000015``,
+    ``[WebEx] FAILURE 060001 …``, ``RS: AccessDenied``, ``reason: AccessDenied`` or ``reason: <a reason text WebEx
+    sends>``. A six-digit code is an XML API exception ID (sent only with FAILURE); a CamelCase reason is a URL API
+    reason code."""
+    m = _LOG_EXCEPTION.search(text) or _LOG_ERROR.search(text)
+    if m:
+        reason = _reason_of(m.group("tail"))
+        return (
+            Answer(
+                form="log-line",
+                result="FAILURE",
+                exception_id=m.group("code"),
+                reason=redact_text(reason) if reason else None,
+                api="xml",
+                service="XMLService",
+                preview=make_preview(text),
+            ),
+            _line_around(text, m.start()),
+        )
+    m = _LOG_RS.search(text)
+    rs = m.group("rs") if m else None
+    r = _LOG_REASON.search(text)
+    if not rs and r:
+        value = r.group("reason").strip()
+        code = _CAMEL_CODE.fullmatch(value.split()[0]) if value else None
+        if code and len(value.split()) == 1:
+            rs = code.group(0)
+            m = r
+        elif _known_reason(value):
+            return (
+                Answer(
+                    form="log-line",
+                    result="FAILURE",
+                    exception_id=_known_reason(value),
+                    reason=redact_text(value),
+                    api="xml",
+                    service="XMLService",
+                    preview=make_preview(text),
+                ),
+                _line_around(text, r.start()),
+            )
+    if not rs:
+        return None
+    status = _LOG_STATUS.search(text)
+    return (
+        Answer(
+            form="log-line",
+            st=status.group("st") if status else None,
+            rs=rs,
+            api="url",
+            preview=make_preview(text),
+        ),
+        _line_around(text, m.start()),
+    )
+
+
+def _line_around(text: str, pos: int, limit: int = 300) -> str:
+    """The line of ``text`` holding ``pos`` (at most ``limit`` characters of it, around ``pos``)."""
+    start = max(text.rfind("\n", 0, pos) + 1, pos - limit // 2)
+    end = text.find("\n", pos)
+    end = len(text) if end == -1 else end
+    return text[start : min(end, start + limit)]

@@ -67,6 +67,22 @@ class Result:
         return unescape(re.sub(r"</?mark>", "", str(self.snippet)))
 
 
+# What each form kb.webex.detect reads is called on the page.
+FORM_LABELS = {
+    "back-url": "back URL",
+    "script-redirect": "redirect page (script)",
+    "http-redirect": "HTTP redirect",
+    "non-http-redirect": "redirect",
+    "open-meetings-xml": "URL API XML answer",
+    "status-xml": "URL API XML answer",
+    "xml-api": "XML API document",
+    "http-request": "HTTP request",
+    "html-form": "HTML form",
+    "json": "JSON",
+    "log-line": "log line",
+}
+
+
 @dataclass
 class Detected:
     """What was recognised in pasted text, with the KB entry and cause it points to."""
@@ -86,6 +102,38 @@ class Detected:
     def api_label(self):
         return {"url": "URL API", "xml": "XML API"}.get(self.api or "", "")
 
+    @property
+    def is_success(self) -> bool:
+        """The text is an answer that reports success (``ST=SUCCESS``, ``<serv:result>SUCCESS``): nothing failed, so
+        the errors listed with it are what the command can return, never a diagnosis."""
+        return not self.is_request and self.status == "SUCCESS"
+
+    @property
+    def is_failure(self) -> bool:
+        return not self.is_request and self.status in ("FAIL", "FAILURE")
+
+    @property
+    def kind(self) -> str:
+        """``request`` (a command being sent), ``success``, ``failure``, or ``answer`` (a reason code, no status)."""
+        if self.is_request:
+            return "request"
+        if self.is_success:
+            return "success"
+        if self.is_failure:
+            return "failure"
+        return "answer"
+
+    @property
+    def form_label(self):
+        if self.is_request and self.form == "back-url":
+            return "request URL"
+        return FORM_LABELS.get(self.form, self.form)
+
+    @property
+    def lists_command_errors(self) -> bool:
+        """The results are the errors the command can return (a request or a success), not what went wrong."""
+        return self.kind in ("request", "success") and self.entry is None
+
     def to_json(self):
         return {
             "command": self.command,
@@ -94,6 +142,9 @@ class Detected:
             "api": self.api,
             "form": self.form,
             "fragment": self.fragment,
+            "is_request": self.is_request,
+            "is_success": self.is_success,
+            "kind": self.kind,
             "entry": self.entry.code if self.entry else None,
             "entry_url": self.entry.get_absolute_url() if self.entry else None,
             "cause": (
