@@ -298,6 +298,8 @@ def _http_request(text: str):
 _FORM_TAG = re.compile(r"<form\b(?P<attrs>[^<>]{0,4000})>", re.IGNORECASE)
 _FIELD_TAG = re.compile(r"<(?:input|button)\b(?P<attrs>[^<>]{0,4000})>", re.IGNORECASE)
 _FORM_END = re.compile(r"</form\s*>", re.IGNORECASE)
+# A form without an action whose page sets it by script: ``document.getElementById("f").action = "https://…/m.php";``
+_SCRIPT_ACTION = re.compile(r"\.action\s*=\s*(?P<q>[\"'])(?P<url>[^\"'\s<>]{1,2000})(?P=q)")
 _TAG_ATTR = re.compile(
     r"(?P<name>[^\s<>=\"'/]{1,100})(?:\s*=\s*(?:\"(?P<dq>[^\"]{0,8192})\"|'(?P<sq>[^']{0,8192})'|(?P<bare>[^\s\"'<>`]{1,8192})))?"
 )
@@ -320,6 +322,9 @@ def _html_form(text: str):
     end = _FORM_END.search(text, m.end())
     inner = text[m.end() : end.start() if end else len(text)]
     action = _tag_attrs(m.group("attrs")).get("action", "")
+    if not action:
+        scripted = _SCRIPT_ACTION.search(text, m.end())
+        action = _xml_unescape(scripted.group("url")) if scripted else ""
     path, query = _split_url(action) if action else ("", "")
     params = _parse_params(query)
     for f in list(_FIELD_TAG.finditer(inner))[:500]:

@@ -105,6 +105,19 @@ SHAPES = [
         "html-form",
         True,
     ),
+    (
+        # Dan8dev/prueba_MONI consejo/app/claseswebex/index.php: the page's script sets the form's action
+        "form-action-set-by-script",
+        '<form id="IDForm" method="POST"><input type="hidden" name="AT" value="RM" /><input name="MK" value="1" />'
+        '</form><script>document.getElementById("IDForm").action = "https://u.webex.com/u/m.php";'
+        'document.getElementById("IDForm").submit();</script>',
+        "m.php?AT=RM",
+        None,
+        None,
+        "url",
+        "html-form",
+        True,
+    ),
     # JSON
     ("json-params", '{"AT": "LI", "WID": "jdoe", "PW": "x"}', "?AT=LI", None, None, "url", "json", True),
     (
