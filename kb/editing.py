@@ -265,6 +265,11 @@ def field_id(path):
 # ------------------------------------------------------------------------------------------------ writing
 
 
+def set_counterparts(entry, codes):
+    wanted = [c.lower() for c in codes]
+    entry.counterparts.set(Entry.objects.annotate(lower_code=Lower("code")).filter(lower_code__in=wanted))
+
+
 def set_related(entry, codes):
     wanted = {c.lower() for c in codes}
     entry.related.set(Entry.objects.annotate(lower_code=Lower("code")).filter(lower_code__in=wanted))
@@ -286,6 +291,8 @@ def save(entry, data, *, user, comment, loaded_version=None, extra=None):
             entry.version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
             loader.apply_entry(entry, cleaned, extra={"locally_edited": True, **(extra or {})})
             set_related(entry, cleaned["related"])
+            if "counterparts" in cleaned:
+                set_counterparts(entry, cleaned["counterparts"])
             reversion.set_user(user)
             reversion.set_comment(comment[:2000])
             history.add(entry)
@@ -307,6 +314,8 @@ def restore(entry, revision_id, *, user, note=""):
         causes=snap["causes"],
         review_interval_days=snap.get("review_interval_days"),
     )
+    if "messages" in snap:  # older revisions hold neither: the current ones stay
+        data["messages"], data["counterparts"] = snap["messages"], snap["counterparts"]
     comment = f"Restored revision {revision_id}" + (f": {note}" if note else "")
     save(entry, data, user=user, comment=comment)
     return True

@@ -29,7 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Step
+from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Message, Step
 
 SNAPSHOT_FIELDS = ("title", "summary", "api", "category", "source", "confidence", "retired")
 
@@ -38,8 +38,9 @@ def register_models():
     """Called once from KbConfig.ready()."""
     if reversion.is_registered(Entry):
         return
-    reversion.register(Entry, follow=("aliases", "causes"), use_natural_foreign_keys=True)
+    reversion.register(Entry, follow=("aliases", "messages", "causes"), use_natural_foreign_keys=True)
     reversion.register(Alias, use_natural_foreign_keys=True)
+    reversion.register(Message, use_natural_foreign_keys=True)
     reversion.register(Cause, follow=("steps",), use_natural_foreign_keys=True)
     reversion.register(Step, use_natural_foreign_keys=True)
 
@@ -50,6 +51,8 @@ def for_snapshot(queryset=None):
     return queryset.select_related("reviewed_by").prefetch_related(
         "aliases",
         "related",
+        "counterparts",
+        "messages",
         Prefetch(
             "causes",
             queryset=Cause.objects.order_by("position", "pk").prefetch_related(
@@ -116,8 +119,8 @@ class RevisionInfo:
 
 
 def _content_types():
-    types = ContentType.objects.get_for_models(Entry, Alias, Cause, Step)
-    return {types[model].pk: model for model in (Entry, Alias, Cause, Step)}
+    types = ContentType.objects.get_for_models(Entry, Alias, Message, Cause, Step)
+    return {types[model].pk: model for model in (Entry, Alias, Message, Cause, Step)}
 
 
 def _natural(value):
@@ -151,6 +154,11 @@ def snapshot(rows, entry_pk) -> dict | None:
         for _, f in by_model[Alias]
         if _natural(f.get("entry")) in (code, entry_pk)
     ]
+    messages = sorted(
+        (f.get("position", 0), {"text": f.get("text", ""), "kind": f.get("kind", ""), "source": f.get("source", "")})
+        for _, f in by_model[Message]
+        if _natural(f.get("entry")) in (code, entry_pk)
+    )
     steps = defaultdict(list)
     for _, f in by_model[Step]:
         steps[_natural(f.get("cause"))].append((f.get("position", 0), f.get("text", "")))
@@ -187,6 +195,10 @@ def snapshot(rows, entry_pk) -> dict | None:
             "version": entry_fields.get("version"),
         }
     )
+    if "counterparts" in entry_fields:
+        # Revisions made since messages and counterparts exist (older ones hold neither, so they compare as unknown).
+        data["counterparts"] = sorted(_natural(r) for r in entry_fields["counterparts"])
+        data["messages"] = [m for _, m in messages]
     return data
 
 
@@ -262,6 +274,8 @@ LABELS = {
     "reviewed": "Reviewed",
     "aliases": "Also seen as",
     "related": "Related codes",
+    "counterparts": "In the other API",
+    "messages": "Messages you may see",
     "meaning": "What it means",
     "when_seen": "When you might see it",
     "commands": "Commands",
@@ -430,6 +444,17 @@ def diff(old, new):
     related = _items_change("related", sorted(old.get("related", [])), sorted(new.get("related", [])))
     if related:
         changes.append(related)
+    if "messages" in old and "messages" in new:  # revisions made before they were versioned hold neither
+        counterparts = _items_change("counterparts", old["counterparts"], new["counterparts"])
+        if counterparts:
+            changes.append(counterparts)
+        texts = _items_change(
+            "messages",
+            [_message_text(m) for m in old.get("messages", [])],
+            [_message_text(m) for m in new.get("messages", [])],
+        )
+        if texts:
+            changes.append(texts)
     old_causes = {c["slug"]: c for c in old.get("causes", [])}
     new_causes = {c["slug"]: c for c in new.get("causes", [])}
     old_order = [s for s in old_causes if s in new_causes]
@@ -449,6 +474,10 @@ def diff(old, new):
         if slug not in new_causes:
             changes.append(Change(f"Cause “{cause['title']}” ({slug})", "cause", op="removed"))
     return changes
+
+
+def _message_text(m):
+    return f"{m.get('text', '')} ({m.get('kind', '')}; {m.get('source', '')})"
 
 
 def _alias_text(alias):

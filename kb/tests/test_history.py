@@ -235,3 +235,36 @@ def test_deleting_a_cause_in_the_admin_shows_in_the_history(client, kb):
     assert newest.comment == f"Admin: deleted cause {cause.slug}" and newest.user == "root"
     assert [c.op for c in newest.changes if c.kind == "cause"] == ["removed"]
     assert Entry.objects.get(code="AccessDenied").locally_edited
+
+
+def test_a_change_of_messages_by_load_kb_shows_in_the_history_and_restores(editor_client, kb, tmp_path):
+    """Messages and counterparts are versioned with the entry: a fixture that changes them leaves a revision with
+    a diff, and restoring the revision before it brings the old messages back."""
+    import json
+
+    from django.test import override_settings
+
+    from kb import loader
+    from kb.models import Message
+
+    entry = Entry.objects.get(code="AlreadyLogon")
+    before = list(entry.messages.values_list("text", flat=True))
+    first = revisions_of("AlreadyLogon")[0]
+    data = loader.entry_to_fixture(Entry.objects.prefetch_for_page().get(pk=entry.pk))
+    for key in ("status", "reviewed_at", "reviewed_by", "review_interval_days"):
+        data.pop(key)
+    data["messages"] = [{"text": "You are already logged in", "kind": "client", "source": "a test's client"}]
+    path = tmp_path / "change.json"
+    path.write_text(json.dumps({"entries": [data]}))
+    with override_settings(KB_FIXTURE_DIR=str(tmp_path)):
+        loader.load([path])
+    newest = revisions_of("AlreadyLogon")[0]
+    change = [c for c in newest.changes if c.label == "Messages you may see"][0]
+    assert "You are already logged in (client; a test's client)" in str(change.__dict__)
+    page = editor_client.get(HISTORY).content.decode()
+    assert "Messages you may see" in page and "You are already logged in" in page
+
+    response = editor_client.post(f"{HISTORY}{first.id}/restore/", {"note": "back to the shipped messages"})
+    assert response.status_code == 302
+    restored = list(Message.objects.filter(entry=entry).order_by("position").values_list("text", flat=True))
+    assert restored == before
