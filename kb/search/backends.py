@@ -13,20 +13,32 @@ import re
 
 from django.db import connection
 
-from kb.search.text import MARK_CLOSE, MARK_OPEN, SYNONYMS, deletion_variants, mark_matches, stem
+from kb.search.text import MARK_CLOSE, MARK_OPEN, deletion_variants, mark_matches, stem
 
 CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
 MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
 
 
+def slot_pattern(slot):
+    """A regular expression matching any alternative of a slot: each word by its stem, a phrase word after word."""
+    alternatives = [r"\w*\W+".join(re.escape(stem(w)) for w in alt.split()) for alt in slot]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def slot_patterns(slots):
+    return [slot_pattern(slot) for slot in slots]
+
+
 class Backend:
     vendor = ""
 
-    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
-        """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only."""
+    def text_candidates(self, slots, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only.
+
+        ``slots``: one tuple per query word or phrase, its alternatives (as typed, then synonyms; see lexicon)."""
         raise NotImplementedError
 
-    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+    def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
         """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read."""
         raise NotImplementedError
 
@@ -78,22 +90,21 @@ class SQLiteBackend(Backend):
     WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
     @staticmethod
-    def match_expression(terms, any_word, prefix_last):
+    def match_expression(slots, any_word, prefix_last):
+        """FTS5 query: each slot's alternatives ORed (a phrase quoted), the slots ANDed (ORed for any word)."""
         parts = []
-        for i, term in enumerate(terms):
-            quoted = '"' + term.replace('"', '""') + '"'
-            if prefix_last and i == len(terms) - 1:
+        for i, slot in enumerate(slots):
+            alternatives = ['"' + alt.replace('"', '""') + '"' for alt in slot]
+            if prefix_last and i == len(slots) - 1 and " " not in slot[0]:
                 if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
-                    quoted = "(" + " OR ".join(f'"{w}"' for w in prefix_last) + ")"
+                    alternatives[0] = " OR ".join(f'"{w}"' for w in prefix_last)
                 else:
-                    quoted += "*"
-            if any_word and term in SYNONYMS:
-                quoted = "(" + " OR ".join([quoted] + [f'"{s}"' for s in SYNONYMS[term]]) + ")"
-            parts.append(quoted)
+                    alternatives[0] += "*"
+            parts.append("(" + " OR ".join(alternatives) + ")")
         return (" OR " if any_word else " AND ").join(parts)
 
-    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
-        expr = self.match_expression(terms, any_word, prefix_last)
+    def text_candidates(self, slots, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        expr = self.match_expression(slots, any_word, prefix_last)
         table = "kb_entry_fts_ab" if high_only else "kb_entry_fts"
         weights = ", ".join(str(w) for w in (self.WEIGHTS[:2] if high_only else self.WEIGHTS))
         sql = (
@@ -104,12 +115,12 @@ class SQLiteBackend(Backend):
             cur.execute(sql, [expr, MAX_SCAN, limit])
             return [(row[0], -row[1]) for row in cur.fetchall()]
 
-    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
+    def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
         # FTS5's snippet() would run the MATCH over every entry again (a rowid filter does not narrow it),
         # so the snippet is cut from the text the ranking already read: summary and meaning first, then
         # titles, then steps. The codes column makes a poor snippet.
         out = {}
-        patterns = [re.compile(r"\b" + re.escape(stem(t)), re.IGNORECASE) for t in terms]
+        patterns = slot_patterns(slots)
         for entry_id in ids:
             doc = (docs or {}).get(entry_id)
             if not doc:
@@ -128,34 +139,22 @@ class PostgresBackend(Backend):
     HEADLINE = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=1'
 
     @staticmethod
-    def tsquery(terms, any_word, prefix_last):
-        """(SQL expression, params) of the tsquery: websearch_to_tsquery for words, to_tsquery for a prefix."""
-        plain = list(terms)
-        prefix = None
-        if prefix_last and plain and re.fullmatch(r"[^\W_]+", plain[-1]):
-            prefix = plain.pop()
-        pieces, params = [], []
-        if plain:
-            expanded = []
-            for term in plain:
-                if any_word and term in SYNONYMS:
-                    expanded.extend([term, *SYNONYMS[term]])
+    def tsquery(slots, any_word, prefix_last):
+        """(SQL expression, params) of the tsquery: one to_tsquery, each slot's alternatives ORed (a phrase with
+        ``<->``), the slots ANDed (ORed for any word); the last word as a prefix while it is being typed."""
+        parts = []
+        for i, slot in enumerate(slots):
+            alternatives = [" <-> ".join(alt.split()) for alt in slot]
+            if prefix_last and i == len(slots) - 1 and " " not in slot[0]:
+                if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
+                    alternatives[0] = " | ".join(prefix_last)
                 else:
-                    expanded.append(term)
-            pieces.append("websearch_to_tsquery('english', %s)")
-            params.append((" or " if any_word else " ").join(expanded))
-        if prefix:
-            # The prefix, expanded to known words when there are some.
-            alternatives = list(prefix_last) if isinstance(prefix_last, tuple) else [f"{prefix}:*"]
-            if any_word and prefix in SYNONYMS:
-                alternatives += list(SYNONYMS[prefix])
-            pieces.append("to_tsquery('english', %s)")
-            params.append(" | ".join(alternatives))
-        joiner = " || " if any_word else " && "
-        return "(" + joiner.join(pieces) + ")", params
+                    alternatives[0] += ":*"
+            parts.append("(" + " | ".join(alternatives) + ")")
+        return "to_tsquery('english', %s)", [(" | " if any_word else " & ").join(parts)]
 
-    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
-        q, params = self.tsquery(terms, any_word, prefix_last)
+    def text_candidates(self, slots, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        q, params = self.tsquery(slots, any_word, prefix_last)
         column = "vector_ab" if high_only else "vector"
         sql = (
             "SELECT s.entry_id, ts_rank(%s::float4[], s.v, s.q) AS r FROM ("  # noqa: S608
@@ -166,10 +165,10 @@ class PostgresBackend(Backend):
             cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, limit])
             return [(row[0], row[1]) for row in cur.fetchall()]
 
-    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
-        if not ids or not terms:
+    def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
+        if not ids or not slots:
             return {}
-        q, params = self.tsquery(terms, any_word, prefix_last)
+        q, params = self.tsquery(slots, any_word, prefix_last)
         sql = (
             "SELECT d.entry_id, ts_headline('english', d.c, q.q, %s) "  # noqa: S608
             f"FROM kb_entrydocument d, (SELECT {q} AS q) q WHERE d.entry_id = ANY(%s)"

@@ -4,7 +4,7 @@
 import re
 
 from kb import generation
-from kb.models import Cause, Command, Entry
+from kb.models import Cause, Command, Confidence, Entry
 from kb.search.text import words
 
 COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
@@ -91,26 +91,37 @@ def commands_for(text: str, detection) -> list[Command]:
 
 
 def _linked_entries(through, field, values, exclude=()):
-    """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
+    """(id, code, confidence) of entries with a cause linked to ``values``; at most COMMAND_SCAN links are read."""
     links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
-    rows = [
+    return [
         row
-        for row in Entry.objects.published().filter(pk__in=links).order_by().values_list("pk", "code")
+        for row in Entry.objects.published().filter(pk__in=links).order_by().values_list("pk", "code", "confidence")
         if row[0] not in exclude
     ]
-    rows.sort(key=lambda row: (row[1].lower(), row[0]))
-    return rows
+
+
+def _by_code(rows):
+    return sorted(rows, key=lambda row: (row[1].lower(), row[0]))
 
 
 def entries_for_commands(cmds, limit):
-    """Entries a command can answer with: linked to the command itself first, then service-wide, each by code.
+    """Entries a command can answer with, as (id, code) in three tiers, each by code, most sure and specific first:
 
-    At most COMMAND_SCAN cause links of each kind are read, so a command shared by tens of thousands of
-    entries stays cheap; the shipped knowledge base is far below that, so there every entry is listed.
+    1. documented for the command: high-confidence entries whose cause names the command (the seed's codes);
+    2. seen for the command: medium- or low-confidence entries whose cause names it;
+    3. service-wide: entries whose causes list only the command's service.
+
+    Returns (named, wide): tiers 1 and 2 in order, then tier 3. At most COMMAND_SCAN cause links of each kind are
+    read, so a command shared by tens of thousands of entries stays cheap; the shipped knowledge base is far below
+    that, so there every entry is listed.
     """
-    direct = _linked_entries(Cause.commands.through, "command", cmds)[:limit]
+    rows = _linked_entries(Cause.commands.through, "command", cmds)
+    documented = _by_code(r for r in rows if r[2] == Confidence.HIGH)
+    seen = _by_code(r for r in rows if r[2] != Confidence.HIGH)
+    direct = [(pk, code) for pk, code, _ in documented + seen][:limit]
     wide = []
     if len(direct) < limit:
         services = {c.service_id for c in cmds}
-        wide = _linked_entries(Cause.services.through, "service", services, exclude={pk for pk, _ in direct})
+        rows = _linked_entries(Cause.services.through, "service", services, exclude={pk for pk, _ in direct})
+        wide = [(pk, code) for pk, code, _ in _by_code(rows)]
     return direct, wide[: max(0, limit - len(direct))]

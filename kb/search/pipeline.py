@@ -12,7 +12,8 @@ from django.conf import settings
 from kb import generation, webex
 from kb.models import Cause, Entry, EntryDocument, SearchKey, SearchWord
 from kb.redaction import redact_text
-from kb.search.backends import CANDIDATES, backend
+from kb.search import knowledge, lexicon
+from kb.search.backends import CANDIDATES, backend, slot_pattern
 from kb.search.cache import answer_cache
 from kb.search.commands import commands_for, entries_for_commands
 from kb.search.response import Detected, Result, SearchResponse
@@ -21,7 +22,6 @@ from kb.search.text import (
     MARK_OPEN,
     SNIPPET_CHARS,
     STOPWORDS,
-    SYNONYMS,
     edit_distance,
     highlight,
     key_term,
@@ -66,6 +66,7 @@ class _Ranked:
 
     def __init__(self):
         self.items: dict[int, _Hit] = {}
+        self.loaded: dict[int, tuple[dict, Entry]] = {}  # documents and entries read by the text passes
 
     def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None):
         if entry_id not in self.items:
@@ -109,54 +110,103 @@ def _prefix_keys(term, limit):
     return _keys_for(SearchKey.objects.filter(term__gte=term, term__lt=upper).order_by("term")[: limit * 2])
 
 
-def _score_documents(docs, terms):
-    """The shared ranking rule: weighted field matches per term, plus how many terms matched."""
+SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
+
+
+def _score_documents(docs, slots):
+    """The shared ranking rule: weighted field matches per slot (the word as typed, or at a discount one of its
+    synonyms), plus how many slots matched."""
     weights = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
-    patterns = [re.compile(r"\b" + re.escape(stem(term)), re.IGNORECASE) for term in terms]
+    split = [_literal_and_synonyms(slot) for slot in slots]
+    patterns = [(slot_pattern(lit), slot_pattern(syn) if syn else None) for lit, syn in split]
+    phrases = [(_phrase_pattern([lit for lit, _ in split]), 2.0), (_phrase_pattern(slots), 2.0 * SYNONYM_WEIGHT)]
     scores = {}
     for entry_id, doc in docs.items():
         total, matched = 0.0, 0
-        for pattern in patterns:
+        for phrase, factor in phrases:
+            # The words in order (a short word or two between them allowed): the text says it this way.
+            if phrase is not None:
+                col_weight = next((w for col, w in weights.items() if phrase.search(doc[col] or "")), 0.0)
+                if col_weight:
+                    total += factor * col_weight
+                    break
+        for literal, others in patterns:
             term_score = 0.0
-            for col, weight in weights.items():
-                count = len(pattern.findall(doc[col] or ""))
-                if count:
-                    term_score += weight * (1 + min(count, 4) / 4)
+            for pattern, factor in ((literal, 1.0), (others, SYNONYM_WEIGHT)):
+                if pattern is None:
+                    continue
+                found = 0.0
+                for col, weight in weights.items():
+                    count = len(pattern.findall(doc[col] or ""))
+                    if count:
+                        found += weight * (1 + min(count, 4) / 4)
+                term_score = max(term_score, found * factor)
             if term_score:
                 matched += 1
                 total += term_score
         coverage = matched / len(patterns) if patterns else 0
-        scores[entry_id] = round(60 * coverage + 10 * min(total, 4.0), 3)
+        scores[entry_id] = round(60 * coverage + 10 * min(total, 4.0) + min(total, 8.0) / 4, 3)
     return scores
 
 
-def _text_pass(be, terms, prefix_last, any_word, ranked, how="text", limit=20):
+def _literal_and_synonyms(slot):
+    """A slot's alternatives split in two: the word as typed in any spelling (e-mail, email), and its synonyms."""
+    typed = slot[0].replace(" ", "")
+    literal = tuple(alt for alt in slot if alt.replace(" ", "") == typed)
+    return literal, tuple(alt for alt in slot if alt not in literal)
+
+
+def _phrase_pattern(slots):
+    """The slots in order, any alternative of each, with up to two short words between them; None for one slot."""
+    if len(slots) < 2:
+        return None
+    parts = [
+        "(?:" + "|".join(r"\w*\W+".join(re.escape(stem(w)) for w in alt.split()) for alt in slot) + ")"
+        for slot in slots
+    ]
+    return re.compile(r"\b" + r"\w*\W+(?:\w+\W+){0,2}?".join(parts), re.IGNORECASE)
+
+
+def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
     """One full-text pass; adds its results to ``ranked`` and returns how many it found."""
-    if not terms:
+    if not slots:
         return 0
     # Code and title matches first: they are fewer, and they rank highest anyway.
-    candidates = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last, high_only=True)
+    candidates = be.text_candidates(slots, any_word=any_word, prefix_last=prefix_last, high_only=True)
     if len(candidates) < limit:
         seen = {c[0] for c in candidates}
-        more = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last)
+        more = be.text_candidates(slots, any_word=any_word, prefix_last=prefix_last)
         candidates += [c for c in more if c[0] not in seen][: CANDIDATES - len(candidates)]
     if not candidates:
         return 0
-    ids = [c[0] for c in candidates]
+    ids = [c[0] for c in candidates if c[0] not in ranked.loaded]
     fields = [f for f in RESULT_FIELDS if f != "id"]
-    rows = EntryDocument.objects.filter(entry_id__in=ids).values_list(
-        "entry_id", "a", "b", "c", "d", *(f"entry__{f}" for f in fields)
+    rows = (
+        EntryDocument.objects.filter(entry_id__in=ids).values_list(
+            "entry_id", "a", "b", "c", "d", *(f"entry__{f}" for f in fields)
+        )
+        if ids
+        else ()
     )
-    docs, entries = {}, {}
     for row in rows:
-        docs[row[0]] = {"a": row[1], "b": row[2], "c": row[3], "d": row[4]}
-        entries[row[0]] = Entry(id=row[0], **dict(zip(fields, row[5:], strict=True)))
-    scores = _score_documents(docs, terms)
-    for entry_id in ids:
+        ranked.loaded[row[0]] = (
+            {"a": row[1], "b": row[2], "c": row[3], "d": row[4]},
+            Entry(id=row[0], **dict(zip(fields, row[5:], strict=True))),
+        )
+    docs = {c[0]: ranked.loaded[c[0]][0] for c in candidates if c[0] in ranked.loaded}
+    scores = _score_documents(docs, _pattern_slots(slots, prefix_last))
+    for entry_id, _rank in candidates:
         if entry_id in docs:
-            entry = entries[entry_id]
-            ranked.add(entry_id, entry.code, scores.get(entry_id, 0.0), how, entry=entry, doc=docs[entry_id])
+            doc, entry = ranked.loaded[entry_id]
+            ranked.add(entry_id, entry.code, scores.get(entry_id, 0.0), how, entry=entry, doc=doc)
     return len(candidates)
+
+
+def _pattern_slots(slots, prefix_last):
+    """The slots the shared rule scores with: the word being typed stands for the known words it expands to."""
+    if isinstance(prefix_last, tuple) and slots and " " not in slots[-1][0]:
+        return [*slots[:-1], (*slots[-1], *prefix_last)]
+    return slots
 
 
 def _expand_prefix(term, limit=8):
@@ -175,21 +225,27 @@ def _expand_prefix(term, limit=8):
     return tuple(found[:limit])
 
 
-def _wants_any_word(terms):
-    return len(terms) > 1 or (len(terms) == 1 and terms[0] in SYNONYMS)
+def _wants_any_word(slots):
+    return len(slots) > 1 or (len(slots) == 1 and len(slots[0]) > 1)
 
 
-def _correct(be, terms, known_terms):
-    """Replace each unknown term by the closest known code or word. Returns (corrected terms, changed)."""
+def _correct(be, terms, known_terms, untouchable):
+    """Replace each unknown term by the closest known code or word. Returns (corrected terms, changed).
+
+    The rules, each tested by name (kb/tests/test_search_honest.py): a word the knowledge base knows is never
+    corrected, nor a protected word (meaning words such as inactive or disabled, common English; lexicon.json);
+    a correction never turns a word into its opposite (inactive never becomes active); no word of a pasted URL,
+    XML, path, parameter or code token is touched (``untouchable``)."""
+    protected = lexicon.protected()
     out, changed = [], False
     for term in terms:
-        if term in known_terms or typo_budget(term) == 0:
+        if term in known_terms or term in protected or term in untouchable or typo_budget(term) == 0 or term.isdigit():
             out.append(term)
             continue
         best = None
         for cand in be.fuzzy_terms(term):
             dist = edit_distance(term, cand, cap=typo_budget(term))
-            if dist <= typo_budget(term):
+            if dist <= typo_budget(term) and not lexicon.flips_meaning(term, cand):
                 rank = (dist, abs(len(cand) - len(term)), cand)
                 if best is None or rank < best:
                     best = rank
@@ -261,6 +317,21 @@ def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> Sear
     return response
 
 
+def _family_for(code):
+    if code and len(code) == 6 and code.isdigit():
+        return knowledge.snapshot().families.get(code[:2])
+    return None
+
+
+def _missing(response, code, be=None, *, similar=True):
+    """Say that ``code`` is not in the knowledge base: never corrected into another code, never an answer."""
+    response.missing_code = code
+    response.family = _family_for(code)
+    response.message = f"{code} is not in the knowledge base yet."
+    if similar and be is not None and not code.isdigit():
+        response.close = _close_codes(be, key_term(code))
+
+
 def _search(query, *, limit: int = 20) -> SearchResponse:
     started = time.perf_counter()
     if not isinstance(query, str):
@@ -278,7 +349,7 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
     be = backend()
     ranked = _Ranked()
 
-    # 1. Pasted answers and commands.
+    # 1. Pasted answers and commands. A success is no diagnosis: only the command's possible errors follow.
     detection = webex.detect(safe)
     if detection is not None:
         response.detected = Detected(
@@ -290,7 +361,8 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
             fragment=detection.fragment,
             is_request=detection.is_request,
         )
-        if detection.code:
+        success = (detection.status or "").upper() == "SUCCESS"
+        if detection.code and not success:
             key = _entries_by_terms([key_term(detection.code)]).get(key_term(detection.code))
             if key is not None:
                 entry = Entry.objects.with_cause_links().get(pk=key.entry_id)
@@ -298,10 +370,12 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
                 response.detected.entry, response.detected.cause = entry, cause
                 ranked.add(entry.pk, entry.code, 1500.0, "detected", cause=cause, entry=entry)
 
-    # 2. Exact code or alias: the whole query, then any word of it that is a code.
+    # 2. Exact code or alias: the whole query, then any word of it that is a code. A code-shaped word that no entry
+    # has (030099, InvalidSiteID) is said to be missing, and never corrected into another code.
     whole = key_term(shown)
     terms = _query_terms(shown)
     prefix_keys = None
+    missing_words = set()
     if detection is None:
         lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
         lookup.discard("")
@@ -317,8 +391,24 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         for term, key in sorted(keys.items()):
             if term != whole:
                 ranked.add_key(key, 1000.0, "code")
+        for token in shown.split():
+            token = token.strip(".,;:!?()[]{}\"'`")
+            if prefix_keys and key_term(token) == whole:
+                continue  # the start of a known code, still being typed (TheDuration)
+            if lexicon.code_shaped(token) and key_term(token) not in keys:
+                if not response.missing_code:
+                    _missing(response, token, be, similar=False)
+                missing_words.update(words(token))
 
-    # 3. Commands.
+        # 3. Known message texts: the whole query, or quoted inside it (a log line, an exception trace).
+        snap = knowledge.snapshot()
+        whole_ids, inside_ids = snap.find_messages(words(safe))
+        for i, pk in enumerate(whole_ids):
+            ranked.add(pk, "", 1900.0 - i * 0.01, "message")
+        for i, pk in enumerate(inside_ids):
+            ranked.add(pk, "", 1050.0 - i * 0.01, "message")
+
+    # 4. Commands.
     cmds = commands_for(shown, detection)
     if cmds:
         response.commands = cmds
@@ -331,8 +421,8 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
             ranked.add(pk, code, 600.0 - i, "command")
 
     if detection is not None:
-        if detection.code and response.detected.entry is None:
-            response.message = f"The code {detection.code} is not in the knowledge base yet."
+        if detection.code and response.detected.entry is None and not success:
+            _missing(response, detection.code, similar=False)
         return _finish(response, started, ranked, limit, be, [], False, False, highlight_terms=[])
 
     if not whole and not ranked:
@@ -345,53 +435,108 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         response.message = "Nothing to search for: type letters or digits, such as a code or some words."
         return _finish(response, started)
 
-    # 4. Code prefixes (single-word queries).
-    if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS:
+    if missing_words:
+        # Only the other words are searched: nothing is offered as the missing code's answer.
+        terms = [t for t in terms if t not in missing_words]
+        if not terms:
+            if not ranked and not key_term(response.missing_code).isdigit():
+                response.close = _close_codes(be, key_term(response.missing_code))
+            return _finish(response, started, ranked, limit, be, [], False, False)
+
+    query_words = [w for w in words(shown) if w not in missing_words]
+    slots = lexicon.slots(query_words, MAX_TERMS)
+
+    # 5. Code prefixes (single-word queries).
+    if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS and not missing_words:
         if prefix_keys is None:
             prefix_keys = _prefix_keys(whole, limit)
         for i, key in enumerate(prefix_keys):
             ranked.add_key(key, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
 
-    # 5. Full text, all words, the last one as a prefix while the person is still typing.
-    prefix_last = bool(terms) and not query.endswith((" ", "\n")) and len(terms[-1]) >= 2
-    text_terms, any_word = terms, False
+    # 6. Full text, all words (each or a synonym), the last one as a prefix while the person is still typing.
+    prefix_last = (
+        bool(slots)
+        and bool(query_words)
+        and slots[-1][0] == query_words[-1]
+        and not query.endswith((" ", "\n"))
+        and len(query_words[-1]) >= 2
+    )
+    text_slots, any_word = slots, False
     if len(ranked) < limit:
         if prefix_last:
-            prefix_last = _expand_prefix(terms[-1]) or True
-        _text_pass(be, terms, prefix_last, False, ranked, limit=limit)
+            prefix_last = _expand_prefix(query_words[-1]) or True
+        _text_pass(be, slots, prefix_last, False, ranked, limit=limit)
 
-    # 6. Typo correction when nothing matched; then any word.
+    # 7. Typo correction when nothing matched, of unknown words only; then any word.
     if not ranked and terms:
-        known = set(SearchWord.objects.filter(term__in=terms).values_list("term", flat=True))
-        known |= set(SearchKey.objects.filter(term__in=terms).values_list("term", flat=True))
-        fixed, changed = _correct(be, terms, known)
+        untouchable = lexicon.untouchable_words(shown)
+        candidates = [t for t in terms if t not in untouchable and t not in lexicon.protected()]
+        known = _known_terms(candidates)
+        fixed, changed = _correct(be, terms, known, untouchable)
         if changed:
             keys = _entries_by_terms(fixed)
             for term in fixed:
                 if term in keys:
                     ranked.add_key(keys[term], 900.0, "corrected")
-            _text_pass(be, fixed, False, False, ranked, how="corrected", limit=limit)
-            if not ranked and _wants_any_word(fixed):
-                _text_pass(be, fixed, False, True, ranked, how="corrected", limit=limit)
+            mapping = dict(zip(terms, fixed, strict=True))
+            fixed_slots = lexicon.slots([mapping.get(w, w) for w in query_words], MAX_TERMS)
+            _text_pass(be, fixed_slots, False, False, ranked, how="corrected", limit=limit)
+            if not ranked and _wants_any_word(fixed_slots):
+                _text_pass(be, fixed_slots, False, True, ranked, how="corrected", limit=limit)
                 any_word = True
             if ranked:
                 response.corrected = _corrected_text(shown, terms, fixed, keys)
-                text_terms, prefix_last = fixed, False
-    if not ranked and _wants_any_word(terms):
+                text_slots, prefix_last = fixed_slots, False
+    if not ranked and _wants_any_word(slots):
         any_word = True
-        _text_pass(be, terms, prefix_last, True, ranked, limit=limit)
+        _text_pass(be, slots, prefix_last, True, ranked, limit=limit)
     if not ranked:
-        response.close = _close_codes(be, whole if len(terms) <= 1 else (terms[0] if terms else ""))
+        if not response.missing_code:
+            response.close = _close_codes(be, whole if len(terms) <= 1 else (terms[0] if terms else ""))
         if not response.message:
             response.message = "No entry matches."
-    return _finish(response, started, ranked, limit, be, text_terms, any_word, prefix_last)
+    return _finish(response, started, ranked, limit, be, _pattern_slots(text_slots, prefix_last), any_word, prefix_last)
+
+
+def _known_terms(terms):
+    """The terms that are words or codes of the knowledge base (one query)."""
+    if not terms:
+        return set()
+    words_qs = SearchWord.objects.filter(term__in=terms).values_list("term", flat=True)
+    keys_qs = SearchKey.objects.filter(term__in=terms).values_list("term", flat=True)
+    return set(words_qs.union(keys_qs))
+
+
+def _with_counterparts(hits, ranked):
+    """Each found entry's counterparts (the same failure in the other API) directly after it, unless ranked higher.
+
+    A command's list of possible errors is left as it is: its entries were not found by the query itself."""
+    counterparts = knowledge.snapshot().counterparts
+    if not counterparts:
+        return hits
+    out, placed = [], set()
+    for hit in hits:
+        if hit.entry_id in placed:
+            continue
+        out.append(hit)
+        placed.add(hit.entry_id)
+        if hit.how == "command":
+            continue
+        for pk, code in counterparts.get(hit.entry_id, ()):
+            if pk not in placed:
+                other = ranked.items.get(pk)
+                if other is None or other.how == "command":
+                    other = _Hit(pk, code, hit.score, "counterpart")
+                out.append(other)
+                placed.add(pk)
+    return out
 
 
 def _finish(
-    response, started, ranked=None, limit=20, be=None, terms=(), any_word=False, prefix_last=False, highlight_terms=None
+    response, started, ranked=None, limit=20, be=None, slots=(), any_word=False, prefix_last=False, highlight_terms=None
 ):
     if ranked is not None and len(ranked):
-        hits = ranked.ordered()[:limit]
+        hits = _with_counterparts(ranked.ordered(), ranked)[:limit]
         missing = [h.entry_id for h in hits if h.entry is None]
         entries = Entry.objects.only(*RESULT_FIELDS).order_by().in_bulk(missing) if missing else {}
         results = [
@@ -401,14 +546,15 @@ def _finish(
         ]
         native = {}
         text_ids = [r.entry.pk for r in results if r.how in ("text", "corrected")]
-        if be is not None and terms and text_ids:
+        if be is not None and slots and text_ids:
             try:
                 docs = {h.entry_id: h.doc for h in hits if h.doc}
-                native = be.snippets(text_ids, list(terms), any_word=any_word, prefix_last=prefix_last, docs=docs)
+                native = be.snippets(text_ids, list(slots), any_word=any_word, prefix_last=prefix_last, docs=docs)
             except Exception:  # a snippet is decoration; never fail a search for it
                 logger.warning("search snippet failed", exc_info=True)
         if highlight_terms is None:
-            highlight_terms = list(terms) or _query_terms(response.query)
+            highlight_terms = [w for slot in slots for alt in slot for w in alt.split() if w not in STOPWORDS]
+            highlight_terms = highlight_terms or _query_terms(response.query)
         for r in results:
             if r.entry.pk in native and MARK_OPEN in (native[r.entry.pk] or ""):
                 r.snippet = marks_to_html(_trim(native[r.entry.pk]))

@@ -23,27 +23,6 @@ t can will just don should now
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-# Everyday words mapped to the words the knowledge base uses. Applied to the "any word" pass only.
-SYNONYMS = {
-    "wrong": ("bad", "incorrect", "invalid"),
-    "incorrect": ("wrong", "bad", "invalid"),
-    "invalid": ("wrong", "bad", "incorrect"),
-    "timeout": ("timed", "expired"),
-    "expired": ("timed", "lapsed"),
-    "long": ("length", "duration"),
-    "length": ("duration", "long"),
-    "pwd": ("password",),
-    "passwd": ("password",),
-    "pass": ("password",),
-    "username": ("wid", "webex"),
-    "user": ("wid", "host"),
-    "email": ("mail",),
-    "locked": ("lock",),
-    "login": ("log", "logon"),
-    "logon": ("login", "log"),
-    "signup": ("sign",),
-}
-
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
