@@ -38,6 +38,12 @@ class Backend:
         ``slots``: one tuple per query word or phrase, its alternatives (as typed, then synonyms; see lexicon)."""
         raise NotImplementedError
 
+    def text_rows(self, slots, *, any_word, prefix_last, limit):
+        """One round trip: the candidates of the code and title fields (up to CANDIDATES, best first), then, when
+        they are fewer than ``limit``, those of every field, each with its search document and entry fields:
+        [(entry_id, tier, native_rank, a, b, c, d, code, title, summary, retired, api)]."""
+        raise NotImplementedError
+
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
         """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read."""
         raise NotImplementedError
@@ -115,6 +121,28 @@ class SQLiteBackend(Backend):
             cur.execute(sql, [expr, MAX_SCAN, limit])
             return [(row[0], -row[1]) for row in cur.fetchall()]
 
+    def text_rows(self, slots, *, any_word, prefix_last, limit):
+        expr = self.match_expression(slots, any_word, prefix_last)
+        hi_w = ", ".join(str(w) for w in self.WEIGHTS[:2])
+        all_w = ", ".join(str(w) for w in self.WEIGHTS)
+        # The second pass runs only when the first found fewer than ``limit`` (a constant condition, checked once).
+        sql = (
+            "WITH hi AS MATERIALIZED (SELECT id, r FROM (SELECT rowid AS id, "  # noqa: S608
+            f"bm25(kb_entry_fts_ab, {hi_w}) AS r FROM kb_entry_fts_ab WHERE kb_entry_fts_ab MATCH %s LIMIT %s) "
+            "ORDER BY r, id LIMIT %s), "
+            "lo AS (SELECT id, r FROM (SELECT rowid AS id, "
+            f"bm25(kb_entry_fts, {all_w}) AS r FROM kb_entry_fts WHERE kb_entry_fts MATCH %s "
+            "AND (SELECT count(*) FROM hi) < %s LIMIT %s) ORDER BY r, id LIMIT %s), "
+            "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
+            "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
+            "SELECT p.id, p.tier, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
+            "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
+            "ORDER BY p.tier, p.r, p.id"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [expr, MAX_SCAN, CANDIDATES, expr, limit, MAX_SCAN, CANDIDATES])
+            return cur.fetchall()
+
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
         # FTS5's snippet() would run the MATCH over every entry again (a rowid filter does not narrow it),
         # so the snippet is cut from the text the ranking already read: summary and meaning first, then
@@ -164,6 +192,27 @@ class PostgresBackend(Backend):
         with connection.cursor() as cur:
             cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, limit])
             return [(row[0], row[1]) for row in cur.fetchall()]
+
+    def text_rows(self, slots, *, any_word, prefix_last, limit):
+        q, params = self.tsquery(slots, any_word, prefix_last)
+        # The second pass runs only when the first found fewer than ``limit`` (a one-time filter).
+        sql = (
+            f"WITH q AS MATERIALIZED (SELECT {q} AS q), "  # noqa: S608
+            "hi AS MATERIALIZED (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
+            "d.vector_ab AS v, q.q FROM kb_entrydocument d, q WHERE d.vector_ab @@ q.q LIMIT %s) s "
+            "ORDER BY r DESC, s.id LIMIT %s), "
+            "lo AS (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
+            "d.vector AS v, q.q FROM kb_entrydocument d, q WHERE d.vector @@ q.q AND (SELECT count(*) FROM hi) < %s "
+            "LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s), "
+            "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
+            "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
+            "SELECT p.id, p.tier, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
+            "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
+            "ORDER BY p.tier, p.r DESC, p.id"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [*params, self.WEIGHTS, MAX_SCAN, CANDIDATES, self.WEIGHTS, limit, MAX_SCAN, CANDIDATES])
+            return cur.fetchall()
 
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
         if not ids or not slots:

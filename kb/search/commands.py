@@ -90,38 +90,38 @@ def commands_for(text: str, detection) -> list[Command]:
     return found
 
 
+ENTRY_FIELDS = ("id", "code", "title", "summary", "retired", "api", "confidence")
+
+
 def _linked_entries(through, field, values, exclude=()):
-    """(id, code, confidence) of entries with a cause linked to ``values``; at most COMMAND_SCAN links are read."""
+    """Entries (the result fields and confidence) with a cause linked to ``values``; at most COMMAND_SCAN links
+    are read."""
     links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
-    return [
-        row
-        for row in Entry.objects.published().filter(pk__in=links).order_by().values_list("pk", "code", "confidence")
-        if row[0] not in exclude
-    ]
+    rows = Entry.objects.published().filter(pk__in=links).order_by().values_list(*ENTRY_FIELDS)
+    return [Entry(**dict(zip(ENTRY_FIELDS, row, strict=True))) for row in rows if row[0] not in exclude]
 
 
-def _by_code(rows):
-    return sorted(rows, key=lambda row: (row[1].lower(), row[0]))
+def _by_code(entries):
+    return sorted(entries, key=lambda e: (e.code.lower(), e.pk))
 
 
 def entries_for_commands(cmds, limit):
-    """Entries a command can answer with, as (id, code) in three tiers, each by code, most sure and specific first:
+    """Entries a command can answer with, in three tiers, each by code, the most sure and specific first:
 
     1. documented for the command: high-confidence entries whose cause names the command (the seed's codes);
     2. seen for the command: medium- or low-confidence entries whose cause names it;
     3. service-wide: entries whose causes list only the command's service.
 
-    Returns (named, wide): tiers 1 and 2 in order, then tier 3. At most COMMAND_SCAN cause links of each kind are
-    read, so a command shared by tens of thousands of entries stays cheap; the shipped knowledge base is far below
-    that, so there every entry is listed.
+    Returns (named, wide): lists of entries (result fields loaded), tiers 1 and 2 in order, then tier 3. At most
+    COMMAND_SCAN cause links of each kind are read, so a command shared by tens of thousands of entries stays
+    cheap; the shipped knowledge base is far below that, so there every entry is listed.
     """
     rows = _linked_entries(Cause.commands.through, "command", cmds)
-    documented = _by_code(r for r in rows if r[2] == Confidence.HIGH)
-    seen = _by_code(r for r in rows if r[2] != Confidence.HIGH)
-    direct = [(pk, code) for pk, code, _ in documented + seen][:limit]
+    documented = _by_code(e for e in rows if e.confidence == Confidence.HIGH)
+    seen = _by_code(e for e in rows if e.confidence != Confidence.HIGH)
+    direct = (documented + seen)[:limit]
     wide = []
     if len(direct) < limit:
         services = {c.service_id for c in cmds}
-        rows = _linked_entries(Cause.services.through, "service", services, exclude={pk for pk, _ in direct})
-        wide = [(pk, code) for pk, code, _ in _by_code(rows)]
+        wide = _by_code(_linked_entries(Cause.services.through, "service", services, exclude={e.pk for e in direct}))
     return direct, wide[: max(0, limit - len(direct))]

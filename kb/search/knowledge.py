@@ -5,17 +5,20 @@ each change to the knowledge, in a few whole queries, and shared by every search
   (case and punctuation ignored) and the set of its meaningful word stems (small wording changes and order ignored),
   so a message typed, pasted or quoted inside a log line or a trace is found with a few dictionary lookups.
 * **Counterparts**: for each entry, its entries in the other API (``Entry.counterparts``).
+* **The vocabulary** (SearchWord), sorted: the word being typed expands to the known words it starts, and typo
+  correction knows which words are the knowledge base's own.
 * **Families of XML exception IDs**: the 6-digit codes we have, grouped by their first two digits, with the service
   their commands belong to. It is our observation from the codes in the knowledge base; WebEx does not document it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from kb import generation
-from kb.models import Category, Cause, Entry, Message
+from kb.models import Category, Cause, Entry, Message, SearchWord
 from kb.search.lexicon import NEGATIONS
 from kb.search.text import STOPWORDS, stem, words
 
@@ -55,6 +58,16 @@ class Snapshot:
     bag_sizes: tuple[int, ...] = ()
     counterparts: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     families: dict[str, Family] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)  # SearchWord terms, sorted (prefixes are looked up here)
+    vocabulary_set: frozenset[str] = frozenset()
+
+    def words_starting(self, prefix: str, limit: int = 200) -> list[str]:
+        i = bisect_left(self.vocabulary, prefix)
+        out = []
+        while i < len(self.vocabulary) and len(out) < limit and self.vocabulary[i].startswith(prefix):
+            out.append(self.vocabulary[i])
+            i += 1
+        return out
 
     def find_messages(self, text_words: list[str]) -> tuple[list[int], list[int]]:
         """Entries whose message is the whole text (first list) or quoted inside it (second), longest first."""
@@ -125,6 +138,8 @@ def build() -> Snapshot:
         links[a].append((b, code))
     snap.counterparts = {k: tuple(v) for k, v in links.items()}
     snap.families = _families()
+    snap.vocabulary = sorted(SearchWord.objects.values_list("term", flat=True).iterator(chunk_size=10000))
+    snap.vocabulary_set = frozenset(snap.vocabulary)
     return snap
 
 

@@ -8,9 +8,10 @@ import time
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.db import connection
 
 from kb import generation, webex
-from kb.models import Cause, Entry, EntryDocument, SearchKey, SearchWord
+from kb.models import Cause, Entry
 from kb.redaction import redact_text
 from kb.search import knowledge, lexicon
 from kb.search.backends import CANDIDATES, backend, slot_pattern
@@ -59,6 +60,7 @@ class _Key:
     is_code: bool
     entry_id: int
     code: str
+    entry: Entry | None = None
 
 
 class _Ranked:
@@ -73,7 +75,7 @@ class _Ranked:
             self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc)
 
     def add_key(self, key, score, how):
-        self.add(key.entry_id, key.code, score, how)
+        self.add(key.entry_id, key.code, score, how, entry=key.entry)
 
     def __contains__(self, pk):
         return pk in self.items
@@ -95,19 +97,42 @@ def _query_terms(text: str) -> list[str]:
     return out[:MAX_TERMS]
 
 
-def _keys_for(queryset):
-    return [_Key(*row) for row in queryset.values_list("term", "display", "is_code", "entry_id", "entry__code")]
+_KEY_SQL = (
+    "SELECT k.term, k.display, k.is_code, k.entry_id, e.code, e.title, e.summary, e.retired, e.api "
+    "FROM kb_searchkey k JOIN kb_entry e ON e.id = k.entry_id WHERE "
+)
+
+
+def _keys_sql(where, params):
+    """Codes and aliases (SearchKey rows) with their entries' result fields, in one raw query (the hot path)."""
+    with connection.cursor() as cur:
+        cur.execute(_KEY_SQL + where, params)
+        rows = cur.fetchall()
+    return [
+        _Key(
+            row[0],
+            row[1],
+            bool(row[2]),
+            row[3],
+            row[4],
+            Entry(id=row[3], **dict(zip(RESULT_FIELDS[1:], row[4:], strict=True))),
+        )
+        for row in rows
+    ]
 
 
 def _entries_by_terms(terms):
-    return {k.term: k for k in _keys_for(SearchKey.objects.filter(term__in=list(terms)))}
+    terms = sorted(set(terms))
+    if not terms:
+        return {}
+    return {k.term: k for k in _keys_sql(f"k.term IN ({', '.join(['%s'] * len(terms))})", terms)}
 
 
 def _prefix_keys(term, limit):
     if len(term) < MIN_WORD_CHARS:
         return []
     upper = term[:-1] + chr(ord(term[-1]) + 1)
-    return _keys_for(SearchKey.objects.filter(term__gte=term, term__lt=upper).order_by("term")[: limit * 2])
+    return _keys_sql("k.term >= %s AND k.term < %s ORDER BY k.term LIMIT %s", [term, upper, limit * 2])
 
 
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
@@ -168,38 +193,22 @@ def _phrase_pattern(slots):
 
 
 def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
-    """One full-text pass; adds its results to ``ranked`` and returns how many it found."""
+    """One full-text pass (one round trip, kb.search.backends); adds its results to ``ranked``, returns how many."""
     if not slots:
         return 0
-    # Code and title matches first: they are fewer, and they rank highest anyway.
-    candidates = be.text_candidates(slots, any_word=any_word, prefix_last=prefix_last, high_only=True)
-    if len(candidates) < limit:
-        seen = {c[0] for c in candidates}
-        more = be.text_candidates(slots, any_word=any_word, prefix_last=prefix_last)
-        candidates += [c for c in more if c[0] not in seen][: CANDIDATES - len(candidates)]
-    if not candidates:
+    rows = be.text_rows(slots, any_word=any_word, prefix_last=prefix_last, limit=limit)[:CANDIDATES]
+    if not rows:
         return 0
-    ids = [c[0] for c in candidates if c[0] not in ranked.loaded]
-    fields = [f for f in RESULT_FIELDS if f != "id"]
-    rows = (
-        EntryDocument.objects.filter(entry_id__in=ids).values_list(
-            "entry_id", "a", "b", "c", "d", *(f"entry__{f}" for f in fields)
-        )
-        if ids
-        else ()
-    )
     for row in rows:
-        ranked.loaded[row[0]] = (
-            {"a": row[1], "b": row[2], "c": row[3], "d": row[4]},
-            Entry(id=row[0], **dict(zip(fields, row[5:], strict=True))),
-        )
-    docs = {c[0]: ranked.loaded[c[0]][0] for c in candidates if c[0] in ranked.loaded}
+        if row[0] not in ranked.loaded:
+            values = dict(zip(RESULT_FIELDS[1:], row[7:], strict=True))
+            ranked.loaded[row[0]] = ({"a": row[3], "b": row[4], "c": row[5], "d": row[6]}, Entry(id=row[0], **values))
+    docs = {row[0]: ranked.loaded[row[0]][0] for row in rows}
     scores = _score_documents(docs, _pattern_slots(slots, prefix_last))
-    for entry_id, _rank in candidates:
-        if entry_id in docs:
-            doc, entry = ranked.loaded[entry_id]
-            ranked.add(entry_id, entry.code, scores.get(entry_id, 0.0), how, entry=entry, doc=doc)
-    return len(candidates)
+    for row in rows:
+        doc, entry = ranked.loaded[row[0]]
+        ranked.add(row[0], entry.code, scores.get(row[0], 0.0), how, entry=entry, doc=doc)
+    return len(rows)
 
 
 def _pattern_slots(slots, prefix_last):
@@ -217,8 +226,7 @@ def _expand_prefix(term, limit=8):
     """
     if len(term) < 2 or len(term) > 40:
         return None
-    upper = term[:-1] + chr(ord(term[-1]) + 1)
-    found = list(SearchWord.objects.filter(term__gte=term, term__lt=upper).values_list("term", flat=True)[:200])
+    found = knowledge.snapshot().words_starting(term)
     if not found:
         return None
     found.sort(key=lambda w: (len(w), w))
@@ -333,6 +341,14 @@ def _missing(response, code, be=None, *, similar=True):
 
 
 def _search(query, *, limit: int = 20) -> SearchResponse:
+    if getattr(generation._local, "scope", None) is None:
+        # Outside a web request (a command, the benchmark): read the KB generation once for the whole search.
+        with generation.request_scope():
+            return _search_in_scope(query, limit=limit)
+    return _search_in_scope(query, limit=limit)
+
+
+def _search_in_scope(query, *, limit: int = 20) -> SearchResponse:
     started = time.perf_counter()
     if not isinstance(query, str):
         query = "" if query is None else str(query)
@@ -376,6 +392,7 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
     terms = _query_terms(shown)
     prefix_keys = None
     missing_words = set()
+    code_terms = set()  # query words that are codes or aliases
     if detection is None:
         lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
         lookup.discard("")
@@ -385,6 +402,7 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
             keys = {k.term: k for k in prefix_keys if k.term == whole}
         else:
             keys = _entries_by_terms(lookup) if lookup else {}
+        code_terms = set(keys)
         if whole in keys:
             key = keys[whole]
             ranked.add_key(key, 2000.0, "exact" if key.is_code else "alias")
@@ -415,10 +433,10 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         if response.detected is not None and len(cmds) == 1:
             response.detected.command_obj = cmds[0]
         direct, wide = entries_for_commands(cmds, limit)
-        for i, (pk, code) in enumerate(direct):
-            ranked.add(pk, code, 800.0 - i, "command")
-        for i, (pk, code) in enumerate(wide):
-            ranked.add(pk, code, 600.0 - i, "command")
+        for i, entry in enumerate(direct):
+            ranked.add(entry.pk, entry.code, 800.0 - i, "command", entry=entry)
+        for i, entry in enumerate(wide):
+            ranked.add(entry.pk, entry.code, 600.0 - i, "command", entry=entry)
 
     if detection is not None:
         if detection.code and response.detected.entry is None and not success:
@@ -471,7 +489,7 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
     if not ranked and terms:
         untouchable = lexicon.untouchable_words(shown)
         candidates = [t for t in terms if t not in untouchable and t not in lexicon.protected()]
-        known = _known_terms(candidates)
+        known = {t for t in candidates if t in knowledge.snapshot().vocabulary_set or t in code_terms}
         fixed, changed = _correct(be, terms, known, untouchable)
         if changed:
             keys = _entries_by_terms(fixed)
@@ -496,15 +514,6 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         if not response.message:
             response.message = "No entry matches."
     return _finish(response, started, ranked, limit, be, _pattern_slots(text_slots, prefix_last), any_word, prefix_last)
-
-
-def _known_terms(terms):
-    """The terms that are words or codes of the knowledge base (one query)."""
-    if not terms:
-        return set()
-    words_qs = SearchWord.objects.filter(term__in=terms).values_list("term", flat=True)
-    keys_qs = SearchKey.objects.filter(term__in=terms).values_list("term", flat=True)
-    return set(words_qs.union(keys_qs))
 
 
 def _with_counterparts(hits, ranked):
