@@ -13,15 +13,25 @@ import re
 
 from django.db import connection
 
-from kb.search.text import MARK_CLOSE, MARK_OPEN, deletion_variants, mark_matches, stem
+from kb.search.text import MARK_CLOSE, MARK_OPEN, STOPWORDS, deletion_variants, mark_matches, stem
 
 CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
 MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
 
 
+def _phrase_word(word):
+    # In a phrase each word stands on its own: a short or common word as written ("in use" is not "incorrect user").
+    if word in STOPWORDS or len(word) <= 4:
+        return re.escape(word) + r"(?:s|es|d|ed|ing)?\b"
+    return re.escape(stem(word)) + r"\w{0,4}\b"
+
+
 def slot_pattern(slot):
-    """A regular expression matching any alternative of a slot: each word by its stem, a phrase word after word."""
-    alternatives = [r"\w*\W+".join(re.escape(stem(w)) for w in alt.split()) for alt in slot]
+    """A regular expression matching any alternative of a slot: a word by its stem (as a prefix), a phrase word
+    after word."""
+    alternatives = [
+        r"\W+".join(_phrase_word(w) for w in alt.split()) if " " in alt else re.escape(stem(alt)) for alt in slot
+    ]
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
 
 

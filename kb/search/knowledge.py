@@ -57,7 +57,6 @@ class Snapshot:
     phrase_sizes: tuple[int, ...] = ()
     bag_sizes: tuple[int, ...] = ()
     counterparts: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
-    families: dict[str, Family] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)  # SearchWord terms, sorted (prefixes are looked up here)
     vocabulary_set: frozenset[str] = frozenset()
 
@@ -137,13 +136,14 @@ def build() -> Snapshot:
     for a, b, code in rows:
         links[a].append((b, code))
     snap.counterparts = {k: tuple(v) for k, v in links.items()}
-    snap.families = _families()
     snap.vocabulary = sorted(SearchWord.objects.values_list("term", flat=True).iterator(chunk_size=10000))
     snap.vocabulary_set = frozenset(snap.vocabulary)
     return snap
 
 
-def _families() -> dict[str, Family]:
+@generation.per_generation
+def families() -> dict[str, Family]:
+    """{first two digits: Family} of the 6-digit XML exception IDs we have (read only when a missing one is shown)."""
     xml = [
         row
         for row in Entry.objects.published()
@@ -163,7 +163,7 @@ def _families() -> dict[str, Family]:
     for row in xml:
         by_prefix[row[1][:2]].append(row)
     categories = dict(Category.choices)
-    families = {}
+    out = {}
     for prefix, rows in by_prefix.items():
         if len(rows) < 2:  # one code shows no grouping
             continue
@@ -175,14 +175,14 @@ def _families() -> dict[str, Family]:
             votes.update(groups or {""})
         group, n = votes.most_common(1)[0]
         label = f"{group} service" if group and n * 2 > len(rows) else "general"
-        families[prefix] = Family(
+        out[prefix] = Family(
             prefix=prefix,
             label=label,
             operations=sorted(ops),
             categories=sorted({categories.get(row[3], row[3]) for row in rows}),
             codes=[(row[1], row[2]) for row in rows],
         )
-    return families
+    return out
 
 
 @generation.per_generation

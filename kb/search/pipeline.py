@@ -203,6 +203,11 @@ def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
         if row[0] not in ranked.loaded:
             values = dict(zip(RESULT_FIELDS[1:], row[7:], strict=True))
             ranked.loaded[row[0]] = ({"a": row[3], "b": row[4], "c": row[5], "d": row[6]}, Entry(id=row[0], **values))
+    if not any_word:
+        # PostgreSQL drops stopwords inside a phrase ("in use" matches any "use"); SQLite does not. Both keep only
+        # the documents that hold such a slot as written, so both give the same results.
+        strict = [slot_pattern(s) for s in slots if any(" " in alt and STOPWORDS & set(alt.split()) for alt in s)]
+        rows = [row for row in rows if all(any(p.search(t or "") for t in row[3:7]) for p in strict)]
     docs = {row[0]: ranked.loaded[row[0]][0] for row in rows}
     scores = _score_documents(docs, _pattern_slots(slots, prefix_last))
     for row in rows:
@@ -327,7 +332,7 @@ def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> Sear
 
 def _family_for(code):
     if code and len(code) == 6 and code.isdigit():
-        return knowledge.snapshot().families.get(code[:2])
+        return knowledge.families().get(code[:2])
     return None
 
 
