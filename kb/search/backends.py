@@ -158,14 +158,15 @@ class SQLiteBackend(Backend):
         # so the snippet is cut from the text the ranking already read: summary and meaning first, then
         # titles, then steps. The codes column makes a poor snippet.
         out = {}
-        patterns = slot_patterns(slots)
+        every = [w for slot in slots for w in slot]
+        patterns = [slot_pattern(every)] if every else []  # one pattern: each field is read once
         for entry_id in ids:
             doc = (docs or {}).get(entry_id)
             if not doc:
                 continue
             for col in ("c", "b", "d"):
                 text = doc.get(col) or ""
-                if any(p.search(text) for p in patterns):
+                if patterns and patterns[0].search(text):
                     out[entry_id] = mark_matches(text, patterns)
                     break
         return out

@@ -94,15 +94,16 @@ ENTRY_FIELDS = ("id", "code", "title", "summary", "retired", "api", "confidence"
 
 
 def _linked_entries(through, field, values, exclude=()):
-    """Entries (the result fields and confidence) with a cause linked to ``values``; at most COMMAND_SCAN links
-    are read."""
+    """Rows (ENTRY_FIELDS) of entries with a cause linked to ``values``; at most COMMAND_SCAN links are read."""
     links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
     rows = Entry.objects.published().filter(pk__in=links).order_by().values_list(*ENTRY_FIELDS)
-    return [Entry(**dict(zip(ENTRY_FIELDS, row, strict=True))) for row in rows if row[0] not in exclude]
+    return [row for row in rows if row[0] not in exclude]
 
 
-def _by_code(entries):
-    return sorted(entries, key=lambda e: (e.code.lower(), e.pk))
+def _entries(rows, tiered):
+    """The rows by code (high confidence first when ``tiered``), as entries."""
+    rows = sorted(rows, key=lambda r: (tiered and r[6] != Confidence.HIGH, r[1].lower(), r[0]))
+    return [Entry(**dict(zip(ENTRY_FIELDS, row, strict=True))) for row in rows]
 
 
 def entries_for_commands(cmds, limit):
@@ -117,11 +118,11 @@ def entries_for_commands(cmds, limit):
     cheap; the shipped knowledge base is far below that, so there every entry is listed.
     """
     rows = _linked_entries(Cause.commands.through, "command", cmds)
-    documented = _by_code(e for e in rows if e.confidence == Confidence.HIGH)
-    seen = _by_code(e for e in rows if e.confidence != Confidence.HIGH)
-    direct = (documented + seen)[:limit]
+    rows = sorted(rows, key=lambda r: (r[6] != Confidence.HIGH, r[1].lower(), r[0]))[:limit]
+    direct = _entries(rows, tiered=True)
     wide = []
     if len(direct) < limit:
         services = {c.service_id for c in cmds}
-        wide = _by_code(_linked_entries(Cause.services.through, "service", services, exclude={e.pk for e in direct}))
-    return direct, wide[: max(0, limit - len(direct))]
+        rows = _linked_entries(Cause.services.through, "service", services, exclude={e.pk for e in direct})
+        wide = _entries(sorted(rows, key=lambda r: (r[1].lower(), r[0]))[: limit - len(direct)], tiered=False)
+    return direct, wide

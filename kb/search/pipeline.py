@@ -51,6 +51,12 @@ class _Hit:
     cause: Cause | None = None
     entry: Entry | None = None
     doc: dict | None = None  # the searchable text, for full-text hits
+    fields: tuple | None = None  # the entry's result fields as read (an Entry is built only for the final page)
+
+    def get_entry(self):
+        if self.entry is None and self.fields is not None:
+            self.entry = Entry(id=self.entry_id, **dict(zip(RESULT_FIELDS[1:], self.fields, strict=True)))
+        return self.entry
 
 
 @dataclass
@@ -68,11 +74,11 @@ class _Ranked:
 
     def __init__(self):
         self.items: dict[int, _Hit] = {}
-        self.loaded: dict[int, tuple[dict, Entry]] = {}  # documents and entries read by the text passes
+        self.loaded: dict[int, tuple[dict, tuple]] = {}  # documents and entry fields read by the text passes
 
-    def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None):
+    def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None, fields=None):
         if entry_id not in self.items:
-            self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc)
+            self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc, fields)
 
     def add_key(self, key, score, how):
         self.add(key.entry_id, key.code, score, how, entry=key.entry)
@@ -138,39 +144,61 @@ def _prefix_keys(term, limit):
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
 
 
+def _slots_regex(slots):
+    """One pattern for every slot, so each field is read once: group ``l<i>`` is slot i's word as typed (any
+    spelling), ``s<i>`` one of its synonyms."""
+    parts = []
+    for i, slot in enumerate(slots):
+        literal, others = _literal_and_synonyms(slot)
+        parts.append(f"(?P<l{i}>" + slot_pattern(literal).pattern[len(r"\b") :] + ")")
+        if others:
+            parts.append(f"(?P<s{i}>" + slot_pattern(others).pattern[len(r"\b") :] + ")")
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")  # matched against lower-cased text: faster
+
+
+COLUMNS = (("a", 1.0), ("b", 0.4), ("c", 0.2), ("d", 0.1))
+
+
 def _score_documents(docs, slots):
     """The shared ranking rule: weighted field matches per slot (the word as typed, or at a discount one of its
-    synonyms), plus how many slots matched."""
-    weights = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
-    split = [_literal_and_synonyms(slot) for slot in slots]
-    patterns = [(slot_pattern(lit), slot_pattern(syn) if syn else None) for lit, syn in split]
-    phrases = [(_phrase_pattern([lit for lit, _ in split]), 2.0), (_phrase_pattern(slots), 2.0 * SYNONYM_WEIGHT)]
+    synonyms), plus how many slots matched, plus the words in order in one field (the text says it this way)."""
+    if not slots:
+        return dict.fromkeys(docs, 0.0)
+    pattern = _slots_regex(slots)
+    n = len(slots)
+    phrases = [(_phrase_pattern([_literal_and_synonyms(s)[0] for s in slots]), 2.0), (_phrase_pattern(slots), 1.2)]
     scores = {}
     for entry_id, doc in docs.items():
+        lit, syn = [0.0] * n, [0.0] * n
+        full_columns = []  # the fields where every slot matched: the only ones the words in order can be in
+        lowered = {}
+        for col, weight in COLUMNS:
+            text = lowered[col] = (doc[col] or "").lower()
+            if not text:
+                continue
+            counts = {}
+            for m in pattern.finditer(text):
+                counts[m.lastgroup] = counts.get(m.lastgroup, 0) + 1
+            seen = set()
+            for group, count in counts.items():
+                i = int(group[1:])
+                seen.add(i)
+                (lit if group[0] == "l" else syn)[i] += weight * (1 + min(count, 4) / 4)
+            if len(seen) == n:
+                full_columns.append((col, weight))
         total, matched = 0.0, 0
-        for phrase, factor in phrases:
-            # The words in order (a short word or two between them allowed): the text says it this way.
-            if phrase is not None:
-                col_weight = next((w for col, w in weights.items() if phrase.search(doc[col] or "")), 0.0)
-                if col_weight:
-                    total += factor * col_weight
-                    break
-        for literal, others in patterns:
-            term_score = 0.0
-            for pattern, factor in ((literal, 1.0), (others, SYNONYM_WEIGHT)):
-                if pattern is None:
-                    continue
-                found = 0.0
-                for col, weight in weights.items():
-                    count = len(pattern.findall(doc[col] or ""))
-                    if count:
-                        found += weight * (1 + min(count, 4) / 4)
-                term_score = max(term_score, found * factor)
+        for i in range(n):
+            term_score = max(lit[i], syn[i] * SYNONYM_WEIGHT)
             if term_score:
                 matched += 1
                 total += term_score
-        coverage = matched / len(patterns) if patterns else 0
-        scores[entry_id] = round(60 * coverage + 10 * min(total, 4.0) + min(total, 8.0) / 4, 3)
+        for phrase, factor in phrases if full_columns else ():
+            if phrase is not None:
+                col_weight = next((w for col, w in full_columns if phrase.search(lowered[col])), 0.0)
+                if col_weight:
+                    total += factor * col_weight
+                    break
+        scores[entry_id] = round(60 * matched / n + 10 * min(total, 4.0) + min(total, 8.0) / 4, 3)
     return scores
 
 
@@ -189,7 +217,7 @@ def _phrase_pattern(slots):
         "(?:" + "|".join(r"\w*\W+".join(re.escape(stem(w)) for w in alt.split()) for alt in slot) + ")"
         for slot in slots
     ]
-    return re.compile(r"\b" + r"\w*\W+(?:\w+\W+){0,2}?".join(parts), re.IGNORECASE)
+    return re.compile(r"\b" + r"\w*\W+(?:\w+\W+){0,2}?".join(parts))  # for lower-cased text
 
 
 def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
@@ -201,8 +229,7 @@ def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
         return 0
     for row in rows:
         if row[0] not in ranked.loaded:
-            values = dict(zip(RESULT_FIELDS[1:], row[7:], strict=True))
-            ranked.loaded[row[0]] = ({"a": row[3], "b": row[4], "c": row[5], "d": row[6]}, Entry(id=row[0], **values))
+            ranked.loaded[row[0]] = ({"a": row[3], "b": row[4], "c": row[5], "d": row[6]}, row[7:])
     if not any_word:
         # PostgreSQL drops stopwords inside a phrase ("in use" matches any "use"); SQLite does not. Both keep only
         # the documents that hold such a slot as written, so both give the same results.
@@ -211,8 +238,8 @@ def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
     docs = {row[0]: ranked.loaded[row[0]][0] for row in rows}
     scores = _score_documents(docs, _pattern_slots(slots, prefix_last))
     for row in rows:
-        doc, entry = ranked.loaded[row[0]]
-        ranked.add(row[0], entry.code, scores.get(row[0], 0.0), how, entry=entry, doc=doc)
+        doc, fields = ranked.loaded[row[0]]
+        ranked.add(row[0], fields[0], scores.get(row[0], 0.0), how, doc=doc, fields=fields)
     return len(rows)
 
 
@@ -551,7 +578,7 @@ def _finish(
 ):
     if ranked is not None and len(ranked):
         hits = _with_counterparts(ranked.ordered(), ranked)[:limit]
-        missing = [h.entry_id for h in hits if h.entry is None]
+        missing = [h.entry_id for h in hits if h.get_entry() is None]
         entries = Entry.objects.only(*RESULT_FIELDS).order_by().in_bulk(missing) if missing else {}
         results = [
             Result(entry=h.entry or entries[h.entry_id], score=h.score, how=h.how, cause=h.cause)
