@@ -35,6 +35,13 @@ def slot_pattern(slot):
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
 
 
+def native_alternatives(slot):
+    """What a backend searches for a slot: the word or phrase as typed and its one-word synonyms. A synonym phrase
+    ("session timeout") costs a position check of common words over the whole index: the shared rule still
+    recognises it in the candidates' text."""
+    return [slot[0], *(alt for alt in slot[1:] if " " not in alt)]
+
+
 def slot_patterns(slots):
     return [slot_pattern(slot) for slot in slots]
 
@@ -110,7 +117,7 @@ class SQLiteBackend(Backend):
         """FTS5 query: each slot's alternatives ORed (a phrase quoted), the slots ANDed (ORed for any word)."""
         parts = []
         for i, slot in enumerate(slots):
-            alternatives = ['"' + alt.replace('"', '""') + '"' for alt in slot]
+            alternatives = ['"' + alt.replace('"', '""') + '"' for alt in native_alternatives(slot)]
             if prefix_last and i == len(slots) - 1 and " " not in slot[0]:
                 if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
                     alternatives[0] = " OR ".join(f'"{w}"' for w in prefix_last)
@@ -133,24 +140,23 @@ class SQLiteBackend(Backend):
 
     def text_rows(self, slots, *, any_word, prefix_last, limit):
         expr = self.match_expression(slots, any_word, prefix_last)
-        hi_w = ", ".join(str(w) for w in self.WEIGHTS[:2])
-        all_w = ", ".join(str(w) for w in self.WEIGHTS)
-        # The second pass runs only when the first found fewer than ``limit`` (a constant condition, checked once).
+        rows = self._rows("kb_entry_fts_ab", self.WEIGHTS[:2], expr, 0)
+        if len(rows) < limit:  # few code and title matches: every field (the usual case for words)
+            seen = {row[0] for row in rows}
+            rows += [row for row in self._rows("kb_entry_fts", self.WEIGHTS, expr, 1) if row[0] not in seen]
+        return rows
+
+    @staticmethod
+    def _rows(table, weights, expr, tier):
+        weights = ", ".join(str(w) for w in weights)
         sql = (
-            "WITH hi AS MATERIALIZED (SELECT id, r FROM (SELECT rowid AS id, "  # noqa: S608
-            f"bm25(kb_entry_fts_ab, {hi_w}) AS r FROM kb_entry_fts_ab WHERE kb_entry_fts_ab MATCH %s LIMIT %s) "
-            "ORDER BY r, id LIMIT %s), "
-            "lo AS (SELECT id, r FROM (SELECT rowid AS id, "
-            f"bm25(kb_entry_fts, {all_w}) AS r FROM kb_entry_fts WHERE kb_entry_fts MATCH %s "
-            "AND (SELECT count(*) FROM hi) < %s LIMIT %s) ORDER BY r, id LIMIT %s), "
-            "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
-            "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
-            "SELECT p.id, p.tier, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
-            "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
-            "ORDER BY p.tier, p.r, p.id"
+            f"SELECT p.id, {tier}, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "  # noqa: S608
+            f"FROM (SELECT id, r FROM (SELECT rowid AS id, bm25({table}, {weights}) AS r FROM {table} "
+            f"WHERE {table} MATCH %s LIMIT %s) ORDER BY r, id LIMIT %s) p "
+            "JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id ORDER BY p.r, p.id"
         )
         with connection.cursor() as cur:
-            cur.execute(sql, [expr, MAX_SCAN, CANDIDATES, expr, limit, MAX_SCAN, CANDIDATES])
+            cur.execute(sql, [expr, MAX_SCAN, CANDIDATES])
             return cur.fetchall()
 
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
@@ -183,7 +189,7 @@ class PostgresBackend(Backend):
         ``<->``), the slots ANDed (ORed for any word); the last word as a prefix while it is being typed."""
         parts = []
         for i, slot in enumerate(slots):
-            alternatives = [" <-> ".join(alt.split()) for alt in slot]
+            alternatives = [" <-> ".join(alt.split()) for alt in native_alternatives(slot)]
             if prefix_last and i == len(slots) - 1 and " " not in slot[0]:
                 if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
                     alternatives[0] = " | ".join(prefix_last)
@@ -206,23 +212,22 @@ class PostgresBackend(Backend):
 
     def text_rows(self, slots, *, any_word, prefix_last, limit):
         q, params = self.tsquery(slots, any_word, prefix_last)
-        # The second pass runs only when the first found fewer than ``limit`` (a one-time filter).
+        rows = self._rows("vector_ab", q, params, 0)
+        if len(rows) < limit:  # few code and title matches: every field (the usual case for words)
+            seen = {row[0] for row in rows}
+            rows += [row for row in self._rows("vector", q, params, 1) if row[0] not in seen]
+        return rows
+
+    def _rows(self, column, q, params, tier):
         sql = (
-            f"WITH q AS MATERIALIZED (SELECT {q} AS q), "  # noqa: S608
-            "hi AS MATERIALIZED (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
-            "d.vector_ab AS v, q.q FROM kb_entrydocument d, q WHERE d.vector_ab @@ q.q LIMIT %s) s "
-            "ORDER BY r DESC, s.id LIMIT %s), "
-            "lo AS (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
-            "d.vector AS v, q.q FROM kb_entrydocument d, q WHERE d.vector @@ q.q AND (SELECT count(*) FROM hi) < %s "
-            "LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s), "
-            "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
-            "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
-            "SELECT p.id, p.tier, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
-            "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
-            "ORDER BY p.tier, p.r DESC, p.id"
+            f"SELECT p.id, {tier}, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api FROM ("  # noqa: S608
+            "SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM ("
+            f"SELECT d.entry_id AS id, d.{column} AS v, q.q FROM kb_entrydocument d, (SELECT {q} AS q) q "
+            f"WHERE d.{column} @@ q.q LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s) p "
+            "JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id ORDER BY p.r DESC, p.id"
         )
         with connection.cursor() as cur:
-            cur.execute(sql, [*params, self.WEIGHTS, MAX_SCAN, CANDIDATES, self.WEIGHTS, limit, MAX_SCAN, CANDIDATES])
+            cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, CANDIDATES])
             return cur.fetchall()
 
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):

@@ -425,6 +425,7 @@ def _search_in_scope(query, *, limit: int = 20) -> SearchResponse:
     prefix_keys = None
     missing_words = set()
     code_terms = set()  # query words that are codes or aliases
+    whole_message = False
     if detection is None:
         lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
         lookup.discard("")
@@ -453,6 +454,7 @@ def _search_in_scope(query, *, limit: int = 20) -> SearchResponse:
         # 3. Known message texts: the whole query, or quoted inside it (a log line, an exception trace).
         snap = knowledge.snapshot()
         whole_ids, inside_ids = snap.find_messages(words(safe))
+        whole_message = bool(whole_ids)
         for i, pk in enumerate(whole_ids):
             ranked.add(pk, "", 1900.0 - i * 0.01, "message")
         for i, pk in enumerate(inside_ids):
@@ -512,6 +514,10 @@ def _search_in_scope(query, *, limit: int = 20) -> SearchResponse:
         and len(query_words[-1]) >= 2
     )
     text_slots, any_word = slots, False
+    if whole_message:
+        # The query is a known message: its entries are the answer (a full-text pass of every word of a long
+        # message over a large index would only cost time).
+        return _finish(response, started, ranked, limit, be, [], False, False)
     if len(ranked) < limit:
         if prefix_last:
             prefix_last = _expand_prefix(query_words[-1]) or True

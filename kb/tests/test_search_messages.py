@@ -123,4 +123,4 @@ def test_a_message_search_costs_few_queries(messages):
     search("warm up the per-generation data")
     with CaptureQueriesContext(connection) as queries:
         assert search("the login ticket is invalid", use_cache=False).results[0].code == "InvalidTicket"
-    assert len(queries) <= 8, [q["sql"][:120] for q in queries]
+    assert len(queries) <= 3, [q["sql"][:120] for q in queries]
