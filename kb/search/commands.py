@@ -81,13 +81,20 @@ def commands_for(text: str, detection) -> list[Command]:
     if not norm or len(norm) > 40:
         return []
     at = COMMAND_WORDS.get(norm)
-    found = []
-    for c in commands():
+    named = _names().get(norm, ())
+    if not named and not at:
+        return []
+    return [c for c in commands() if c.pk in named or (at and c.service.api == "url" and c.code == at)]
+
+
+@generation.per_generation
+def _names():
+    """{a command's name as words run together, without articles ("signup"): the ids of those commands}."""
+    out = {}
+    for c in all_commands():
         name = re.sub(r"\(.*?\)", " ", c.name)
-        cname = "".join(w for w in words(name) if w not in ("a", "an", "the"))
-        if cname == norm or (at and c.service.api == "url" and c.code == at):
-            found.append(c)
-    return found
+        out.setdefault("".join(w for w in words(name) if w not in ("a", "an", "the")), set()).add(c.pk)
+    return out
 
 
 ENTRY_FIELDS = ("id", "code", "title", "summary", "retired", "api", "confidence")
