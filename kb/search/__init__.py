@@ -27,10 +27,12 @@ Every found entry brings its counterparts in the other API right after it (``Ent
 
 Two backends do the database work, one per vendor, behind the same four methods:
 
-* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``websearch_to_tsquery``
-  (plus ``to_tsquery`` for the prefix), ``ts_rank``, ``ts_headline``, and ``pg_trgm`` for typos.
-* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries,
-  ``snippet()``, and a table of deletion variants for typos.
+* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``to_tsquery`` (synonyms ORed,
+  ``:*`` for a prefix), ``ts_rank``, and ``pg_trgm`` for typos.
+* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries, and a table
+  of deletion variants for typos.
+
+Snippets are cut, the same way on both, from the text a full-text pass already read.
 
 The backend picks and natively ranks candidates; the final order is computed here, in Python, from the same
 weighted-field rule on both vendors, so both return the same results in the same order for the same data.

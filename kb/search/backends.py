@@ -1,9 +1,11 @@
 """The database work of a search, one backend per vendor behind the same methods.
 
-* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``websearch_to_tsquery``
-  (plus ``to_tsquery`` for the prefix), ``ts_rank``, ``ts_headline``, and ``pg_trgm`` for typos.
-* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries,
-  and snippets cut from the text the ranking already read.
+* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``to_tsquery`` (each word's
+  synonyms ORed, ``:*`` for a prefix), ``ts_rank`` and ``pg_trgm`` for typos.
+* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries.
+
+Each full-text pass is one round trip that returns the candidates with their documents and entry fields; snippets
+are cut from that text, the same way on both.
 
 Both keep a table of deletion variants for typos. A backend picks and natively ranks candidates; the final
 order is computed by the pipeline from the same weighted-field rule on both vendors.
@@ -13,7 +15,7 @@ import re
 
 from django.db import connection
 
-from kb.search.text import MARK_CLOSE, MARK_OPEN, STOPWORDS, deletion_variants, mark_matches, stem
+from kb.search.text import STOPWORDS, deletion_variants, mark_matches, stem
 
 CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
 MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
@@ -62,8 +64,24 @@ class Backend:
         raise NotImplementedError
 
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
-        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read."""
-        raise NotImplementedError
+        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read.
+
+        Cut from that text, the same way on both vendors: FTS5's snippet() would run the MATCH over every entry
+        again (a rowid filter does not narrow it), and ts_headline would cost a second round trip. Summary and
+        meaning first, then titles, then steps; the codes column makes a poor snippet."""
+        out = {}
+        every = [w for slot in slots for w in slot]
+        patterns = [slot_pattern(every)] if every else []  # one pattern: each field is read once
+        for entry_id in ids:
+            doc = (docs or {}).get(entry_id)
+            if not doc:
+                continue
+            for col in ("c", "b", "d"):
+                text = doc.get(col) or ""
+                if patterns and patterns[0].search(text):
+                    out[entry_id] = mark_matches(text, patterns)
+                    break
+        return out
 
     def fuzzy_terms(self, term):
         """Known terms (codes, aliases, vocabulary words) that may be ``term`` misspelled.
@@ -159,29 +177,10 @@ class SQLiteBackend(Backend):
             cur.execute(sql, [expr, MAX_SCAN, CANDIDATES])
             return cur.fetchall()
 
-    def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
-        # FTS5's snippet() would run the MATCH over every entry again (a rowid filter does not narrow it),
-        # so the snippet is cut from the text the ranking already read: summary and meaning first, then
-        # titles, then steps. The codes column makes a poor snippet.
-        out = {}
-        every = [w for slot in slots for w in slot]
-        patterns = [slot_pattern(every)] if every else []  # one pattern: each field is read once
-        for entry_id in ids:
-            doc = (docs or {}).get(entry_id)
-            if not doc:
-                continue
-            for col in ("c", "b", "d"):
-                text = doc.get(col) or ""
-                if patterns and patterns[0].search(text):
-                    out[entry_id] = mark_matches(text, patterns)
-                    break
-        return out
-
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
     WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
-    HEADLINE = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=1'
 
     @staticmethod
     def tsquery(slots, any_word, prefix_last):
@@ -212,35 +211,25 @@ class PostgresBackend(Backend):
 
     def text_rows(self, slots, *, any_word, prefix_last, limit):
         q, params = self.tsquery(slots, any_word, prefix_last)
-        rows = self._rows("vector_ab", q, params, 0)
-        if len(rows) < limit:  # few code and title matches: every field (the usual case for words)
-            seen = {row[0] for row in rows}
-            rows += [row for row in self._rows("vector", q, params, 1) if row[0] not in seen]
-        return rows
-
-    def _rows(self, column, q, params, tier):
+        # One round trip: every field is searched only when the code and title fields found fewer than ``limit``
+        # (PostgreSQL checks that condition once, before the scan: a one-time filter).
         sql = (
-            f"SELECT p.id, {tier}, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api FROM ("  # noqa: S608
-            "SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM ("
-            f"SELECT d.entry_id AS id, d.{column} AS v, q.q FROM kb_entrydocument d, (SELECT {q} AS q) q "
-            f"WHERE d.{column} @@ q.q LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s) p "
-            "JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id ORDER BY p.r DESC, p.id"
+            f"WITH q AS MATERIALIZED (SELECT {q} AS q), "  # noqa: S608
+            "hi AS MATERIALIZED (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
+            "d.vector_ab AS v, q.q FROM kb_entrydocument d, q WHERE d.vector_ab @@ q.q LIMIT %s) s "
+            "ORDER BY r DESC, s.id LIMIT %s), "
+            "lo AS MATERIALIZED (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
+            "d.vector AS v, q.q FROM kb_entrydocument d, q WHERE (SELECT count(*) FROM hi) < %s AND d.vector @@ q.q "
+            "LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s), "
+            "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
+            "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
+            "SELECT p.id, p.tier, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
+            "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
+            "ORDER BY p.tier, p.r DESC, p.id"
         )
         with connection.cursor() as cur:
-            cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, CANDIDATES])
+            cur.execute(sql, [*params, self.WEIGHTS, MAX_SCAN, CANDIDATES, self.WEIGHTS, limit, MAX_SCAN, CANDIDATES])
             return cur.fetchall()
-
-    def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
-        if not ids or not slots:
-            return {}
-        q, params = self.tsquery(slots, any_word, prefix_last)
-        sql = (
-            "SELECT d.entry_id, ts_headline('english', d.c, q.q, %s) "  # noqa: S608
-            f"FROM kb_entrydocument d, (SELECT {q} AS q) q WHERE d.entry_id = ANY(%s)"
-        )
-        with connection.cursor() as cur:
-            cur.execute(sql, [self.HEADLINE, *params, list(ids)])
-            return dict(cur.fetchall())
 
     def fuzzy_terms(self, term):
         # The deletion variants first (fast, and the same candidates as SQLite); pg_trgm when they find

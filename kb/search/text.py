@@ -11,7 +11,7 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers, turned into <
 
 
 # PostgreSQL's english.stop (the Snowball list). Dropped from queries on both vendors, so that both apply
-# the same "all words" rule (websearch_to_tsquery drops them on PostgreSQL; FTS5 keeps every word).
+# the same "all words" rule (to_tsquery drops them on PostgreSQL; FTS5 keeps every word).
 _STOPWORDS_TEXT = """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
 hers herself it its itself they them their theirs themselves what which who whom this that these
