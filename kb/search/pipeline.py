@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.db import connection
 
+import kb.search.knowledge as knowledge
+import kb.search.lexicon as lexicon
 from kb import generation, webex
 from kb.models import Cause, Entry
 from kb.redaction import redact_text
-from kb.search import knowledge, lexicon
 from kb.search.backends import CANDIDATES, backend, slot_pattern
 from kb.search.cache import answer_cache
 from kb.search.commands import commands_for, entries_for_commands
