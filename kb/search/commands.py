@@ -4,6 +4,7 @@
 import re
 
 from kb import generation
+from kb.generation import GenerationCache
 from kb.models import Cause, Command, Confidence, Entry
 from kb.search.text import words
 
@@ -113,7 +114,17 @@ def _entries(rows, tiered):
     return [Entry(**dict(zip(ENTRY_FIELDS, row, strict=True))) for row in rows]
 
 
+_answers = GenerationCache(size=256)  # a command's errors, for the generation they were read under
+
+
 def entries_for_commands(cmds, limit):
+    """The errors of ``cmds`` (see ``_entries_for_commands``), read once per KB generation: there are a few dozen
+    commands, and reading a command's errors costs a few milliseconds in a large knowledge base."""
+    key = (tuple(sorted(c.pk for c in cmds)), limit)
+    return _answers.get_or_build(key, lambda: _entries_for_commands(cmds, limit))
+
+
+def _entries_for_commands(cmds, limit):
     """Entries a command can answer with, in three tiers, each by code, the most sure and specific first:
 
     1. documented for the command: high-confidence entries whose cause names the command (the seed's codes);
