@@ -203,6 +203,11 @@ def test_rule_a_parameter_is_never_corrected():
     assert response.corrected is None
 
 
+def test_rule_a_query_string_is_never_corrected():
+    response = search("sesion?timedout")
+    assert response.corrected is None
+
+
 def test_rule_a_php_name_is_never_corrected():
     response = search("sesion.php")
     assert response.corrected is None
