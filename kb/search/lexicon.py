@@ -119,7 +119,6 @@ def slots(query_words: list[str], limit: int = 12) -> list[tuple[str, ...]]:
 
 
 _SIX_DIGITS = re.compile(r"\d{6}")
-_CAMEL = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[a-z][A-Z][A-Za-z0-9_.-]*|[A-Z][a-z]+[A-Z][A-Za-z0-9_.-]*")
 
 
 def code_shaped(token: str) -> bool:
