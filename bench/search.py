@@ -6,7 +6,8 @@ For each database (SQLite always; PostgreSQL when DATABASE_URL points at one) it
 1. builds a scratch database (a temporary SQLite file; a PostgreSQL database created and dropped here),
    migrates it, loads the shipped knowledge base and adds synthetic entries with realistic text lengths
    until the knowledge base holds 1k, 10k and 100k entries;
-2. at each size runs a fixed mix of 200 queries (exact codes, case variants and aliases, prefixes, typos,
+2. at each size runs a fixed mix of 200 queries (exact codes, case variants and aliases, prefixes, typos, known
+   message texts typed or quoted in a log line, codes that are not in the knowledge base,
    words and phrases, commands, pasted back URLs / XML) through the real entry point, ``kb.search.search``;
 3. runs a naive ``icontains`` search over the same fields (code, title, summary, aliases, cause title, meaning,
    when seen, steps) on the same queries as the baseline (every 4th query at 100k: it is slow);
@@ -42,9 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "search.json"
 SIZES = (1_000, 10_000, 100_000)
 QUERY_COUNT = 200
-TARGET_P95_MS = 15.0
+TARGET_P95_MS = {"sqlite": 15.0, "postgresql": 12.0}  # at the largest size
 TARGET_SPEEDUP = 20.0
-TARGET_RPS_RATIO = 0.40
+TARGET_RPS_RATIO = 0.40  # the /search/ fragment against the bare view, answer cache on (the default)
+TARGET_RPS_RATIO_NO_CACHE = 0.25  # the same with the answer cache off: every search computed
 
 # ------------------------------------------------------------------------------------------------ synthetic data
 
@@ -143,9 +145,16 @@ class Generator:
                     ],
                 }
             )
+        messages = []
+        roll = self.rng.random()
+        if roll < 0.6:  # most entries carry a message text or two, as the shipped ones do
+            messages.append(self.sentence(4, 9))
+            if roll < 0.1:
+                messages.append(self.sentence(3, 7))
         return {
             "code": code,
             "alias": alias,
+            "messages": messages,
             "title": self.sentence(4, 8).rstrip("."),
             "summary": " ".join(self.sentence(10, 20) for _ in range(self.rng.randint(1, 2)))[:300],
             "causes": causes,
@@ -156,7 +165,7 @@ def add_synthetic(gen, count, batch=2000):
     """Bulk-insert ``count`` synthetic entries (no signals) and index them; returns the new entry ids."""
     from django.db import transaction
 
-    from kb.models import Alias, Cause, Command, Entry, Step
+    from kb.models import Alias, Cause, Command, Entry, Message, Step
     from kb.search import reindex
 
     commands = {c.key: c for c in Command.objects.select_related("service")}
@@ -184,6 +193,13 @@ def add_synthetic(gen, count, batch=2000):
             )
             Alias.objects.bulk_create(
                 [Alias(entry=e, alias=s["alias"]) for e, s in zip(entries, specs, strict=True) if s["alias"]]
+            )
+            Message.objects.bulk_create(
+                [
+                    Message(entry=e, text=text, kind="client", source="synthetic", position=i)
+                    for e, s in zip(entries, specs, strict=True)
+                    for i, text in enumerate(s["messages"])
+                ]
             )
             cause_specs = [(e, c) for e, s in zip(entries, specs, strict=True) for c in s["causes"]]
             causes = Cause.objects.bulk_create(
@@ -239,7 +255,7 @@ def typo(rng, text):
 
 def build_queries(seed=7):
     """200 fixed queries drawn (deterministically) from the knowledge base at its current size."""
-    from kb.models import Alias, Entry
+    from kb.models import Alias, Entry, Message
 
     rng = random.Random(seed)
     total = Entry.objects.count()
@@ -314,6 +330,12 @@ def build_queries(seed=7):
         )
     )
     queries.append(("pasted-log", "ERROR 10:00 back=https://a.webex.com/a/b?AT=SM&ST=FAIL&RS=AccessDenied"))
+    messages = list(Message.objects.order_by("pk").values_list("text", flat=True)[:2000])
+    for text in rng.sample(messages, min(8, len(messages))):  # a message typed, or pasted in other case
+        queries.append(("message", text if rng.random() < 0.5 else text.upper().rstrip(".")))
+    for text in rng.sample(messages, min(6, len(messages))):  # a message quoted in a log line or a trace
+        queries.append(("message-quoted", f'2026-11-30 10:02:11 ERROR [sync] webex call failed: "{text}" (retry 2)'))
+    queries += [("missing", q) for q in ("030099", "InvalidSiteID", "060099", "SesionTimedOut")]
     while len(queries) < QUERY_COUNT:  # top up with more exact codes, deterministically
         queries.append(("exact", rng.choice(codes)))
     return queries[:QUERY_COUNT]
@@ -519,8 +541,10 @@ def run_backend(args):
             add_synthetic(gen, size - have)
         build_s = round(time.perf_counter() - started, 1)
         if connection.vendor == "postgresql":
+            # What autovacuum does in production after a bulk load: planner statistics, and the GIN indexes' pending
+            # lists merged (a scan reads the whole pending list until then).
             with connection.cursor() as cur:
-                cur.execute("ANALYZE")
+                cur.execute("VACUUM ANALYZE")
         queries = build_queries()
         out["query_mix"] = {k: sum(1 for kind, _q in queries if kind == k) for k in sorted({k for k, _ in queries})}
         for _kind, q in queries[:20]:  # warm the database's caches
@@ -657,10 +681,11 @@ def check_targets(results):
     notes = []
     for backend, data in results.items():
         big = max(data["sizes"], key=lambda r: r["size"])
+        target = TARGET_P95_MS.get(backend, min(TARGET_P95_MS.values()))
         notes.append(
             (
-                f"{backend}: p95 at {big['size']} entries <= {TARGET_P95_MS} ms",
-                big["search_ms"]["p95"] <= TARGET_P95_MS,
+                f"{backend}: p95 at {big['size']} entries <= {target} ms",
+                big["search_ms"]["p95"] <= target,
                 big["search_ms"]["p95"],
             )
         )
@@ -673,11 +698,12 @@ def check_targets(results):
         )
         for h in (data.get("http") or {}).values():
             if "ratio" in h:
+                wanted = TARGET_RPS_RATIO_NO_CACHE if h.get("answer_cache") is False else TARGET_RPS_RATIO
                 notes.append(
                     (
-                        f"{backend}: fragment >= {TARGET_RPS_RATIO:.0%} of bare view RPS at {h['entries']} entries"
+                        f"{backend}: fragment >= {wanted:.0%} of bare view RPS at {h['entries']} entries"
                         + (" (answer cache off)" if h.get("answer_cache") is False else ""),
-                        h["ratio"] >= TARGET_RPS_RATIO,
+                        h["ratio"] >= wanted,
                         h["ratio"],
                     )
                 )
@@ -694,6 +720,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -738,7 +765,7 @@ def main(argv=None):
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"Wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
-    return 0
+    return 1 if args.strict and not all(t["met"] for t in targets) else 0
 
 
 if __name__ == "__main__":

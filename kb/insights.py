@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kb.models import SearchLog
+from kb.review import missing_codes
 
 logger = logging.getLogger(__name__)
 MAX_LOGGED_QUERY = 200
@@ -90,6 +91,8 @@ def record(response, user=None) -> None:
             results=len(response.results),
             duration_ms=response.duration_ms,
             detected=response.detected is not None,
+            # A code-shaped query word or a pasted answer's code that no entry has: /insights/ lists these.
+            missing_code=(getattr(response, "missing_code", "") or "")[:80],
             user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
             created_at=timezone.now(),
         )
@@ -161,7 +164,8 @@ atexit.register(flush)
 
 
 def search_insights(days: int = 30, limit: int = 20) -> dict:
-    """Top queries and zero-result queries of the last ``days`` days, with the total number of searches."""
+    """Top queries, zero-result queries and codes looked for that no entry has, in the last ``days`` days, with the
+    total number of searches."""
     flush()
     since = timezone.now() - timedelta(days=days)
     recent = SearchLog.objects.filter(created_at__gte=since)
@@ -170,6 +174,7 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
     return {
         "top_queries": [(row["query"], row["n"]) for row in top],
         "zero_result_queries": [(row["query"], row["n"]) for row in zero],
+        "missing_codes": [(code, n) for code, n, _last in missing_codes(days)][:limit],
         "total": recent.count(),
         "days": days,
     }

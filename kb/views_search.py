@@ -122,9 +122,9 @@ def _results(request, result, raw):
         "redacted_text": _redacted_text(raw) if result.redacted else "",
         "suggest_form": SuggestionForm(initial={"query": result.query}),
     }
-    if wants_fragment(request) and result.results:
+    if wants_fragment(request) and result.results and not result.missing_code:
         # A fragment with results depends only on the answer (no form, no user): render it once per cached
-        # answer. The empty state carries a CSRF token, so it is always rendered afresh.
+        # answer. The empty state and a missing code's "suggest this code" carry a CSRF token: always rendered afresh.
         html = result.memo.get("fragment")
         if html is None:
             html = result.memo["fragment"] = render_page_to_string(request, "kb/search.html", context)

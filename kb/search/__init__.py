@@ -4,22 +4,35 @@ A person searches with whatever they have in hand, so a query goes through these
 result remembers how it was found:
 
 1. **Pasted text** (a back URL, a redirect page body, an XML API response, a log line): ``kb.webex.detect``
-   reads it; the entry for the reason code comes first, marked "detected".
+   reads it; the entry for the reason code comes first, marked "detected". A success answer is no diagnosis: only
+   the command's possible errors follow (``how="command"``).
 2. **Exact code or alias**, ignoring case and punctuation (``Access Denied`` = ``AccessDenied``). Always first.
-3. **Commands** in every written form (``AT=SU``, ``p.php?AT=SU``, ``SU``, "sign up", "login"): the errors
-   that command can give, the ones linked to the command itself before the service-wide ones.
-4. **Code prefixes** (``badweb``, ``TheDuration``).
-5. **Full text** over four weighted fields (code and aliases > titles > summary, meaning and when seen >
-   steps), all words first, any word when that finds nothing, the last word as a prefix (search as you type).
-6. **Typo correction** against the codes and the vocabulary when nothing else matched; the response then
-   says which query it used ("showing results for ...").
+   A code-shaped word that no entry has (a 6-digit XML exception ID such as ``030099``, a CamelCase code such as
+   ``InvalidSiteID``) is **missing**: never corrected into another code, never answered by one; the response says
+   so (``missing_code``), with what the codes we have say about its family (``family``, 6-digit IDs) or the codes
+   that look similar (``close``), and the miss is recorded for /insights/.
+3. **Known message texts** (``Message``): the whole query, or a message quoted inside it (a log line, a trace), in
+   any case and punctuation, small words and word order aside (``knowledge.Snapshot.find_messages``).
+4. **Commands** in every written form (``AT=SU``, ``p.php?AT=SU``, ``SU``, "sign up", "login"): the errors
+   that command can give, most sure and specific first: documented for it, seen for it, then service-wide.
+5. **Code prefixes** (``badweb``, ``TheDuration``).
+6. **Full text** over four weighted fields (code and aliases > titles and message texts > summary, meaning and when
+   seen > steps), all words first (each word or one of its synonyms: ``lexicon.json``), any word when that finds
+   nothing, the last word as a prefix (search as you type).
+7. **Typo correction** of unknown words when nothing else matched (never a known or protected word, never into its
+   opposite, never inside a URL, XML, a path, a parameter or a code); the response then says which query it used
+   ("showing results for ...").
+
+Every found entry brings its counterparts in the other API right after it (``Entry.counterparts``).
 
 Two backends do the database work, one per vendor, behind the same four methods:
 
-* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``websearch_to_tsquery``
-  (plus ``to_tsquery`` for the prefix), ``ts_rank``, ``ts_headline``, and ``pg_trgm`` for typos.
-* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries,
-  ``snippet()``, and a table of deletion variants for typos.
+* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``to_tsquery`` (synonyms ORed,
+  ``:*`` for a prefix), ``ts_rank``, and ``pg_trgm`` for typos.
+* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries, and a table
+  of deletion variants for typos.
+
+Snippets are cut, the same way on both, from the text a full-text pass already read.
 
 The backend picks and natively ranks candidates; the final order is computed here, in Python, from the same
 weighted-field rule on both vendors, so both return the same results in the same order for the same data.
@@ -30,6 +43,8 @@ The index tables (EntryDocument, SearchKey, SearchWord and the vendor indexes) a
 The package, one module per seam:
 
 * ``text``: folding, words, stems, edit distance, snippets and marks (shared by indexing and querying);
+* ``lexicon`` (with ``lexicon.json``): synonyms, the words typo correction never touches, opposites, code shapes;
+* ``knowledge``: what search reads whole, once per KB generation (messages, counterparts, vocabulary, families);
 * ``backends``: ``Backend``, ``SQLiteBackend``, ``PostgresBackend`` and ``backend()``;
 * ``index``: ``build_document``, ``reindex``, ``batch`` and the signal receiver ``on_model_change``;
 * ``commands``: commands named in a query, and the entries they can answer with;

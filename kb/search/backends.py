@@ -1,9 +1,11 @@
 """The database work of a search, one backend per vendor behind the same methods.
 
-* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``websearch_to_tsquery``
-  (plus ``to_tsquery`` for the prefix), ``ts_rank``, ``ts_headline``, and ``pg_trgm`` for typos.
-* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries,
-  and snippets cut from the text the ranking already read.
+* PostgreSQL: a stored, generated, weighted ``tsvector`` with a named GIN index, ``to_tsquery`` (each word's
+  synonyms ORed, ``:*`` for a prefix), ``ts_rank`` and ``pg_trgm`` for typos.
+* SQLite: an external-content FTS5 table fed by triggers, ``bm25`` with column weights, prefix queries.
+
+Each full-text pass is one round trip that returns the candidates with their documents and entry fields; snippets
+are cut from that text, the same way on both.
 
 Both keep a table of deletion variants for typos. A backend picks and natively ranks candidates; the final
 order is computed by the pipeline from the same weighted-field rule on both vendors.
@@ -13,22 +15,73 @@ import re
 
 from django.db import connection
 
-from kb.search.text import MARK_CLOSE, MARK_OPEN, SYNONYMS, deletion_variants, mark_matches, stem
+from kb.search.text import STOPWORDS, deletion_variants, mark_matches, stem
 
 CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
-MAX_SCAN = 400  # matches a backend ranks at most per pass (the code and title fields are searched first)
+MAX_SCAN = 200  # matches a backend ranks at most per pass (the code and title fields are searched first)
+
+
+def _phrase_word(word):
+    # In a phrase each word stands on its own: a short or common word as written ("in use" is not "incorrect user").
+    if word in STOPWORDS or len(word) <= 4:
+        return re.escape(word) + r"(?:s|es|d|ed|ing)?\b"
+    return re.escape(stem(word)) + r"\w{0,4}\b"
+
+
+def slot_pattern(slot):
+    """A regular expression matching any alternative of a slot: a word by its stem (as a prefix), a phrase word
+    after word."""
+    alternatives = [
+        r"\W+".join(_phrase_word(w) for w in alt.split()) if " " in alt else re.escape(stem(alt)) for alt in slot
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def native_alternatives(slot):
+    """What a backend searches for a slot: the word or phrase as typed and its one-word synonyms. A synonym phrase
+    ("session timeout") costs a position check of common words over the whole index: the shared rule still
+    recognises it in the candidates' text."""
+    return [slot[0], *(alt for alt in slot[1:] if " " not in alt)]
+
+
+def slot_patterns(slots):
+    return [slot_pattern(slot) for slot in slots]
 
 
 class Backend:
     vendor = ""
 
-    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
-        """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only."""
+    def text_candidates(self, slots, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        """[(entry_id, native_rank)] best first; ``high_only`` searches the code and title fields only.
+
+        ``slots``: one tuple per query word or phrase, its alternatives (as typed, then synonyms; see lexicon)."""
         raise NotImplementedError
 
-    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
-        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read."""
+    def text_rows(self, slots, *, any_word, prefix_last, limit):
+        """One round trip: the candidates of the code and title fields (up to CANDIDATES, best first), then, when
+        they are fewer than ``limit``, those of every field, each with its search document and entry fields:
+        [(entry_id, tier, native_rank, a, b, c, d, code, title, summary, retired, api)]."""
         raise NotImplementedError
+
+    def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
+        """{entry_id: text with MARK_OPEN/MARK_CLOSE around matches}; ``docs`` holds the text already read.
+
+        Cut from that text, the same way on both vendors: FTS5's snippet() would run the MATCH over every entry
+        again (a rowid filter does not narrow it), and ts_headline would cost a second round trip. Summary and
+        meaning first, then titles, then steps; the codes column makes a poor snippet."""
+        out = {}
+        every = [w for slot in slots for w in slot]
+        patterns = [slot_pattern(every)] if every else []  # one pattern: each field is read once
+        for entry_id in ids:
+            doc = (docs or {}).get(entry_id)
+            if not doc:
+                continue
+            for col in ("c", "b", "d"):
+                text = doc.get(col) or ""
+                if patterns and patterns[0].search(text):
+                    out[entry_id] = mark_matches(text, patterns)
+                    break
+        return out
 
     def fuzzy_terms(self, term):
         """Known terms (codes, aliases, vocabulary words) that may be ``term`` misspelled.
@@ -78,22 +131,21 @@ class SQLiteBackend(Backend):
     WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
     @staticmethod
-    def match_expression(terms, any_word, prefix_last):
+    def match_expression(slots, any_word, prefix_last):
+        """FTS5 query: each slot's alternatives ORed (a phrase quoted), the slots ANDed (ORed for any word)."""
         parts = []
-        for i, term in enumerate(terms):
-            quoted = '"' + term.replace('"', '""') + '"'
-            if prefix_last and i == len(terms) - 1:
+        for i, slot in enumerate(slots):
+            alternatives = ['"' + alt.replace('"', '""') + '"' for alt in native_alternatives(slot)]
+            if prefix_last and i == len(slots) - 1 and " " not in slot[0]:
                 if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
-                    quoted = "(" + " OR ".join(f'"{w}"' for w in prefix_last) + ")"
+                    alternatives[0] = " OR ".join(f'"{w}"' for w in prefix_last)
                 else:
-                    quoted += "*"
-            if any_word and term in SYNONYMS:
-                quoted = "(" + " OR ".join([quoted] + [f'"{s}"' for s in SYNONYMS[term]]) + ")"
-            parts.append(quoted)
+                    alternatives[0] += "*"
+            parts.append("(" + " OR ".join(alternatives) + ")")
         return (" OR " if any_word else " AND ").join(parts)
 
-    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
-        expr = self.match_expression(terms, any_word, prefix_last)
+    def text_candidates(self, slots, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        expr = self.match_expression(slots, any_word, prefix_last)
         table = "kb_entry_fts_ab" if high_only else "kb_entry_fts"
         weights = ", ".join(str(w) for w in (self.WEIGHTS[:2] if high_only else self.WEIGHTS))
         sql = (
@@ -104,58 +156,49 @@ class SQLiteBackend(Backend):
             cur.execute(sql, [expr, MAX_SCAN, limit])
             return [(row[0], -row[1]) for row in cur.fetchall()]
 
-    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
-        # FTS5's snippet() would run the MATCH over every entry again (a rowid filter does not narrow it),
-        # so the snippet is cut from the text the ranking already read: summary and meaning first, then
-        # titles, then steps. The codes column makes a poor snippet.
-        out = {}
-        patterns = [re.compile(r"\b" + re.escape(stem(t)), re.IGNORECASE) for t in terms]
-        for entry_id in ids:
-            doc = (docs or {}).get(entry_id)
-            if not doc:
-                continue
-            for col in ("c", "b", "d"):
-                text = doc.get(col) or ""
-                if any(p.search(text) for p in patterns):
-                    out[entry_id] = mark_matches(text, patterns)
-                    break
-        return out
+    def text_rows(self, slots, *, any_word, prefix_last, limit):
+        expr = self.match_expression(slots, any_word, prefix_last)
+        rows = self._rows("kb_entry_fts_ab", self.WEIGHTS[:2], expr, 0)
+        if len(rows) < limit:  # few code and title matches: every field (the usual case for words)
+            seen = {row[0] for row in rows}
+            rows += [row for row in self._rows("kb_entry_fts", self.WEIGHTS, expr, 1) if row[0] not in seen]
+        return rows
+
+    @staticmethod
+    def _rows(table, weights, expr, tier):
+        weights = ", ".join(str(w) for w in weights)
+        sql = (
+            f"SELECT p.id, {tier}, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "  # noqa: S608
+            f"FROM (SELECT id, r FROM (SELECT rowid AS id, bm25({table}, {weights}) AS r FROM {table} "
+            f"WHERE {table} MATCH %s LIMIT %s) ORDER BY r, id LIMIT %s) p "
+            "JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id ORDER BY p.r, p.id"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [expr, MAX_SCAN, CANDIDATES])
+            return cur.fetchall()
 
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
     WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
-    HEADLINE = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=1'
 
     @staticmethod
-    def tsquery(terms, any_word, prefix_last):
-        """(SQL expression, params) of the tsquery: websearch_to_tsquery for words, to_tsquery for a prefix."""
-        plain = list(terms)
-        prefix = None
-        if prefix_last and plain and re.fullmatch(r"[^\W_]+", plain[-1]):
-            prefix = plain.pop()
-        pieces, params = [], []
-        if plain:
-            expanded = []
-            for term in plain:
-                if any_word and term in SYNONYMS:
-                    expanded.extend([term, *SYNONYMS[term]])
+    def tsquery(slots, any_word, prefix_last):
+        """(SQL expression, params) of the tsquery: one to_tsquery, each slot's alternatives ORed (a phrase with
+        ``<->``), the slots ANDed (ORed for any word); the last word as a prefix while it is being typed."""
+        parts = []
+        for i, slot in enumerate(slots):
+            alternatives = [" <-> ".join(alt.split()) for alt in native_alternatives(slot)]
+            if prefix_last and i == len(slots) - 1 and " " not in slot[0]:
+                if isinstance(prefix_last, tuple):  # the prefix, expanded to known words
+                    alternatives[0] = " | ".join(prefix_last)
                 else:
-                    expanded.append(term)
-            pieces.append("websearch_to_tsquery('english', %s)")
-            params.append((" or " if any_word else " ").join(expanded))
-        if prefix:
-            # The prefix, expanded to known words when there are some.
-            alternatives = list(prefix_last) if isinstance(prefix_last, tuple) else [f"{prefix}:*"]
-            if any_word and prefix in SYNONYMS:
-                alternatives += list(SYNONYMS[prefix])
-            pieces.append("to_tsquery('english', %s)")
-            params.append(" | ".join(alternatives))
-        joiner = " || " if any_word else " && "
-        return "(" + joiner.join(pieces) + ")", params
+                    alternatives[0] += ":*"
+            parts.append("(" + " | ".join(alternatives) + ")")
+        return "to_tsquery('english', %s)", [(" | " if any_word else " & ").join(parts)]
 
-    def text_candidates(self, terms, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
-        q, params = self.tsquery(terms, any_word, prefix_last)
+    def text_candidates(self, slots, *, any_word, prefix_last, high_only=False, limit=CANDIDATES):
+        q, params = self.tsquery(slots, any_word, prefix_last)
         column = "vector_ab" if high_only else "vector"
         sql = (
             "SELECT s.entry_id, ts_rank(%s::float4[], s.v, s.q) AS r FROM ("  # noqa: S608
@@ -166,17 +209,27 @@ class PostgresBackend(Backend):
             cur.execute(sql, [self.WEIGHTS, *params, MAX_SCAN, limit])
             return [(row[0], row[1]) for row in cur.fetchall()]
 
-    def snippets(self, ids, terms, *, any_word, prefix_last, docs=None):
-        if not ids or not terms:
-            return {}
-        q, params = self.tsquery(terms, any_word, prefix_last)
+    def text_rows(self, slots, *, any_word, prefix_last, limit):
+        q, params = self.tsquery(slots, any_word, prefix_last)
+        # One round trip: every field is searched only when the code and title fields found fewer than ``limit``
+        # (PostgreSQL checks that condition once, before the scan: a one-time filter).
         sql = (
-            "SELECT d.entry_id, ts_headline('english', d.c, q.q, %s) "  # noqa: S608
-            f"FROM kb_entrydocument d, (SELECT {q} AS q) q WHERE d.entry_id = ANY(%s)"
+            f"WITH q AS MATERIALIZED (SELECT {q} AS q), "  # noqa: S608
+            "hi AS MATERIALIZED (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
+            "d.vector_ab AS v, q.q FROM kb_entrydocument d, q WHERE d.vector_ab @@ q.q LIMIT %s) s "
+            "ORDER BY r DESC, s.id LIMIT %s), "
+            "lo AS MATERIALIZED (SELECT s.id, ts_rank(%s::float4[], s.v, s.q) AS r FROM (SELECT d.entry_id AS id, "
+            "d.vector AS v, q.q FROM kb_entrydocument d, q WHERE (SELECT count(*) FROM hi) < %s AND d.vector @@ q.q "
+            "LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s), "
+            "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
+            "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
+            "SELECT p.id, p.tier, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
+            "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
+            "ORDER BY p.tier, p.r DESC, p.id"
         )
         with connection.cursor() as cur:
-            cur.execute(sql, [self.HEADLINE, *params, list(ids)])
-            return dict(cur.fetchall())
+            cur.execute(sql, [*params, self.WEIGHTS, MAX_SCAN, CANDIDATES, self.WEIGHTS, limit, MAX_SCAN, CANDIDATES])
+            return cur.fetchall()
 
     def fuzzy_terms(self, term):
         # The deletion variants first (fast, and the same candidates as SQLite); pg_trgm when they find
@@ -184,7 +237,8 @@ class PostgresBackend(Backend):
         return super().fuzzy_terms(term) or self.trigram_terms(term)
 
     def close_terms(self, term):
-        return self.trigram_terms(term) | super().fuzzy_terms(term)
+        # As on SQLite: the deletion variants (a trigram scan of every code costs tens of milliseconds at 100k).
+        return super().fuzzy_terms(term)
 
     def trigram_terms(self, term):
         sql = (

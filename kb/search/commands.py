@@ -4,7 +4,8 @@
 import re
 
 from kb import generation
-from kb.models import Cause, Command, Entry
+from kb.generation import GenerationCache
+from kb.models import Cause, Command, Confidence, Entry
 from kb.search.text import words
 
 COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
@@ -81,36 +82,65 @@ def commands_for(text: str, detection) -> list[Command]:
     if not norm or len(norm) > 40:
         return []
     at = COMMAND_WORDS.get(norm)
-    found = []
-    for c in commands():
+    named = _names().get(norm, ())
+    if not named and not at:
+        return []
+    return [c for c in commands() if c.pk in named or (at and c.service.api == "url" and c.code == at)]
+
+
+@generation.per_generation
+def _names():
+    """{a command's name as words run together, without articles ("signup"): the ids of those commands}."""
+    out = {}
+    for c in all_commands():
         name = re.sub(r"\(.*?\)", " ", c.name)
-        cname = "".join(w for w in words(name) if w not in ("a", "an", "the"))
-        if cname == norm or (at and c.service.api == "url" and c.code == at):
-            found.append(c)
-    return found
+        out.setdefault("".join(w for w in words(name) if w not in ("a", "an", "the")), set()).add(c.pk)
+    return out
+
+
+ENTRY_FIELDS = ("id", "code", "title", "summary", "retired", "api", "confidence")
 
 
 def _linked_entries(through, field, values, exclude=()):
-    """(id, code) of entries with a cause linked to ``values``, by code; at most COMMAND_SCAN links are read."""
+    """Rows (ENTRY_FIELDS) of entries with a cause linked to ``values``; at most COMMAND_SCAN links are read."""
     links = through.objects.filter(**{f"{field}__in": values}).order_by().values("cause__entry_id")[:COMMAND_SCAN]
-    rows = [
-        row
-        for row in Entry.objects.published().filter(pk__in=links).order_by().values_list("pk", "code")
-        if row[0] not in exclude
-    ]
-    rows.sort(key=lambda row: (row[1].lower(), row[0]))
-    return rows
+    rows = Entry.objects.published().filter(pk__in=links).order_by().values_list(*ENTRY_FIELDS)
+    return [row for row in rows if row[0] not in exclude]
+
+
+def _entries(rows, tiered):
+    """The rows by code (high confidence first when ``tiered``), as entries."""
+    rows = sorted(rows, key=lambda r: (tiered and r[6] != Confidence.HIGH, r[1].lower(), r[0]))
+    return [Entry(**dict(zip(ENTRY_FIELDS, row, strict=True))) for row in rows]
+
+
+_answers = GenerationCache(size=256)  # a command's errors, for the generation they were read under
 
 
 def entries_for_commands(cmds, limit):
-    """Entries a command can answer with: linked to the command itself first, then service-wide, each by code.
+    """The errors of ``cmds`` (see ``_entries_for_commands``), read once per KB generation: there are a few dozen
+    commands, and reading a command's errors costs a few milliseconds in a large knowledge base."""
+    key = (tuple(sorted(c.pk for c in cmds)), limit)
+    return _answers.get_or_build(key, lambda: _entries_for_commands(cmds, limit))
 
-    At most COMMAND_SCAN cause links of each kind are read, so a command shared by tens of thousands of
-    entries stays cheap; the shipped knowledge base is far below that, so there every entry is listed.
+
+def _entries_for_commands(cmds, limit):
+    """Entries a command can answer with, in three tiers, each by code, the most sure and specific first:
+
+    1. documented for the command: high-confidence entries whose cause names the command (the seed's codes);
+    2. seen for the command: medium- or low-confidence entries whose cause names it;
+    3. service-wide: entries whose causes list only the command's service.
+
+    Returns (named, wide): lists of entries (result fields loaded), tiers 1 and 2 in order, then tier 3. At most
+    COMMAND_SCAN cause links of each kind are read, so a command shared by tens of thousands of entries stays
+    cheap; the shipped knowledge base is far below that, so there every entry is listed.
     """
-    direct = _linked_entries(Cause.commands.through, "command", cmds)[:limit]
+    rows = _linked_entries(Cause.commands.through, "command", cmds)
+    rows = sorted(rows, key=lambda r: (r[6] != Confidence.HIGH, r[1].lower(), r[0]))[:limit]
+    direct = _entries(rows, tiered=True)
     wide = []
     if len(direct) < limit:
         services = {c.service_id for c in cmds}
-        wide = _linked_entries(Cause.services.through, "service", services, exclude={pk for pk, _ in direct})
-    return direct, wide[: max(0, limit - len(direct))]
+        rows = _linked_entries(Cause.services.through, "service", services, exclude={e.pk for e in direct})
+        wide = _entries(sorted(rows, key=lambda r: (r[1].lower(), r[0]))[: limit - len(direct)], tiered=False)
+    return direct, wide

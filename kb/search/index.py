@@ -12,17 +12,20 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from kb import generation
-from kb.models import Alias, Cause, Entry, EntryDocument, SearchKey, SearchWord
+from kb.models import Alias, Cause, Entry, EntryDocument, Message, SearchKey, SearchWord
 from kb.search.backends import backend
 from kb.search.text import STOPWORDS, camel_words, key_term, words
 
 
 def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
-    """The search document, keys and vocabulary of one entry (aliases and causes with steps prefetched)."""
+    """The search document, keys and vocabulary of one entry (aliases, messages and causes with steps prefetched)."""
     aliases = [a.alias for a in entry.aliases.all()]
     causes = list(entry.causes.all())
+    messages = [m.text for m in entry.messages.all()]
     a = " ".join([entry.code, camel_words(entry.code), *aliases, *(camel_words(x) for x in aliases)])
-    b = " ".join([entry.title, *(c.title for c in causes)])
+    # Message texts weigh as much as titles: they are what people paste (and are also looked up as whole phrases,
+    # kb.search.knowledge).
+    b = " ".join([entry.title, *(c.title for c in causes), *messages])
     c = " ".join([entry.summary, *(f"{x.meaning} {x.when_seen}" for x in causes)])
     d = " ".join(step.text for x in causes for step in x.steps.all())
     doc = EntryDocument(entry=entry, a=a, b=b, c=c, d=d)
@@ -43,7 +46,7 @@ def _entries_for_index(ids=None):
     # Drafts are for KB editors only: they are left out of the index, so search never finds them.
     qs = (
         Entry.objects.published()
-        .prefetch_related("aliases", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps")))
+        .prefetch_related("aliases", "messages", Prefetch("causes", queryset=Cause.objects.prefetch_related("steps")))
         .only("id", "code", "title", "summary")
     )
     if ids is not None:
@@ -137,7 +140,7 @@ def batch():
 def _entry_ids_for(sender, instance, kwargs) -> set:
     if isinstance(instance, Entry):
         return {instance.pk}
-    if isinstance(instance, Alias | Cause):
+    if isinstance(instance, Alias | Cause | Message):
         return {instance.entry_id}
     if sender is Cause.commands.through or sender is Cause.services.through:
         if kwargs.get("reverse"):

@@ -8,11 +8,14 @@ import time
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.db import connection
 
+import kb.search.knowledge as knowledge
+import kb.search.lexicon as lexicon
 from kb import generation, webex
-from kb.models import Cause, Entry, EntryDocument, SearchKey, SearchWord
+from kb.models import Cause, Entry
 from kb.redaction import redact_text
-from kb.search.backends import CANDIDATES, backend
+from kb.search.backends import CANDIDATES, backend, slot_pattern
 from kb.search.cache import answer_cache
 from kb.search.commands import commands_for, entries_for_commands
 from kb.search.response import Detected, Result, SearchResponse
@@ -21,7 +24,6 @@ from kb.search.text import (
     MARK_OPEN,
     SNIPPET_CHARS,
     STOPWORDS,
-    SYNONYMS,
     edit_distance,
     highlight,
     key_term,
@@ -50,6 +52,12 @@ class _Hit:
     cause: Cause | None = None
     entry: Entry | None = None
     doc: dict | None = None  # the searchable text, for full-text hits
+    fields: tuple | None = None  # the entry's result fields as read (an Entry is built only for the final page)
+
+    def get_entry(self):
+        if self.entry is None and self.fields is not None:
+            self.entry = Entry(id=self.entry_id, **dict(zip(RESULT_FIELDS[1:], self.fields, strict=True)))
+        return self.entry
 
 
 @dataclass
@@ -59,6 +67,7 @@ class _Key:
     is_code: bool
     entry_id: int
     code: str
+    entry: Entry | None = None
 
 
 class _Ranked:
@@ -66,13 +75,14 @@ class _Ranked:
 
     def __init__(self):
         self.items: dict[int, _Hit] = {}
+        self.loaded: dict[int, tuple[dict, tuple]] = {}  # documents and entry fields read by the text passes
 
-    def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None):
+    def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None, fields=None):
         if entry_id not in self.items:
-            self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc)
+            self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc, fields)
 
     def add_key(self, key, score, how):
-        self.add(key.entry_id, key.code, score, how)
+        self.add(key.entry_id, key.code, score, how, entry=key.entry)
 
     def __contains__(self, pk):
         return pk in self.items
@@ -94,69 +104,151 @@ def _query_terms(text: str) -> list[str]:
     return out[:MAX_TERMS]
 
 
-def _keys_for(queryset):
-    return [_Key(*row) for row in queryset.values_list("term", "display", "is_code", "entry_id", "entry__code")]
+_KEY_SQL = (
+    "SELECT k.term, k.display, k.is_code, k.entry_id, e.code, e.title, e.summary, e.retired, e.api "
+    "FROM kb_searchkey k JOIN kb_entry e ON e.id = k.entry_id WHERE "
+)
+
+
+def _keys_sql(where, params):
+    """Codes and aliases (SearchKey rows) with their entries' result fields, in one raw query (the hot path)."""
+    with connection.cursor() as cur:
+        cur.execute(_KEY_SQL + where, params)
+        rows = cur.fetchall()
+    return [
+        _Key(
+            row[0],
+            row[1],
+            bool(row[2]),
+            row[3],
+            row[4],
+            Entry(id=row[3], **dict(zip(RESULT_FIELDS[1:], row[4:], strict=True))),
+        )
+        for row in rows
+    ]
 
 
 def _entries_by_terms(terms):
-    return {k.term: k for k in _keys_for(SearchKey.objects.filter(term__in=list(terms)))}
+    terms = sorted(set(terms))
+    if not terms:
+        return {}
+    return {k.term: k for k in _keys_sql(f"k.term IN ({', '.join(['%s'] * len(terms))})", terms)}
 
 
 def _prefix_keys(term, limit):
     if len(term) < MIN_WORD_CHARS:
         return []
     upper = term[:-1] + chr(ord(term[-1]) + 1)
-    return _keys_for(SearchKey.objects.filter(term__gte=term, term__lt=upper).order_by("term")[: limit * 2])
+    return _keys_sql("k.term >= %s AND k.term < %s ORDER BY k.term LIMIT %s", [term, upper, limit * 2])
 
 
-def _score_documents(docs, terms):
-    """The shared ranking rule: weighted field matches per term, plus how many terms matched."""
-    weights = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
-    patterns = [re.compile(r"\b" + re.escape(stem(term)), re.IGNORECASE) for term in terms]
+SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
+
+
+def _slots_regex(slots):
+    """One pattern for every slot, so each field is read once: group ``l<i>`` is slot i's word as typed (any
+    spelling), ``s<i>`` one of its synonyms."""
+    parts = []
+    for i, slot in enumerate(slots):
+        literal, others = _literal_and_synonyms(slot)
+        parts.append(f"(?P<l{i}>" + slot_pattern(literal).pattern[len(r"\b") :] + ")")
+        if others:
+            parts.append(f"(?P<s{i}>" + slot_pattern(others).pattern[len(r"\b") :] + ")")
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")  # matched against lower-cased text: faster
+
+
+COLUMNS = (("a", 1.0), ("b", 0.4), ("c", 0.2), ("d", 0.1))
+
+
+def _score_documents(docs, slots):
+    """The shared ranking rule: weighted field matches per slot (the word as typed, or at a discount one of its
+    synonyms), plus how many slots matched, plus the words in order in one field (the text says it this way)."""
+    if not slots:
+        return dict.fromkeys(docs, 0.0)
+    pattern = _slots_regex(slots)
+    n = len(slots)
+    phrases = [(_phrase_pattern([_literal_and_synonyms(s)[0] for s in slots]), 2.0), (_phrase_pattern(slots), 1.2)]
     scores = {}
     for entry_id, doc in docs.items():
+        lit, syn = [0.0] * n, [0.0] * n
+        full_columns = []  # the fields where every slot matched: the only ones the words in order can be in
+        lowered = {}
+        for col, weight in COLUMNS:
+            text = lowered[col] = (doc[col] or "").lower()
+            if not text:
+                continue
+            counts = {}
+            for m in pattern.finditer(text):
+                counts[m.lastgroup] = counts.get(m.lastgroup, 0) + 1
+            seen = set()
+            for group, count in counts.items():
+                i = int(group[1:])
+                seen.add(i)
+                (lit if group[0] == "l" else syn)[i] += weight * (1 + min(count, 4) / 4)
+            if len(seen) == n:
+                full_columns.append((col, weight))
         total, matched = 0.0, 0
-        for pattern in patterns:
-            term_score = 0.0
-            for col, weight in weights.items():
-                count = len(pattern.findall(doc[col] or ""))
-                if count:
-                    term_score += weight * (1 + min(count, 4) / 4)
+        for i in range(n):
+            term_score = max(lit[i], syn[i] * SYNONYM_WEIGHT)
             if term_score:
                 matched += 1
                 total += term_score
-        coverage = matched / len(patterns) if patterns else 0
-        scores[entry_id] = round(60 * coverage + 10 * min(total, 4.0), 3)
+        for phrase, factor in phrases if full_columns else ():
+            if phrase is not None:
+                col_weight = next((w for col, w in full_columns if phrase.search(lowered[col])), 0.0)
+                if col_weight:
+                    total += factor * col_weight
+                    break
+        scores[entry_id] = round(60 * matched / n + 10 * min(total, 4.0) + min(total, 8.0) / 4, 3)
     return scores
 
 
-def _text_pass(be, terms, prefix_last, any_word, ranked, how="text", limit=20):
-    """One full-text pass; adds its results to ``ranked`` and returns how many it found."""
-    if not terms:
+def _literal_and_synonyms(slot):
+    """A slot's alternatives split in two: the word as typed in any spelling (e-mail, email), and its synonyms."""
+    typed = slot[0].replace(" ", "")
+    literal = tuple(alt for alt in slot if alt.replace(" ", "") == typed)
+    return literal, tuple(alt for alt in slot if alt not in literal)
+
+
+def _phrase_pattern(slots):
+    """The slots in order, any alternative of each, with up to two short words between them; None for one slot."""
+    if len(slots) < 2:
+        return None
+    parts = [
+        "(?:" + "|".join(r"\w*\W+".join(re.escape(stem(w)) for w in alt.split()) for alt in slot) + ")"
+        for slot in slots
+    ]
+    return re.compile(r"\b" + r"\w*\W+(?:\w+\W+){0,2}?".join(parts))  # for lower-cased text
+
+
+def _text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
+    """One full-text pass (one round trip, kb.search.backends); adds its results to ``ranked``, returns how many."""
+    if not slots:
         return 0
-    # Code and title matches first: they are fewer, and they rank highest anyway.
-    candidates = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last, high_only=True)
-    if len(candidates) < limit:
-        seen = {c[0] for c in candidates}
-        more = be.text_candidates(terms, any_word=any_word, prefix_last=prefix_last)
-        candidates += [c for c in more if c[0] not in seen][: CANDIDATES - len(candidates)]
-    if not candidates:
+    rows = be.text_rows(slots, any_word=any_word, prefix_last=prefix_last, limit=limit)[:CANDIDATES]
+    if not rows:
         return 0
-    ids = [c[0] for c in candidates]
-    fields = [f for f in RESULT_FIELDS if f != "id"]
-    rows = EntryDocument.objects.filter(entry_id__in=ids).values_list(
-        "entry_id", "a", "b", "c", "d", *(f"entry__{f}" for f in fields)
-    )
-    docs, entries = {}, {}
     for row in rows:
-        docs[row[0]] = {"a": row[1], "b": row[2], "c": row[3], "d": row[4]}
-        entries[row[0]] = Entry(id=row[0], **dict(zip(fields, row[5:], strict=True)))
-    scores = _score_documents(docs, terms)
-    for entry_id in ids:
-        if entry_id in docs:
-            entry = entries[entry_id]
-            ranked.add(entry_id, entry.code, scores.get(entry_id, 0.0), how, entry=entry, doc=docs[entry_id])
-    return len(candidates)
+        if row[0] not in ranked.loaded:
+            ranked.loaded[row[0]] = ({"a": row[3], "b": row[4], "c": row[5], "d": row[6]}, row[7:])
+    if not any_word:
+        # PostgreSQL drops stopwords inside a phrase ("in use" matches any "use"); SQLite does not. Both keep only
+        # the documents that hold such a slot as written, so both give the same results.
+        strict = [slot_pattern(s) for s in slots if any(" " in alt and STOPWORDS & set(alt.split()) for alt in s)]
+        rows = [row for row in rows if all(any(p.search(t or "") for t in row[3:7]) for p in strict)]
+    docs = {row[0]: ranked.loaded[row[0]][0] for row in rows}
+    scores = _score_documents(docs, _pattern_slots(slots, prefix_last))
+    for row in rows:
+        doc, fields = ranked.loaded[row[0]]
+        ranked.add(row[0], fields[0], scores.get(row[0], 0.0), how, doc=doc, fields=fields)
+    return len(rows)
+
+
+def _pattern_slots(slots, prefix_last):
+    """The slots the shared rule scores with: the word being typed stands for the known words it expands to."""
+    if isinstance(prefix_last, tuple) and slots and " " not in slots[-1][0]:
+        return [*slots[:-1], (*slots[-1], *prefix_last)]
+    return slots
 
 
 def _expand_prefix(term, limit=8):
@@ -167,29 +259,34 @@ def _expand_prefix(term, limit=8):
     """
     if len(term) < 2 or len(term) > 40:
         return None
-    upper = term[:-1] + chr(ord(term[-1]) + 1)
-    found = list(SearchWord.objects.filter(term__gte=term, term__lt=upper).values_list("term", flat=True)[:200])
+    found = knowledge.snapshot().words_starting(term)
     if not found:
         return None
     found.sort(key=lambda w: (len(w), w))
     return tuple(found[:limit])
 
 
-def _wants_any_word(terms):
-    return len(terms) > 1 or (len(terms) == 1 and terms[0] in SYNONYMS)
+def _wants_any_word(slots):
+    return len(slots) > 1 or (len(slots) == 1 and len(slots[0]) > 1)
 
 
-def _correct(be, terms, known_terms):
-    """Replace each unknown term by the closest known code or word. Returns (corrected terms, changed)."""
+def _correct(be, terms, known_terms, untouchable):
+    """Replace each unknown term by the closest known code or word. Returns (corrected terms, changed).
+
+    The rules, each tested by name (kb/tests/test_search_honest.py): a word the knowledge base knows is never
+    corrected, nor a protected word (meaning words such as inactive or disabled, common English; lexicon.json);
+    a correction never turns a word into its opposite (inactive never becomes active); no word of a pasted URL,
+    XML, path, parameter or code token is touched (``untouchable``)."""
+    protected = lexicon.protected()
     out, changed = [], False
     for term in terms:
-        if term in known_terms or typo_budget(term) == 0:
+        if term in known_terms or term in protected or term in untouchable or typo_budget(term) == 0 or term.isdigit():
             out.append(term)
             continue
         best = None
         for cand in be.fuzzy_terms(term):
             dist = edit_distance(term, cand, cap=typo_budget(term))
-            if dist <= typo_budget(term):
+            if dist <= typo_budget(term) and not lexicon.flips_meaning(term, cand):
                 rank = (dist, abs(len(cand) - len(term)), cand)
                 if best is None or rank < best:
                     best = rank
@@ -261,7 +358,30 @@ def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> Sear
     return response
 
 
+def _family_for(code):
+    if code and len(code) == 6 and code.isdigit():
+        return knowledge.families().get(code[:2])
+    return None
+
+
+def _missing(response, code, be=None, *, similar=True):
+    """Say that ``code`` is not in the knowledge base: never corrected into another code, never an answer."""
+    response.missing_code = code
+    response.family = _family_for(code)
+    response.message = f"{code} is not in the knowledge base yet."
+    if similar and be is not None and not code.isdigit():
+        response.close = _close_codes(be, key_term(code))
+
+
 def _search(query, *, limit: int = 20) -> SearchResponse:
+    if getattr(generation._local, "scope", None) is None:
+        # Outside a web request (a command, the benchmark): read the KB generation once for the whole search.
+        with generation.request_scope():
+            return _search_in_scope(query, limit=limit)
+    return _search_in_scope(query, limit=limit)
+
+
+def _search_in_scope(query, *, limit: int = 20) -> SearchResponse:
     started = time.perf_counter()
     if not isinstance(query, str):
         query = "" if query is None else str(query)
@@ -278,7 +398,7 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
     be = backend()
     ranked = _Ranked()
 
-    # 1. Pasted answers and commands.
+    # 1. Pasted answers and commands. A success is no diagnosis: only the command's possible errors follow.
     detection = webex.detect(safe)
     if detection is not None:
         response.detected = Detected(
@@ -290,7 +410,8 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
             fragment=detection.fragment,
             is_request=detection.is_request,
         )
-        if detection.code:
+        success = (detection.status or "").upper() == "SUCCESS"
+        if detection.code and not success:
             key = _entries_by_terms([key_term(detection.code)]).get(key_term(detection.code))
             if key is not None:
                 entry = Entry.objects.with_cause_links().get(pk=key.entry_id)
@@ -298,10 +419,14 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
                 response.detected.entry, response.detected.cause = entry, cause
                 ranked.add(entry.pk, entry.code, 1500.0, "detected", cause=cause, entry=entry)
 
-    # 2. Exact code or alias: the whole query, then any word of it that is a code.
+    # 2. Exact code or alias: the whole query, then any word of it that is a code. A code-shaped word that no entry
+    # has (030099, InvalidSiteID) is said to be missing, and never corrected into another code.
     whole = key_term(shown)
     terms = _query_terms(shown)
     prefix_keys = None
+    missing_words = set()
+    code_terms = set()  # query words that are codes or aliases
+    whole_message = False
     if detection is None:
         lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
         lookup.discard("")
@@ -311,28 +436,46 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
             keys = {k.term: k for k in prefix_keys if k.term == whole}
         else:
             keys = _entries_by_terms(lookup) if lookup else {}
+        code_terms = set(keys)
         if whole in keys:
             key = keys[whole]
             ranked.add_key(key, 2000.0, "exact" if key.is_code else "alias")
         for term, key in sorted(keys.items()):
             if term != whole:
                 ranked.add_key(key, 1000.0, "code")
+        for token in shown.split():
+            token = token.strip(".,;:!?()[]{}\"'`")
+            if prefix_keys and key_term(token) == whole:
+                continue  # the start of a known code, still being typed (TheDuration)
+            if lexicon.code_shaped(token) and key_term(token) not in keys:
+                if not response.missing_code:
+                    _missing(response, token, be, similar=False)
+                missing_words.update(words(token))
 
-    # 3. Commands.
+        # 3. Known message texts: the whole query, or quoted inside it (a log line, an exception trace).
+        snap = knowledge.snapshot()
+        whole_ids, inside_ids = snap.find_messages(words(safe))
+        whole_message = bool(whole_ids)
+        for i, pk in enumerate(whole_ids):
+            ranked.add(pk, "", 1900.0 - i * 0.01, "message")
+        for i, pk in enumerate(inside_ids):
+            ranked.add(pk, "", 1050.0 - i * 0.01, "message")
+
+    # 4. Commands.
     cmds = commands_for(shown, detection)
     if cmds:
         response.commands = cmds
         if response.detected is not None and len(cmds) == 1:
             response.detected.command_obj = cmds[0]
         direct, wide = entries_for_commands(cmds, limit)
-        for i, (pk, code) in enumerate(direct):
-            ranked.add(pk, code, 800.0 - i, "command")
-        for i, (pk, code) in enumerate(wide):
-            ranked.add(pk, code, 600.0 - i, "command")
+        for i, entry in enumerate(direct):
+            ranked.add(entry.pk, entry.code, 800.0 - i, "command", entry=entry)
+        for i, entry in enumerate(wide):
+            ranked.add(entry.pk, entry.code, 600.0 - i, "command", entry=entry)
 
     if detection is not None:
-        if detection.code and response.detected.entry is None:
-            response.message = f"The code {detection.code} is not in the knowledge base yet."
+        if detection.code and response.detected.entry is None and not success:
+            _missing(response, detection.code, similar=False)
         return _finish(response, started, ranked, limit, be, [], False, False, highlight_terms=[])
 
     if not whole and not ranked:
@@ -345,54 +488,104 @@ def _search(query, *, limit: int = 20) -> SearchResponse:
         response.message = "Nothing to search for: type letters or digits, such as a code or some words."
         return _finish(response, started)
 
-    # 4. Code prefixes (single-word queries).
-    if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS:
+    if missing_words:
+        # Only the other words are searched: nothing is offered as the missing code's answer.
+        terms = [t for t in terms if t not in missing_words]
+        if not terms:
+            if not ranked and not key_term(response.missing_code).isdigit():
+                response.close = _close_codes(be, key_term(response.missing_code))
+            return _finish(response, started, ranked, limit, be, [], False, False)
+
+    query_words = [w for w in words(shown) if w not in missing_words]
+    slots = lexicon.slots(query_words, MAX_TERMS)
+
+    # 5. Code prefixes (single-word queries).
+    if len(terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS and not missing_words:
         if prefix_keys is None:
             prefix_keys = _prefix_keys(whole, limit)
         for i, key in enumerate(prefix_keys):
             ranked.add_key(key, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
 
-    # 5. Full text, all words, the last one as a prefix while the person is still typing.
-    prefix_last = bool(terms) and not query.endswith((" ", "\n")) and len(terms[-1]) >= 2
-    text_terms, any_word = terms, False
+    # 6. Full text, all words (each or a synonym), the last one as a prefix while the person is still typing.
+    prefix_last = (
+        bool(slots)
+        and bool(query_words)
+        and slots[-1][0] == query_words[-1]
+        and not query.endswith((" ", "\n"))
+        and len(query_words[-1]) >= 2
+    )
+    text_slots, any_word = slots, False
+    if whole_message:
+        # The query is a known message: its entries are the answer (a full-text pass of every word of a long
+        # message over a large index would only cost time).
+        return _finish(response, started, ranked, limit, be, [], False, False)
     if len(ranked) < limit:
         if prefix_last:
-            prefix_last = _expand_prefix(terms[-1]) or True
-        _text_pass(be, terms, prefix_last, False, ranked, limit=limit)
+            prefix_last = _expand_prefix(query_words[-1]) or True
+        _text_pass(be, slots, prefix_last, False, ranked, limit=limit)
 
-    # 6. Typo correction when nothing matched; then any word.
+    # 7. Typo correction when nothing matched, of unknown words only; then any word.
     if not ranked and terms:
-        known = set(SearchWord.objects.filter(term__in=terms).values_list("term", flat=True))
-        known |= set(SearchKey.objects.filter(term__in=terms).values_list("term", flat=True))
-        fixed, changed = _correct(be, terms, known)
+        untouchable = lexicon.untouchable_words(shown)
+        candidates = [t for t in terms if t not in untouchable and t not in lexicon.protected()]
+        known = {t for t in candidates if t in knowledge.snapshot().vocabulary_set or t in code_terms}
+        fixed, changed = _correct(be, terms, known, untouchable)
         if changed:
             keys = _entries_by_terms(fixed)
             for term in fixed:
                 if term in keys:
                     ranked.add_key(keys[term], 900.0, "corrected")
-            _text_pass(be, fixed, False, False, ranked, how="corrected", limit=limit)
-            if not ranked and _wants_any_word(fixed):
-                _text_pass(be, fixed, False, True, ranked, how="corrected", limit=limit)
+            mapping = dict(zip(terms, fixed, strict=True))
+            fixed_slots = lexicon.slots([mapping.get(w, w) for w in query_words], MAX_TERMS)
+            _text_pass(be, fixed_slots, False, False, ranked, how="corrected", limit=limit)
+            if not ranked and _wants_any_word(fixed_slots):
+                _text_pass(be, fixed_slots, False, True, ranked, how="corrected", limit=limit)
                 any_word = True
             if ranked:
                 response.corrected = _corrected_text(shown, terms, fixed, keys)
-                text_terms, prefix_last = fixed, False
-    if not ranked and _wants_any_word(terms):
+                text_slots, prefix_last = fixed_slots, False
+    if not ranked and _wants_any_word(slots):
         any_word = True
-        _text_pass(be, terms, prefix_last, True, ranked, limit=limit)
+        _text_pass(be, slots, prefix_last, True, ranked, limit=limit)
     if not ranked:
-        response.close = _close_codes(be, whole if len(terms) <= 1 else (terms[0] if terms else ""))
+        if not response.missing_code:
+            response.close = _close_codes(be, whole if len(terms) <= 1 else (terms[0] if terms else ""))
         if not response.message:
             response.message = "No entry matches."
-    return _finish(response, started, ranked, limit, be, text_terms, any_word, prefix_last)
+    return _finish(response, started, ranked, limit, be, _pattern_slots(text_slots, prefix_last), any_word, prefix_last)
+
+
+def _with_counterparts(hits, ranked):
+    """Each found entry's counterparts (the same failure in the other API) directly after it, unless ranked higher.
+
+    A command's list of possible errors is left as it is: its entries were not found by the query itself."""
+    counterparts = knowledge.snapshot().counterparts
+    if not counterparts:
+        return hits
+    out, placed = [], set()
+    for hit in hits:
+        if hit.entry_id in placed:
+            continue
+        out.append(hit)
+        placed.add(hit.entry_id)
+        if hit.how == "command":
+            continue
+        for pk, code in counterparts.get(hit.entry_id, ()):
+            if pk not in placed:
+                other = ranked.items.get(pk)
+                if other is None or other.how == "command":
+                    other = _Hit(pk, code, hit.score, "counterpart")
+                out.append(other)
+                placed.add(pk)
+    return out
 
 
 def _finish(
-    response, started, ranked=None, limit=20, be=None, terms=(), any_word=False, prefix_last=False, highlight_terms=None
+    response, started, ranked=None, limit=20, be=None, slots=(), any_word=False, prefix_last=False, highlight_terms=None
 ):
     if ranked is not None and len(ranked):
-        hits = ranked.ordered()[:limit]
-        missing = [h.entry_id for h in hits if h.entry is None]
+        hits = _with_counterparts(ranked.ordered(), ranked)[:limit]
+        missing = [h.entry_id for h in hits if h.get_entry() is None]
         entries = Entry.objects.only(*RESULT_FIELDS).order_by().in_bulk(missing) if missing else {}
         results = [
             Result(entry=h.entry or entries[h.entry_id], score=h.score, how=h.how, cause=h.cause)
@@ -401,14 +594,15 @@ def _finish(
         ]
         native = {}
         text_ids = [r.entry.pk for r in results if r.how in ("text", "corrected")]
-        if be is not None and terms and text_ids:
+        if be is not None and slots and text_ids:
             try:
                 docs = {h.entry_id: h.doc for h in hits if h.doc}
-                native = be.snippets(text_ids, list(terms), any_word=any_word, prefix_last=prefix_last, docs=docs)
+                native = be.snippets(text_ids, list(slots), any_word=any_word, prefix_last=prefix_last, docs=docs)
             except Exception:  # a snippet is decoration; never fail a search for it
                 logger.warning("search snippet failed", exc_info=True)
         if highlight_terms is None:
-            highlight_terms = list(terms) or _query_terms(response.query)
+            highlight_terms = [w for slot in slots for alt in slot for w in alt.split() if w not in STOPWORDS]
+            highlight_terms = highlight_terms or _query_terms(response.query)
         for r in results:
             if r.entry.pk in native and MARK_OPEN in (native[r.entry.pk] or ""):
                 r.snippet = marks_to_html(_trim(native[r.entry.pk]))

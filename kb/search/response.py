@@ -22,6 +22,8 @@ HOW_LABELS = {
     "prefix": "code starts with your text",
     "text": "words",
     "corrected": "corrected spelling",
+    "message": "known message text",
+    "counterpart": "same failure in the other API",
 }
 
 
@@ -171,6 +173,10 @@ class SearchResponse:
     close: list[Entry] = field(default_factory=list)  # close codes, when nothing matched
     duration_ms: float = 0.0
     redacted: bool = False  # the query held a secret that was replaced by •••
+    # A code-shaped query word (030099, InvalidSiteID) or a pasted answer's code that no entry has (never corrected
+    # into another code), and what the knowledge base knows of its family (kb.search.knowledge.Family), if anything.
+    missing_code: str = ""
+    family: object | None = None
     # Shared by every cached copy of this answer: e.g. its rendered htmx fragment (see views_search).
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

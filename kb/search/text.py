@@ -11,7 +11,7 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers, turned into <
 
 
 # PostgreSQL's english.stop (the Snowball list). Dropped from queries on both vendors, so that both apply
-# the same "all words" rule (websearch_to_tsquery drops them on PostgreSQL; FTS5 keeps every word).
+# the same "all words" rule (to_tsquery drops them on PostgreSQL; FTS5 keeps every word).
 _STOPWORDS_TEXT = """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
 hers herself it its itself they them their theirs themselves what which who whom this that these
@@ -22,27 +22,6 @@ why how all any both each few more most other some such no nor not only own same
 t can will just don should now
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-# Everyday words mapped to the words the knowledge base uses. Applied to the "any word" pass only.
-SYNONYMS = {
-    "wrong": ("bad", "incorrect", "invalid"),
-    "incorrect": ("wrong", "bad", "invalid"),
-    "invalid": ("wrong", "bad", "incorrect"),
-    "timeout": ("timed", "expired"),
-    "expired": ("timed", "lapsed"),
-    "long": ("length", "duration"),
-    "length": ("duration", "long"),
-    "pwd": ("password",),
-    "passwd": ("password",),
-    "pass": ("password",),
-    "username": ("wid", "webex"),
-    "user": ("wid", "host"),
-    "email": ("mail",),
-    "locked": ("lock",),
-    "login": ("log", "logon"),
-    "logon": ("login", "log"),
-    "signup": ("sign",),
-}
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")

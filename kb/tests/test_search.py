@@ -119,13 +119,6 @@ def test_prefixes_match(query, code):
     [
         pytest.param("badwebexidorpasword", "BadWebExIDorPassword", "BadWebExIDorPassword", id="typo-missing-letter"),
         pytest.param("accesdenied", "AccessDenied", "AccessDenied", id="typo-accesdenied"),
-        pytest.param("AccessDneied", "AccessDenied", "AccessDenied", id="typo-transposition"),
-        pytest.param(
-            "TheDurationIsExceedTheMaxDuraton",
-            "TheDurationIsExceedTheMaxDuration",
-            "TheDurationIsExceedTheMaxDuration",
-            id="typo-long-code",
-        ),
         pytest.param("sesion timed out", "AccessDenied", "session timed out", id="typo-in-a-word"),
         pytest.param("meetng too long", "TheDurationIsExceedTheMaxDuration", "meeting too long", id="typo-in-phrase"),
     ],
@@ -134,6 +127,16 @@ def test_typos_are_corrected_and_say_so(query, code, corrected):
     response = search(query)
     assert codes(response)[0] == code
     assert response.corrected == corrected
+
+
+@pytest.mark.parametrize("query", ["AccessDneied", "TheDurationIsExceedTheMaxDuraton"])
+def test_a_misspelt_camelcase_code_is_missing_not_corrected(query):
+    # The issue changed this: a code-shaped word no entry has is never corrected into another code (it may be a
+    # real code we lack); the near misses are listed apart, under "Codes that look similar".
+    response = search(query)
+    assert response.results == [] and response.corrected is None
+    assert response.missing_code == query
+    assert response.close and response.close[0].code in ("AccessDenied", "TheDurationIsExceedTheMaxDuration")
 
 
 def test_no_correction_when_the_query_matches_as_typed():
@@ -376,9 +379,18 @@ def test_limit_is_respected():
 
 
 GOLDEN = {
-    "wrong password": ["BadWebExIDorPassword", "InvalidMeetingKeyOrPassword"],
+    # Synonyms apply to every word now (wrong = incorrect = bad = invalid; timed out = expired = idle), so the
+    # XML API's "Incorrect user or password" and the session ticket entries match too, after the closest ones.
+    "wrong password": [
+        "BadWebExIDorPassword",
+        "InvalidMeetingKeyOrPassword",
+        "030002",
+        "InvalidTicket",
+        "InvalidSessionTicket",
+        "Unknown",
+    ],
     "meeting too long": ["TheDurationIsExceedTheMaxDuration", "AccessDenied"],
-    "session timed out": ["AccessDenied"],
+    "session timed out": ["AccessDenied", "InvalidSessionTicket"],
     "p.php?AT=SU": [
         "AutoLoginDisabled",
         "EmailConflict",

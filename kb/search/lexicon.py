@@ -1,0 +1,151 @@
+"""Search's word data, read once from ``lexicon.json``: synonyms, words typo correction never touches, and opposites.
+
+* ``slots(words)``: the query's words as slots, each the tuple of what it may match (the word or phrase as typed
+  first, then its synonyms). A phrase of a group ("already exists", "e mail", "timed out") is one slot. The text
+  passes AND the slots and OR inside each, so a synonym widens one word without flooding the results.
+* ``PROTECTED``: words typo correction never touches (meaning words such as inactive or disabled, common English).
+* ``flips_meaning(word, candidate)``: a correction that would turn a word into its opposite (inactive -> active).
+* ``code_shaped(token)`` and ``untouchable(token)``: tokens that are codes, URLs, XML, paths or parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from kb.search.text import STOPWORDS, words
+
+DATA_FILE = Path(__file__).with_name("lexicon.json")
+MAX_PHRASE = 5  # words in the longest synonym phrase looked for
+
+# Words a negation or a "not found" depends on: kept in phrases and message keys although they are stopwords.
+NEGATIONS = frozenset({"no", "not", "nor", "t", "don", "cannot"})
+
+
+@cache
+def data() -> dict:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words(text))
+
+
+@cache
+def groups() -> dict[str, tuple[str, ...]]:
+    """{phrase (words joined by one space): every member of its groups, itself first}."""
+    out: dict[str, list[str]] = {}
+    for group in data()["synonyms"]:
+        members = []
+        for member in group:
+            phrase = _phrase(member)
+            if phrase and phrase not in members:
+                members.append(phrase)
+        for phrase in members:
+            known = out.setdefault(phrase, [phrase])
+            known.extend(m for m in members if m not in known)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """The other members of ``word``'s synonym groups (words or phrases), or ()."""
+    return groups().get(word, (word,))[1:]
+
+
+@cache
+def protected() -> frozenset[str]:
+    d = data()
+    found = set(d["protected"]) | {w for pair in d["opposites"] for w in pair if " " not in w}
+    return frozenset(found) | STOPWORDS
+
+
+@cache
+def _opposites() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in data()["opposites"]:
+        out.setdefault(_phrase(a), set()).add(_phrase(b))
+        out.setdefault(_phrase(b), set()).add(_phrase(a))
+    return out
+
+
+def flips_meaning(word: str, candidate: str) -> bool:
+    """True when correcting ``word`` to ``candidate`` would change its meaning to the opposite: a listed pair
+    (enabled/disabled), or a negation prefix added or removed (inactive -> active, unlocked -> locked)."""
+    if candidate in _opposites().get(word, ()):
+        return True
+    for prefix in data()["negation_prefixes"]:
+        for neg, plain in ((word, candidate), (candidate, word)):
+            if neg.startswith(prefix) and not plain.startswith(prefix) and len(neg) > len(prefix) + 2:
+                rest = neg[len(prefix) :]
+                if rest == plain or (len(plain) >= 4 and _near(rest, plain)):
+                    return True
+    # A word one edit from the opposite of the candidate: "inactve" is close to "inactive", the opposite of "active".
+    return any(_near(word, opposite) for opposite in _opposites().get(candidate, ()) if " " not in opposite)
+
+
+def _near(a: str, b: str) -> bool:
+    from kb.search.text import edit_distance
+
+    return edit_distance(a, b, cap=1) <= 1
+
+
+def slots(query_words: list[str], limit: int = 12) -> list[tuple[str, ...]]:
+    """The query's words (folded, stopwords included) as slots: a tuple per word or synonym phrase, what was typed
+    first, then its synonyms. Stopwords outside a phrase are dropped, as is a slot already seen."""
+    table = groups()
+    out: list[tuple[str, ...]] = []
+    i, n = 0, len(query_words)
+    while i < n and len(out) < limit:
+        matched = None
+        for size in range(min(MAX_PHRASE, n - i), 1, -1):
+            phrase = " ".join(query_words[i : i + size])
+            if phrase in table:
+                matched = (size, table[phrase])
+                break
+        if matched:
+            size, slot = matched
+            i += size
+        else:
+            word = query_words[i]
+            i += 1
+            if word in STOPWORDS or len(word) > 40:
+                continue
+            slot = table.get(word, (word,))
+        if slot[0] not in {s[0] for s in out}:
+            out.append(slot)
+    return out
+
+
+_SIX_DIGITS = re.compile(r"\d{6}")
+
+
+def code_shaped(token: str) -> bool:
+    """A 6-digit XML exception ID (``030099``) or a CamelCase URL API code (``InvalidSiteID``, ``AccessDnied99``)."""
+    token = token.strip(".,;:!?()[]{}\"'`")
+    if _SIX_DIGITS.fullmatch(token):
+        return True
+    return bool(len(token) >= 6 and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", token) and re.search(r"[a-z][A-Z]", token))
+
+
+_UNTOUCHABLE = re.compile(r"://|[<>=?&/\\]|\.php|\.(?:com|net|org|xml|json)\b", re.IGNORECASE)
+
+
+def untouchable(token: str) -> bool:
+    """A pasted URL, XML, path, parameter or code token: typo correction leaves every word in it alone."""
+    if _UNTOUCHABLE.search(token) or code_shaped(token):
+        return True
+    core = token.strip(".,;:!?()[]{}\"'`")
+    if re.search(r"[A-Za-z]", core) and re.search(r"\d", core):  # digits mixed in: an ID, a version, a key
+        return True
+    return bool(re.search(r"[a-z][A-Z]", core))
+
+
+def untouchable_words(text: str) -> set[str]:
+    """The words (as ``words()`` folds them) of every untouchable token of ``text``."""
+    found: set[str] = set()
+    for token in text.split():
+        if untouchable(token):
+            found.update(words(token))
+    return found
