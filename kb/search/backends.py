@@ -60,7 +60,7 @@ class Backend:
     def text_rows(self, slots, *, any_word, prefix_last, limit):
         """One round trip: the candidates of the code and title fields (up to CANDIDATES, best first), then, when
         they are fewer than ``limit``, those of every field, each with its search document and entry fields:
-        [(entry_id, tier, native_rank, a, b, c, d, code, title, summary, retired, api)]."""
+        [(entry_id, tier, native_rank, a, b, c, d, code, title, summary, retired, api, confidence)]."""
         raise NotImplementedError
 
     def snippets(self, ids, slots, *, any_word, prefix_last, docs=None):
@@ -168,7 +168,7 @@ class SQLiteBackend(Backend):
     def _rows(table, weights, expr, tier):
         weights = ", ".join(str(w) for w in weights)
         sql = (
-            f"SELECT p.id, {tier}, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "  # noqa: S608
+            f"SELECT p.id, {tier}, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api, e.confidence "  # noqa: S608
             f"FROM (SELECT id, r FROM (SELECT rowid AS id, bm25({table}, {weights}) AS r FROM {table} "
             f"WHERE {table} MATCH %s LIMIT %s) ORDER BY r, id LIMIT %s) p "
             "JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id ORDER BY p.r, p.id"
@@ -223,7 +223,7 @@ class PostgresBackend(Backend):
             "LIMIT %s) s ORDER BY r DESC, s.id LIMIT %s), "
             "picked AS (SELECT id, 0 AS tier, r FROM hi UNION ALL "
             "SELECT id, 1, r FROM lo WHERE id NOT IN (SELECT id FROM hi)) "
-            "SELECT p.id, p.tier, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api "
+            "SELECT p.id, p.tier, p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api, e.confidence "
             "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
             "ORDER BY p.tier, p.r DESC, p.id"
         )
