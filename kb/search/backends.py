@@ -168,7 +168,8 @@ class SQLiteBackend(Backend):
     def _rows(table, weights, expr, tier):
         weights = ", ".join(str(w) for w in weights)
         sql = (
-            f"SELECT p.id, {tier}, -p.r, d.a, d.b, d.c, d.d, e.code, e.title, e.summary, e.retired, e.api, e.confidence "  # noqa: S608
+            f"SELECT p.id, {tier}, -p.r, d.a, d.b, d.c, d.d, "  # noqa: S608
+            "e.code, e.title, e.summary, e.retired, e.api, e.confidence "
             f"FROM (SELECT id, r FROM (SELECT rowid AS id, bm25({table}, {weights}) AS r FROM {table} "
             f"WHERE {table} MATCH %s LIMIT %s) ORDER BY r, id LIMIT %s) p "
             "JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id ORDER BY p.r, p.id"
