@@ -27,26 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.search import pg_admin_url, scratch_sqlite  # noqa: E402 - the benchmark's scratch-database helpers
+from bench.search import scratch_postgres, scratch_sqlite  # noqa: E402 - the benchmark's scratch-database helpers
 
 RESULTS = ROOT / "bench" / "results" / "eval.json"
-
-
-@contextlib.contextmanager
-def scratch_postgres(url):
-    """A PostgreSQL database eval_<pid> on the server of ``url``, dropped afterwards; yields its URL."""
-    import psycopg
-
-    name = f"eval_{os.getpid()}"
-    admin = pg_admin_url(url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield pg_admin_url(url, name)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_backend(corpus, child_out):
@@ -141,7 +124,7 @@ def main(argv=None):
             if not database_url:
                 print("  skipped: DATABASE_URL is not set", file=sys.stderr)
                 continue
-            with scratch_postgres(database_url) as url:
+            with scratch_postgres(database_url, prefix="eval") as url:
                 results[backend] = run_child(backend, args.corpus, dict(base_env, DATABASE_URL=url))
     print()
     for backend, data in results.items():

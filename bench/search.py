@@ -597,10 +597,11 @@ def pg_admin_url(url, dbname):
 
 
 @contextlib.contextmanager
-def scratch_postgres(url):
+def scratch_postgres(url, prefix="bench_search"):
+    """A PostgreSQL database <prefix>_<pid> on the server of ``url``, dropped afterwards; yields its URL."""
     import psycopg
 
-    name = f"bench_search_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     admin = pg_admin_url(url, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
