@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from kb.tests.test_visual_browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
+
 OUTCOME_QUERY = "came-back=reason-code&li-code=bad-id&su-test=webex-id-conflict"
 
 pytestmark = pytest.mark.browser
@@ -31,7 +33,7 @@ def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, brows
     refused = []  # anything the strict Content-Security-Policy blocks shows up as a console error
     page.on("console", lambda message: message.type == "error" and refused.append(message.text))
     page.goto(f"{site}/troubleshoot/")
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     page.evaluate("window.sameDocument = true")  # survives only if steps are swapped in place
 
     # 1. Walk the BadWebExIDorPassword path with clicks.
@@ -51,7 +53,7 @@ def test_walk_back_change_an_answer_and_reload_the_outcome_elsewhere(site, brows
     assert page.evaluate("window.sameDocument") is True  # htmx swapped the steps; no full page loads
     assert page.title().startswith("BadWebExIDorPassword: The WebEx ID exists")
     # Focus moves to the new heading once htmx has settled the swap (just after the URL changes).
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'outcome-title'", timeout=5000)
+    wait_until(page, "!!document.activeElement && document.activeElement.id === 'outcome-title'", seconds=5)
 
     # 2. Back shows the previous step with its answers; Forward returns to the outcome.
     page.go_back()
