@@ -71,6 +71,10 @@ def database_from_env():
         # that adds tens of milliseconds to a search that takes a few. Short interactive queries do better without.
         if not envbool("DB_PG_JIT", "False"):
             config["OPTIONS"]["options"] = "-c jit=off"
+        # The few statements on the search's hot path (kb/hotsql.py) are prepared on the server once they have run
+        # a few times; every other query keeps Django's client-side binding. Off for a pooler that cannot keep
+        # prepared statements (PgBouncer in transaction mode before 1.21).
+        config["OPTIONS"]["prepare_threshold"] = 5 if envbool("DB_PREPARED_STATEMENTS", "True") else None
         if envbool("DB_POOL", "False"):
             # psycopg's connection pool (Django 5.1+), one per process; CONN_MAX_AGE must stay 0 with it.
             config["CONN_MAX_AGE"] = 0

@@ -10,11 +10,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from kb import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
 from kb.commandkeys import command_key, key_matches, service_of, split_command_key
 from kb.redaction import redact_text
@@ -444,9 +445,7 @@ class KbState(models.Model):
     @classmethod
     def current(cls):
         # Raw SQL: this runs on every cached page and search, where building an ORM query would cost more.
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT generation FROM {cls._meta.db_table} WHERE id = 1")  # noqa: S608 - table name
-            row = cursor.fetchone()
+        row = hotsql.fetchone(f"SELECT generation FROM {cls._meta.db_table} WHERE id = 1")  # noqa: S608 - table name
         return row[0] if row else 0
 
     @classmethod

@@ -15,6 +15,7 @@ import re
 
 from django.db import connection
 
+from kb import hotsql
 from kb.search.text import STOPWORDS, deletion_variants, mark_matches, stem
 
 CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders
@@ -228,9 +229,9 @@ class PostgresBackend(Backend):
             "FROM picked p JOIN kb_entrydocument d ON d.entry_id = p.id JOIN kb_entry e ON e.id = p.id "
             "ORDER BY p.tier, p.r DESC, p.id"
         )
-        with connection.cursor() as cur:
-            cur.execute(sql, [*params, self.WEIGHTS, MAX_SCAN, CANDIDATES, self.WEIGHTS, limit, MAX_SCAN, CANDIDATES])
-            return cur.fetchall()
+        return hotsql.fetchall(
+            sql, [*params, self.WEIGHTS, MAX_SCAN, CANDIDATES, self.WEIGHTS, limit, MAX_SCAN, CANDIDATES]
+        )
 
     def fuzzy_terms(self, term):
         # The deletion variants first (fast, and the same candidates as SQLite); pg_trgm when they find

@@ -8,11 +8,10 @@ import time
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.db import connection
 
 import kb.search.knowledge as knowledge
 import kb.search.lexicon as lexicon
-from kb import generation, webex
+from kb import generation, hotsql, webex
 from kb.models import Cause, Entry
 from kb.redaction import redact_text
 from kb.search.backends import CANDIDATES, backend, slot_pattern
@@ -70,7 +69,7 @@ class _Key:
     is_code: bool
     entry_id: int
     code: str
-    entry: Entry | None = None
+    fields: tuple  # the entry's result fields (RESULT_FIELDS but the id), as read
 
 
 class _Ranked:
@@ -85,7 +84,7 @@ class _Ranked:
             self.items[entry_id] = _Hit(entry_id, code, score, how, cause, entry, doc, fields)
 
     def add_key(self, key, score, how):
-        self.add(key.entry_id, key.code, score, how, entry=key.entry)
+        self.add(key.entry_id, key.code, score, how, fields=key.fields)
 
     def __contains__(self, pk):
         return pk in self.items
@@ -115,20 +114,14 @@ _KEY_SQL = (
 
 def _keys_sql(where, params):
     """Codes and aliases (SearchKey rows) with their entries' result fields, in one raw query (the hot path)."""
-    with connection.cursor() as cur:
-        cur.execute(_KEY_SQL + where, params)
-        rows = cur.fetchall()
-    return [
-        _Key(
-            row[0],
-            row[1],
-            bool(row[2]),
-            row[3],
-            row[4],
-            Entry(id=row[3], **dict(zip(RESULT_FIELDS[1:], row[4:], strict=True))),
-        )
-        for row in rows
-    ]
+    rows = hotsql.fetchall(_KEY_SQL + where, params)
+    return [_Key(row[0], row[1], bool(row[2]), row[3], row[4], row[4:]) for row in rows]
+
+
+def _entry_fields(ids) -> dict[int, tuple]:
+    """The result fields of the entries ``ids`` (found without them: a message, a counterpart), in one raw query."""
+    sql = f"SELECT {', '.join(RESULT_FIELDS)} FROM kb_entry WHERE id IN ({', '.join(['%s'] * len(ids))})"  # noqa: S608
+    return {row[0]: row[1:] for row in hotsql.fetchall(sql, list(ids))}
 
 
 def _entries_by_terms(terms):
@@ -324,18 +317,15 @@ def _close_codes(be, term, limit=5):
             scored.append((dist, cand))
     scored.sort()
     keys = _entries_by_terms([c for _, c in scored])
-    ids = []
+    fields = {}  # entry id -> its result fields, in the order found
     for _, cand in scored:
         key = keys.get(cand)
-        if key and key.entry_id not in ids:
-            ids.append(key.entry_id)
-    if len(ids) < limit and len(term) >= 3:
+        if key:
+            fields.setdefault(key.entry_id, key.fields)
+    if len(fields) < limit and len(term) >= 3:
         for key in _prefix_keys(term[:3], limit):
-            if key.entry_id not in ids:
-                ids.append(key.entry_id)
-    ids = ids[:limit]
-    entries = Entry.objects.only(*RESULT_FIELDS).in_bulk(ids)
-    return [entries[i] for i in ids if i in entries]
+            fields.setdefault(key.entry_id, key.fields)
+    return [_Hit(pk, row[0], 0.0, "close", fields=row).get_entry() for pk, row in list(fields.items())[:limit]]
 
 
 def search(query, *, limit: int = 20, user=None, use_cache: bool = True) -> SearchResponse:
@@ -589,12 +579,16 @@ def _finish(
 ):
     if ranked is not None and len(ranked):
         hits = _with_counterparts(ranked.ordered(), ranked)[:limit]
-        missing = [h.entry_id for h in hits if h.get_entry() is None]
-        entries = Entry.objects.only(*RESULT_FIELDS).order_by().in_bulk(missing) if missing else {}
+        missing = sorted(h.entry_id for h in hits if h.entry is None and h.fields is None)
+        if missing:
+            found = _entry_fields(missing)
+            for h in hits:
+                if h.entry_id in found and h.entry is None and h.fields is None:
+                    h.fields = found[h.entry_id]
         results = [
-            Result(entry=h.entry or entries[h.entry_id], score=h.score, how=h.how, cause=h.cause)
+            Result(entry=h.get_entry(), score=h.score, how=h.how, cause=h.cause)
             for h in hits
-            if h.entry is not None or h.entry_id in entries
+            if h.entry is not None or h.fields is not None
         ]
         native = {}
         text_ids = [r.entry.pk for r in results if r.how in ("text", "corrected")]
