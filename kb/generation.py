@@ -8,6 +8,8 @@ using its cached copies the moment the change becomes visible; no cache needs a 
 This module is the one reader of the generation (``KbState.current()`` is the raw read) and the one writer:
 
 * ``current()``: the generation now; read once per web request inside ``request_scope()``.
+* ``offer(value)``: the generation as read by another statement of the request (the search's code lookup reads
+  it in the same statement as its rows), kept by the request scope instead of a read of its own.
 * ``bump()``: record a change. Inside ``bumps_once()`` (a save's signal receivers, ``kb.search.batch()``, the
   loader) every change of the block moves the generation once, at the end.
 * ``cache_key(kind, detail)``: a key of Django's page cache under the current generation.
@@ -42,6 +44,15 @@ def current() -> int:
     if "generation" not in scope:
         scope["generation"] = KbState.current()
     return scope["generation"]
+
+
+def offer(value: int) -> None:
+    """A statement that read the generation along with its own rows (the search's code lookup) hands it over: the
+    request scope keeps it unless it has read one already, so ``current()`` needs no query of its own. Ignored
+    outside a request scope, and while a change of this thread is waiting (``current()`` moves it first)."""
+    scope = getattr(_local, "scope", None)
+    if scope is not None and "generation" not in scope and not getattr(_local, "pending", False):
+        scope["generation"] = value
 
 
 def bump() -> None:

@@ -120,7 +120,6 @@ def _results(request, result, raw):
         "response": result,
         # The box's text once its secrets are taken out: search.js puts it back in the box.
         "redacted_text": _redacted_text(raw) if result.redacted else "",
-        "suggest_form": SuggestionForm(initial={"query": result.query}),
     }
     if wants_fragment(request) and result.results and not result.missing_code:
         # A fragment with results depends only on the answer (no form, no user): render it once per cached
@@ -129,6 +128,7 @@ def _results(request, result, raw):
         if html is None:
             html = result.memo["fragment"] = render_page_to_string(request, "kb/search.html", context)
         return vary_on_htmx(HttpResponse(html))
+    context["suggest_form"] = SuggestionForm(initial={"query": result.query})
     if not wants_fragment(request):
         context["go"] = go_target(result)  # where Enter goes for the page's own query (search.js)
     return render_page(request, "kb/search.html", context)

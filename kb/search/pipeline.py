@@ -106,16 +106,22 @@ def _query_terms(text: str) -> list[str]:
     return out[:MAX_TERMS]
 
 
+# Codes and aliases with their entries' result fields, and the KB generation in the same statement: the first
+# lookup of a request hands it to the request scope (kb.generation.offer), which saves a round trip. The one-row
+# subquery makes the statement return the generation even when no key matches (a row of NULL keys then).
 _KEY_SQL = (
-    "SELECT k.term, k.display, k.is_code, k.entry_id, e.code, e.title, e.summary, e.retired, e.api, e.confidence "
-    "FROM kb_searchkey k JOIN kb_entry e ON e.id = k.entry_id WHERE "
+    "SELECT k.term, k.display, k.is_code, k.entry_id, e.code, e.title, e.summary, e.retired, e.api, e.confidence, "
+    "g.generation FROM (SELECT COALESCE(MAX(generation), 0) AS generation FROM kb_kbstate WHERE id = 1) g "
+    "LEFT JOIN (kb_searchkey k JOIN kb_entry e ON e.id = k.entry_id) ON "
 )
 
 
-def _keys_sql(where, params):
-    """Codes and aliases (SearchKey rows) with their entries' result fields, in one raw query (the hot path)."""
-    rows = hotsql.fetchall(_KEY_SQL + where, params)
-    return [_Key(row[0], row[1], bool(row[2]), row[3], row[4], row[4:]) for row in rows]
+def _keys_sql(condition, params, order_limit=""):
+    """Codes and aliases (SearchKey rows) matching ``condition``, in one raw query (the hot path)."""
+    rows = hotsql.fetchall(_KEY_SQL + condition + order_limit, params)
+    if rows:
+        generation.offer(rows[0][-1])
+    return [_Key(row[0], row[1], bool(row[2]), row[3], row[4], row[4:-1]) for row in rows if row[0] is not None]
 
 
 def _entry_fields(ids) -> dict[int, tuple]:
@@ -135,7 +141,7 @@ def _prefix_keys(term, limit):
     if len(term) < MIN_WORD_CHARS:
         return []
     upper = term[:-1] + chr(ord(term[-1]) + 1)
-    return _keys_sql("k.term >= %s AND k.term < %s ORDER BY k.term LIMIT %s", [term, upper, limit * 2])
+    return _keys_sql("k.term >= %s AND k.term < %s", [term, upper, limit * 2], " ORDER BY k.term LIMIT %s")
 
 
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
@@ -606,6 +612,8 @@ def _finish(
                 r.snippet = marks_to_html(_trim(native[r.entry.pk]))
             else:
                 r.snippet = highlight(r.entry.summary, highlight_terms)
+        for r in results:
+            r.badge, r.badge_class = response.badge(r)
         response.results = results
     response.duration_ms = round((time.perf_counter() - started) * 1000, 2)
     return response

@@ -25,6 +25,7 @@ HOW_LABELS = {
     "message": "known message text",
     "counterpart": "same failure in the other API",
 }
+BADGED = ("exact", "alias", "message", "counterpart")  # the ways of being found a result's badge names
 
 
 @dataclass
@@ -34,6 +35,8 @@ class Result:
     how: str
     snippet: SafeString = mark_safe("")  # noqa: S308
     cause: Cause | None = None
+    badge: str = ""  # the label the result carries on the page (SearchResponse.badge), and its extra CSS class
+    badge_class: str = ""
 
     @property
     def code(self):
@@ -46,6 +49,11 @@ class Result:
     @property
     def url(self):
         return self.entry.get_absolute_url()
+
+    @property
+    def href(self):
+        """The entry's page, at the cause that applies when one was recognised."""
+        return self.url + (f"#cause-{self.cause.slug}" if self.cause else "")
 
     @property
     def detected(self):
@@ -183,6 +191,18 @@ class SearchResponse:
     @property
     def empty(self):
         return not self.results
+
+    def badge(self, result) -> tuple[str, str]:
+        """The label ``result`` carries in this answer's list, with its extra CSS class; ("", "") for none. A pasted
+        success or request lists what the command can return: never "detected", always "possible error"."""
+        detected = self.detected
+        if result.detected and not (detected is not None and detected.is_success):
+            return "detected from pasted text", " badge-detected"
+        if detected is not None and (detected.lists_command_errors or result.how == "command"):
+            return "possible error of this command", ""
+        if result.how in BADGED:
+            return result.how_label, ""
+        return "", ""
 
     @property
     def too_short(self):

@@ -230,3 +230,32 @@ def test_a_change_inside_a_request_scope_is_seen_at_once(kb):
         change_service()
         assert generation.current() == KbState.current() != before
     assert generation.current() == KbState.current()
+
+
+def test_an_uncached_search_reads_the_generation_with_its_code_lookup(kb, settings):
+    """The code lookup returns the generation along with its rows (also when no code matches): no read of its own."""
+    settings.SEARCH_CACHE_SIZE = 0
+    for query in ("030002", "password is wrong"):
+        with CaptureQueriesContext(connection) as queries:
+            response = search(query)
+        assert response.results
+        sqls = [q["sql"] for q in queries.captured_queries]
+        assert not [s for s in sqls if s.startswith("SELECT generation")], sqls
+        assert "kb_kbstate" in sqls[0]
+
+
+def test_an_offered_generation_is_kept_only_where_none_was_read(kb, bumps):
+    generation.offer(12345)  # outside a request scope: nothing to keep it
+    assert generation.current() == KbState.current() != 12345
+    with generation.request_scope():
+        generation.offer(111)
+        generation.offer(222)  # the first read of the request stands
+        assert generation.current() == 111
+    with generation.request_scope():
+        assert generation.current() == KbState.current()
+        generation.offer(333)
+        assert generation.current() == KbState.current()
+    with generation.request_scope(), batch():
+        change_service()  # waiting for the end of the batch: the generation moves before anything is kept
+        generation.offer(444)
+        assert generation.current() == KbState.current() != 444
