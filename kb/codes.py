@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote, unquote, urlencode
 
 from django.core.exceptions import ValidationError
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 CODE_PATTERN = r"[A-Za-z0-9._-]+"
 ALIAS_PATTERN = rf"{CODE_PATTERN}(?: {CODE_PATTERN})*"
@@ -66,11 +66,22 @@ class CodeConverter:
         return quote(str(value), safe="")
 
 
+_PLACEHOLDER = "0code0"
+_path_templates: dict = {}  # (url name, script prefix, URLconf) -> the path reversed for _PLACEHOLDER
+
+
 def entry_path(code, url_name="kb:entry-detail"):
     """The path of an entry's page (or its JSON, ``kb:api-entry-detail``) for any stored code; an empty one, which
-    no URL can carry, gets a search link instead of failing the page."""
-    if not CODE_RE.match(code or ""):
-        logger.warning("entry code %r breaks the code rule (manage.py check lists such codes)", code)
+    no URL can carry, gets a search link instead of failing the page.
+
+    A valid code needs no encoding, so its path is the URL pattern's, reversed once (a search page links 20 entries)."""
+    if CODE_RE.match(code or ""):
+        key = (url_name, get_script_prefix(), get_urlconf())
+        template = _path_templates.get(key)
+        if template is None:
+            template = _path_templates[key] = reverse(url_name, args=[_PLACEHOLDER])
+        return template.replace(_PLACEHOLDER, code, 1)
+    logger.warning("entry code %r breaks the code rule (manage.py check lists such codes)", code)
     try:
         return reverse(url_name, args=[code])
     except NoReverseMatch:

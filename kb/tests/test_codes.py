@@ -127,3 +127,26 @@ def test_staff_pages_survive_a_bad_row(client, kb):
     client.force_login(User.objects.create_superuser("root", password="Root-Pass-55321"))
     for url in ["/review/", "/errors/a%252Fb/", "/errors/a%252Fb/edit/", "/errors/a%252Fb/history/", "/"]:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("code", ["AccessDenied", "030002", "a.b-c_d", "0code0", "code0code0", *BAD_CODES, ""])
+@pytest.mark.parametrize("url_name", ["kb:entry-detail", "kb:api-entry-detail"])
+def test_entry_path_is_what_reverse_gives(code, url_name):
+    """A valid code's path comes from a reversed template (the search page links many entries): always the same as
+    reversing it, under any script prefix; a code that breaks the rule is encoded, an empty one gets a search link."""
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    for prefix in ("/", "/kb/"):
+        set_script_prefix(prefix)
+        try:
+            expected = reverse(url_name, args=[code])
+        except NoReverseMatch:
+            expected = None
+        try:
+            path = codes.entry_path(code, url_name)
+        finally:
+            set_script_prefix("/")
+        if expected is None:
+            assert "?q=" in path
+        else:
+            assert path == expected and path.startswith(prefix)
