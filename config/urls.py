@@ -5,6 +5,8 @@ from django.urls import include, path
 from kb.views_auth import admin_login_view, login_view
 
 urlpatterns = [
+    # First: the search (see kb/urls.py). No pattern of kb overlaps another app's or the admin's.
+    path("", include("kb.urls")),
     path("admin/login/", admin_login_view),  # the admin's own log-in view, behind the one log-in throttle
     path("admin/", admin.site.urls),
     path("accounts/login/", login_view, name="login"),
@@ -13,7 +15,6 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("troubleshooter.urls")),
     path("", include("replay.urls")),
-    path("", include("kb.urls")),
 ]
 
 handler404 = "kb.views.not_found"

@@ -7,6 +7,12 @@ register_converter(CodeConverter, "code")  # an entry's code, percent-encoded: o
 
 app_name = "kb"
 urlpatterns = [
+    # Search first: search as you type is the busiest path, and Django tries the patterns in order.
+    path("search/", views_search.search_page, name="search"),
+    path("search/go/", views_search.search_go, name="search-go"),
+    path("search/settled/", views_search.search_settled, name="search-settled"),
+    path("search/suggest/", views_search.search_suggest, name="search-suggest"),
+    path("api/search/", views_search.api_search, name="api-search"),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("errors/", views.entry_list, name="entry-list"),
@@ -32,11 +38,6 @@ urlpatterns = [
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),
     path("api/errors/", views.api_entry_list, name="api-entry-list"),
     path("api/errors/<code:code>/", views.api_entry_detail, name="api-entry-detail"),
-    path("search/", views_search.search_page, name="search"),
-    path("search/go/", views_search.search_go, name="search-go"),
-    path("search/settled/", views_search.search_settled, name="search-settled"),
-    path("search/suggest/", views_search.search_suggest, name="search-suggest"),
-    path("api/search/", views_search.api_search, name="api-search"),
     path("favicon.ico", views_entry.favicon, name="favicon"),
     path("opensearch.xml", views_search.opensearch, name="opensearch"),
 ]
