@@ -192,13 +192,18 @@ class SearchResponse:
     def empty(self):
         return not self.results
 
+    @property
+    def lists_command_errors(self) -> bool:
+        """The results are the errors a pasted request's or success's command can return (see Detected)."""
+        return self.detected is not None and self.detected.lists_command_errors
+
     def badge(self, result) -> tuple[str, str]:
         """The label ``result`` carries in this answer's list, with its extra CSS class; ("", "") for none. A pasted
         success or request lists what the command can return: never "detected", always "possible error"."""
         detected = self.detected
         if result.detected and not (detected is not None and detected.is_success):
             return "detected from pasted text", " badge-detected"
-        if detected is not None and (detected.lists_command_errors or result.how == "command"):
+        if detected is not None and (self.lists_command_errors or result.how == "command"):
             return "possible error of this command", ""
         if result.how in BADGED:
             return result.how_label, ""
