@@ -273,13 +273,27 @@ def _http_request(text: str):
         form_body = token if token and "?" not in token and "://" not in token else ""
     for name, value in _parse_params(form_body).items():
         params.setdefault(name, value)
-    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
-    if not (at or st or rs):
+    codes = _url_codes(params)
+    if not any(codes):
         return None
-    is_request = _is_request(params, service or "?", at, st, rs)
-    answer = Answer(
-        form="http-request" if is_request else "back-url",
-        url=redact_url(url),
+    is_request = _is_request(params, service or "?", *codes)
+    form = "http-request" if is_request else "back-url"
+    answer = _url_answer(form, params, codes, url=url, service=service, shown=url, is_request=is_request)
+    return answer, fragment + (" " + form_body if form_body else "")
+
+
+def _url_codes(params) -> tuple:
+    """A URL API command's or answer's AT, ST and RS values (each None when absent)."""
+    return tuple(_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
+
+
+def _url_answer(form, params, codes, *, url, service, shown, is_request=None) -> Answer:
+    """A URL API command or answer read in any shape (a request, a form, a JSON dump): secrets redacted. Without
+    ``is_request``, it is a request when it names a command and no result (AT, but no ST or RS)."""
+    at, st, rs = codes
+    return Answer(
+        form=form,
+        url=redact_url(url) if url else None,
         params=redact_query(params),
         at=at,
         st=st,
@@ -287,10 +301,9 @@ def _http_request(text: str):
         mk=_code_value(_get_ci(params, "MK")),
         service=service,
         api="url",
-        preview=make_preview(url),
-        is_request=is_request,
+        preview=make_preview(shown),
+        is_request=bool(at and not st and not rs) if is_request is None else is_request,
     )
-    return answer, fragment + (" " + form_body if form_body else "")
 
 
 # --- HTML forms --------------------------------------------------------------------------------------
@@ -333,23 +346,11 @@ def _html_form(text: str):
         if name and name not in params:
             params[_clean(name)[:100]] = _clean(attrs.get("value", ""))[:_MAX_VALUE]
     service = _service_from_path(path)
-    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
-    if not (at or st or rs):
+    codes = _url_codes(params)
+    if not any(codes):
         return None
     shown = action.split("?", 1)[0] + "?" + "&".join(f"{k}={v}" for k, v in params.items())
-    answer = Answer(
-        form="html-form",
-        url=redact_url(shown),
-        params=redact_query(params),
-        at=at,
-        st=st,
-        rs=rs,
-        mk=_code_value(_get_ci(params, "MK")),
-        service=service,
-        api="url",
-        preview=make_preview(shown),
-        is_request=bool(at and not st and not rs),
-    )
+    answer = _url_answer("html-form", params, codes, url=shown, service=service, shown=shown)
     return answer, redact_text(f'<form action="{action}"> ' + shown.split("?", 1)[1])
 
 
@@ -420,23 +421,10 @@ def _json_answer(text: str):
     for name, value in _parse_params(query).items():
         params.setdefault(name, value)
     service = _service_from_path(path) or _service_from_path(pairs.get("service", ""))
-    at, st, rs = (_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
-    if not (at or st or rs) or (at and not re.fullmatch(r"[A-Za-z]{2,3}", at)):
+    codes = _url_codes(params)
+    if not any(codes) or (codes[0] and not re.fullmatch(r"[A-Za-z]{2,3}", codes[0])):
         return None
-    answer = Answer(
-        form="json",
-        url=redact_url(url) if url else None,
-        params=redact_query(params),
-        at=at,
-        st=st,
-        rs=rs,
-        mk=_code_value(_get_ci(params, "MK")),
-        service=service,
-        api="url",
-        preview=make_preview(text),
-        is_request=bool(at and not st and not rs),
-    )
-    return answer, fragment
+    return _url_answer("json", params, codes, url=url, service=service, shown=text), fragment
 
 
 def _json_operation(value: str) -> str | None:
