@@ -5,7 +5,6 @@ Enter on an exact code opens its entry; "/" focuses the page's one box; the home
 SCREENSHOTS=1 also writes docs/screenshots/search-*.png and home-search-*.png (1280x800 and 390x844, light and dark).
 """
 
-import io
 import json
 import logging
 import os
@@ -13,44 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from kb.models import SearchLog, Suggestion
 
 SECRET = "Zq9-unique-secret"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 pytestmark = pytest.mark.browser
-
-# htmx logs a search it cancelled (hx-sync="this:replace": a newer keystroke or a Back press) as an error.
-CANCELLED = ("htmx:afterRequest, ", "htmx:sendAbort, ")
-
-
-def _console_error(msg, errors):
-    ignored = (msg.location or {}).get("url", "").endswith("/favicon.ico") or msg.text.startswith(CANCELLED)
-    if msg.type == "error" and not ignored:
-        errors.append(msg.text)
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the shipped knowledge base (``browser`` is the root conftest's Chromium)."""
-    call_command("load_kb", verbosity=0, stdout=io.StringIO())
-    return live_server
-
-
-@pytest.fixture
-def page(site, browser):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_default_timeout(10_000)
-    errors, requests = [], []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: _console_error(msg, errors))
-    pg.on("request", lambda request: requests.append(request))
-    pg.requests = requests
-    yield pg
-    context.close()
-    assert errors == [], errors  # no script errors and no CSP violations
 
 
 def _logged():

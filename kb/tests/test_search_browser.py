@@ -11,7 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from kb.tests.test_visual_browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
+from kb.tests.browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
 
 pytestmark = pytest.mark.browser
 

@@ -5,21 +5,17 @@ localStorage, location.href, history.state, the box, the page, and any URL the b
 server logged or stored.
 """
 
-import io
 import json
 import logging
 import uuid
 
 import pytest
-from django.core.management import call_command
 
 from kb import insights
 from kb.models import SearchLog
 
 pytestmark = pytest.mark.browser
 
-# htmx logs a search it cancelled (hx-sync="this:replace": a newer keystroke or a Back press) as an error.
-CANCELLED = ("htmx:afterRequest, ", "htmx:sendAbort, ")
 
 # Multi-line shapes arrive in the one-line box with their line breaks turned into spaces (Chromium's paste).
 SHAPES = {
@@ -37,34 +33,6 @@ SHAPES = {
     "back-url-percent-encoded-name": "https://acme.example/back?AT=LI&%50%57={s}&ST=FAIL&RS=AlreadyLogon",
 }
 PAGES = {"home": ("/", "#home-q", "#home-results"), "search": ("/search/", "#search-q", "#search-results")}
-
-
-def _console_error(msg, errors):
-    ignored = (msg.location or {}).get("url", "").endswith("/favicon.ico") or msg.text.startswith(CANCELLED)
-    if msg.type == "error" and not ignored:
-        errors.append(msg.text)
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the shipped knowledge base (``browser`` is the root conftest's Chromium)."""
-    call_command("load_kb", verbosity=0, stdout=io.StringIO())
-    return live_server
-
-
-@pytest.fixture
-def page(site, browser):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_default_timeout(10_000)
-    errors, requests = [], []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: _console_error(msg, errors))
-    pg.on("request", lambda request: requests.append(request))
-    pg.requests = requests
-    yield pg
-    context.close()
-    assert errors == [], errors  # no script errors and no CSP violations
 
 
 STATE = """(box) => JSON.stringify({

@@ -5,12 +5,12 @@ screenshots at 1280×800 and 390×844, light and dark (the ``screenshots`` fixtu
 
 import io
 import re
-import time
 
 import pytest
 from django.core.management import call_command
 
 from kb.models import EntryFeedback
+from kb.tests.browser import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -100,14 +100,6 @@ def test_secondary_buttons_look_secondary(page, live_server, screenshots):
     primary = page.locator(".site-header button.button").first
     assert primary.evaluate("el => getComputedStyle(el).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
     screenshots(page, "buttons")
-
-
-def wait_until(page, script, seconds=10):
-    """Poll ``script`` from the test (page.wait_for_function polls with eval, which the strict CSP refuses)."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, f"timed out waiting for {script}"
-        page.wait_for_timeout(50)
 
 
 FOCUSED_HEADING = "() => !!document.activeElement && document.activeElement.hasAttribute('data-wizard-focus')"

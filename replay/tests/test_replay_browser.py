@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
+from kb.tests.browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
 from replay.models import ReplayRecord, Site
 
 pytestmark = pytest.mark.browser
@@ -85,16 +86,6 @@ def test_validation_errors_are_swapped_in(logged_in, screenshots):
     screenshots(page, "errors", scroll_to=".form-errors")
 
 
-def _wait_until(page, script, seconds=10):
-    """Poll from the test: page.wait_for_function polls with eval, which the strict CSP refuses."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, f"timed out waiting for {script}"
-        page.wait_for_timeout(50)
-
-
 def test_the_result_is_scrolled_into_view_and_focused(logged_in, live_server, screenshots):
     page, site = logged_in
     page.set_viewport_size({"width": 390, "height": 844})
@@ -103,7 +94,7 @@ def test_the_result_is_scrolled_into_view_and_focused(logged_in, live_server, sc
     page.fill("#id_login_password", "Sandbox-pass1")
     page.click(".replay-form button[type=submit]")
     page.wait_for_selector("#replay-result h2")
-    _wait_until(page, "() => !!document.activeElement && document.activeElement.hasAttribute('data-replay-result')")
+    wait_until(page, "() => !!document.activeElement && document.activeElement.hasAttribute('data-replay-result')")
     top, height = page.evaluate("() => [document.activeElement.getBoundingClientRect().top, window.innerHeight]")
     assert 0 <= top < height / 2, "the result starts in the top half of the screen"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "none"  # clicked, not keyed

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from kb.tests.test_visual_browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
+from kb.tests.browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
 
 OUTCOME_QUERY = "came-back=reason-code&li-code=bad-id&su-test=webex-id-conflict"
 
