@@ -110,15 +110,20 @@ def _query_terms(text: str) -> list[str]:
 # lookup of a request hands it to the request scope (kb.generation.offer), which saves a round trip. The one-row
 # subquery makes the statement return the generation even when no key matches (a row of NULL keys then).
 _KEY_SQL = (
-    "SELECT k.term, k.display, k.is_code, k.entry_id, e.code, e.title, e.summary, e.retired, e.api, e.confidence, "
-    "g.generation FROM (SELECT COALESCE(MAX(generation), 0) AS generation FROM kb_kbstate WHERE id = 1) g "
-    "LEFT JOIN (kb_searchkey k JOIN kb_entry e ON e.id = k.entry_id) ON "
+    "SELECT k.*, g.generation FROM (SELECT COALESCE(MAX(generation), 0) AS generation FROM kb_kbstate WHERE id = 1) g "
+    "LEFT JOIN (SELECT k.term, k.display, k.is_code, k.entry_id, e.code, e.title, e.summary, e.retired, e.api, "
+    "e.confidence FROM kb_searchkey k JOIN kb_entry e ON e.id = k.entry_id WHERE {condition}) k ON 1 = 1{order}"
 )
 
 
-def _keys_sql(condition, params, order_limit=""):
-    """Codes and aliases (SearchKey rows) matching ``condition``, in one raw query (the hot path)."""
-    rows = hotsql.fetchall(_KEY_SQL + condition + order_limit, params)
+def _keys_sql(condition, params, *, prefix=False):
+    """Codes and aliases (SearchKey rows) matching ``condition``, in one raw query (the hot path). ``prefix``:
+    the first ``params[-1]`` in the order of their terms (the condition is a range of terms)."""
+    if prefix:
+        sql = _KEY_SQL.format(condition=condition + " ORDER BY k.term LIMIT %s", order=" ORDER BY k.term")
+    else:
+        sql = _KEY_SQL.format(condition=condition, order="")
+    rows = hotsql.fetchall(sql, params)
     if rows:
         generation.offer(rows[0][-1])
     return [_Key(row[0], row[1], bool(row[2]), row[3], row[4], row[4:-1]) for row in rows if row[0] is not None]
@@ -141,7 +146,7 @@ def _prefix_keys(term, limit):
     if len(term) < MIN_WORD_CHARS:
         return []
     upper = term[:-1] + chr(ord(term[-1]) + 1)
-    return _keys_sql("k.term >= %s AND k.term < %s", [term, upper, limit * 2], " ORDER BY k.term LIMIT %s")
+    return _keys_sql("k.term >= %s AND k.term < %s", [term, upper, limit * 2], prefix=True)
 
 
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed

@@ -36,7 +36,7 @@ def test_search_statements_are_prepared_on_postgresql(kb):
         search("password wrong", use_cache=False)
         search("030002", use_cache=False)
         KbState.current()  # the generation's own read (cached pages; an answer-cache check)
-    assert _prepared_count("(kb_searchkey k JOIN kb_entry e") > 0
+    assert _prepared_count("FROM kb_searchkey k JOIN kb_entry e") > 0
     assert _prepared_count("to_tsquery('english', $1)") > 0
     assert _prepared_count("SELECT generation FROM kb_kbstate") > 0
     # Only the hot path: ORM queries keep client-side binding and are never prepared.
