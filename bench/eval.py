@@ -13,13 +13,10 @@ A report, not a test: the threshold is asserted by kb/tests/test_eval.py.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.search import scratch_postgres, scratch_sqlite  # noqa: E402 - the benchmark's scratch-database helpers
+from bench.scratch import child_env, chosen_backends, each_scratch_database, run_child, server_version  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "eval.json"
 
@@ -48,17 +45,9 @@ def run_backend(corpus, child_out):
     call_command("load_kb", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     report = evaluate(load_corpus(corpus))
     known = set(Entry.objects.values_list("code", flat=True))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
-    else:
-        import sqlite3
-
-        version = sqlite3.sqlite_version
     out = {
         "vendor": connection.vendor,
-        "server_version": version,
+        "server_version": server_version(connection),
         "entries": Entry.objects.count(),
         "summary": report.summary(),
         "miss_lines": report.miss_lines(),
@@ -66,19 +55,6 @@ def run_backend(corpus, child_out):
         **report.to_json(),
     }
     Path(child_out).write_text(json.dumps(out))
-
-
-def run_child(backend, corpus, env):
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
-        child_out = fh.name
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--child-out", child_out]
-    cmd += ["--corpus", str(corpus)]
-    try:
-        subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        return json.loads(Path(child_out).read_text())
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(child_out)
 
 
 def print_backend(backend, data):
@@ -108,24 +84,12 @@ def main(argv=None):
         run_backend(args.corpus, args.child_out)
         return 0
 
-    database_url = os.getenv("DATABASE_URL", "").strip()
-    backends = ["sqlite"] + (["postgresql"] if database_url.startswith(("postgres", "pgsql")) else [])
-    if args.backends != "auto":
-        backends = [b for b in args.backends.split(",") if b]
-    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    base_env.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    env = child_env("config.settings")
     results = {}
-    for backend in backends:
+    for backend, overrides in each_scratch_database(chosen_backends(args.backends), prefix="eval"):
         print(f"Evaluating on {backend} ...", file=sys.stderr, flush=True)
-        if backend == "sqlite":
-            with scratch_sqlite() as path:
-                results[backend] = run_child(backend, args.corpus, dict(base_env, SQLITE_PATH=path))
-        else:
-            if not database_url:
-                print("  skipped: DATABASE_URL is not set", file=sys.stderr)
-                continue
-            with scratch_postgres(database_url, prefix="eval") as url:
-                results[backend] = run_child(backend, args.corpus, dict(base_env, DATABASE_URL=url))
+        child_args = ["--child", backend, "--corpus", str(args.corpus)]
+        results[backend] = run_child(Path(__file__).resolve(), child_args, env | overrides)
     print()
     for backend, data in results.items():
         print_backend(backend, data)

@@ -21,7 +21,6 @@ A benchmark, not a test: nothing here asserts timings; the targets are checked a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import itertools
 import json
@@ -32,14 +31,24 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.scratch import (  # noqa: E402 - after the path
+    child_env,
+    chosen_backends,
+    each_scratch_database,
+    run_child,
+    server_version,
+)
+
 RESULTS = ROOT / "bench" / "results" / "search.json"
 SIZES = (1_000, 10_000, 100_000)
 QUERY_COUNT = 200
@@ -577,73 +586,11 @@ def run_backend(args):
         connection.close()
         http = http_comparison(dict(os.environ), build_queries(), args.http_seconds, args.threads, args.workers)
         out["http"]["largest"] = dict(http, entries=Entry.objects.count())
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            out["server_version"] = cur.fetchone()[0]
-    else:
-        import sqlite3
-
-        out["server_version"] = sqlite3.sqlite_version
+    out["server_version"] = server_version(connection)
     Path(args.child_out).write_text(json.dumps(out))
 
 
 # ------------------------------------------------------------------------------------------------ orchestration
-
-
-def pg_admin_url(url, dbname):
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, "", ""))
-
-
-@contextlib.contextmanager
-def scratch_postgres(url, prefix="bench_search"):
-    """A PostgreSQL database <prefix>_<pid> on the server of ``url``, dropped afterwards; yields its URL."""
-    import psycopg
-
-    name = f"{prefix}_{os.getpid()}"
-    admin = pg_admin_url(url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield pg_admin_url(url, name)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextlib.contextmanager
-def scratch_sqlite():
-    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        yield str(Path(tmp) / "bench.sqlite3")
-
-
-def run_child(backend, args, env):
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
-        child_out = fh.name
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        backend,
-        "--child-out",
-        child_out,
-        "--sizes",
-        ",".join(str(s) for s in args.sizes),
-        "--http-seconds",
-        str(args.http_seconds),
-        "--threads",
-        str(args.threads),
-        "--workers",
-        str(args.workers),
-    ]
-    try:
-        subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        return json.loads(Path(child_out).read_text())
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(child_out)
 
 
 def fmt(p):
@@ -730,29 +677,13 @@ def main(argv=None):
         run_backend(args)
         return 0
 
-    database_url = os.getenv("DATABASE_URL", "").strip()
-    backends = ["sqlite"] + (["postgresql"] if database_url.startswith(("postgres", "pgsql")) else [])
-    if args.backends != "auto":
-        backends = [b for b in args.backends.split(",") if b]
-    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    base_env.update(
-        DJANGO_SETTINGS_MODULE="bench.search_settings",
-        PYTHONPATH=str(ROOT),
-        LOG_LEVEL="WARNING",
-        ACCESS_LOG_LEVEL="WARNING",
-    )
+    env = child_env("bench.search_settings", ACCESS_LOG_LEVEL="WARNING")
+    child_args = ["--sizes", ",".join(str(s) for s in args.sizes), "--http-seconds", str(args.http_seconds)]
+    child_args += ["--threads", str(args.threads), "--workers", str(args.workers)]
     results = {}
-    for backend in backends:
+    for backend, overrides in each_scratch_database(chosen_backends(args.backends), prefix="bench_search"):
         print(f"Benchmarking {backend} at {args.sizes} entries ...", file=sys.stderr, flush=True)
-        if backend == "sqlite":
-            with scratch_sqlite() as path:
-                results[backend] = run_child(backend, args, dict(base_env, SQLITE_PATH=path))
-        else:
-            if not database_url:
-                print("  skipped: DATABASE_URL is not set", file=sys.stderr)
-                continue
-            with scratch_postgres(database_url) as url:
-                results[backend] = run_child(backend, args, dict(base_env, DATABASE_URL=url))
+        results[backend] = run_child(Path(__file__).resolve(), ["--child", backend, *child_args], env | overrides)
     print_table(results)
     targets = check_targets(results)
     report = {
