@@ -24,6 +24,22 @@ def wait_until(page, script, seconds=10):
         page.wait_for_timeout(50)
 
 
+def evaluate_settled(page, script, arg=None, seconds=10):
+    """``page.evaluate`` once a navigation under way has finished: a page that navigates a moment after a key press
+    (Enter opening an entry) destroys the context an evaluate started in, and a slow machine makes that likelier."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + seconds
+    while True:
+        page.wait_for_load_state()
+        try:
+            return page.evaluate(script, arg)
+        except Error as exc:
+            if "context was destroyed" not in str(exc) or time.monotonic() > deadline:
+                raise
+        page.wait_for_timeout(100)
+
+
 def console_error(msg, errors):
     """Collect a console error, except a missing favicon and a search htmx cancelled on purpose."""
     ignored = (msg.location or {}).get("url", "").endswith("/favicon.ico") or msg.text.startswith(CANCELLED)

@@ -13,6 +13,7 @@ import pytest
 
 from kb import insights
 from kb.models import SearchLog
+from kb.tests.browser import evaluate_settled
 
 pytestmark = pytest.mark.browser
 
@@ -70,13 +71,13 @@ def test_pasted_secret_stays_out_of_the_browser(page, live_server, caplog, shape
     box.press("Enter")  # a failure with a known code opens its entry; anything else stays with its results
     page.wait_for_load_state()
     page.wait_for_timeout(800)
-    snapshots = [page.evaluate(STATE, box_id)]
+    snapshots = [evaluate_settled(page, STATE, box_id)]
     page.goto(f"{live_server.url}/errors/AccessDenied/")
     for _ in range(3):  # Back to the page the text was pasted into (two steps when Enter opened an entry)
         page.go_back()
         page.wait_for_load_state()
         page.wait_for_timeout(500)
-        snapshots.append(page.evaluate(STATE, box_id))
+        snapshots.append(evaluate_settled(page, STATE, box_id))
         if page.locator(box_id).count():
             break
     assert page.locator(box_id).count() == 1, page.url
