@@ -47,58 +47,47 @@ def _inline(text, fmt):
     return _CODE.sub(lambda m: m.group(1), text)
 
 
-def _markdown(ticket):
-    lines = [f"### {_inline(ticket.title, 'markdown')}"]
+@dataclass(frozen=True)
+class _Style:
+    """How one format writes a ticket's parts; ``{}`` takes the text, ``{n}`` a step's number."""
+
+    title: str
+    heading: str
+    fact: str
+    step: str
+    link: str
+    underline_title: bool = False
+
+
+_STYLES = {
+    "markdown": _Style(title="### {}", heading="**{}**", fact="**{}:** {}", step="{n}. {}", link="{}: {}"),
+    "text": _Style(title="{}", heading="{}", fact="{}: {}", step="{n}. {}", link="{}: {}", underline_title=True),
+    "jira": _Style(title="h3. {}", heading="*{}*", fact="*{}:* {}", step="# {}", link="{}: [{}]"),
+}
+
+
+def _lines(ticket, fmt):
+    style = _STYLES[fmt]
+    title = _inline(ticket.title, fmt)
+    lines = [style.title.format(title)]
+    if style.underline_title:
+        lines.append("=" * min(len(title), 72))
     for section in ticket.sections:
         lines.append("")
         if section.heading:
-            lines.append(f"**{_inline(section.heading, 'markdown')}**")
-        lines += [f"**{label}:** {_inline(value, 'markdown')}" for label, value in section.facts]
-        lines += [_inline(p, "markdown") for p in section.paragraphs]
-        lines += [f"{i}. {_inline(s, 'markdown')}" for i, s in enumerate(section.steps, start=1)]
+            lines.append(style.heading.format(_inline(section.heading, fmt)))
+        lines += [style.fact.format(label, _inline(value, fmt)) for label, value in section.facts]
+        lines += [_inline(p, fmt) for p in section.paragraphs]
+        lines += [style.step.format(_inline(s, fmt), n=i) for i, s in enumerate(section.steps, start=1)]
     if ticket.links:
         lines.append("")
-        lines += [f"{label}: {url}" for label, url in ticket.links]
+        lines += [style.link.format(label, url) for label, url in ticket.links]
     return lines
-
-
-def _text(ticket):
-    title = _inline(ticket.title, "text")
-    lines = [title, "=" * min(len(title), 72)]
-    for section in ticket.sections:
-        lines.append("")
-        if section.heading:
-            lines.append(_inline(section.heading, "text"))
-        lines += [f"{label}: {_inline(value, 'text')}" for label, value in section.facts]
-        lines += [_inline(p, "text") for p in section.paragraphs]
-        lines += [f"{i}. {_inline(s, 'text')}" for i, s in enumerate(section.steps, start=1)]
-    if ticket.links:
-        lines.append("")
-        lines += [f"{label}: {url}" for label, url in ticket.links]
-    return lines
-
-
-def _jira(ticket):
-    lines = [f"h3. {_inline(ticket.title, 'jira')}"]
-    for section in ticket.sections:
-        lines.append("")
-        if section.heading:
-            lines.append(f"*{_inline(section.heading, 'jira')}*")
-        lines += [f"*{label}:* {_inline(value, 'jira')}" for label, value in section.facts]
-        lines += [_inline(p, "jira") for p in section.paragraphs]
-        lines += [f"# {_inline(s, 'jira')}" for s in section.steps]
-    if ticket.links:
-        lines.append("")
-        lines += [f"{label}: [{url}]" for label, url in ticket.links]
-    return lines
-
-
-_WRITERS = {"markdown": _markdown, "text": _text, "jira": _jira}
 
 
 def render(ticket: Ticket, fmt: str = DEFAULT_FORMAT) -> str:
     """The ticket as ``fmt`` ("markdown", "text" or "jira"). Raises KeyError for another format."""
-    return "\n".join(_WRITERS[fmt](ticket)).strip() + "\n"
+    return "\n".join(_lines(ticket, fmt)).strip() + "\n"
 
 
 def entry_ticket(entry, permalink, cause=None) -> Ticket:
