@@ -1,22 +1,12 @@
 """``manage.py replay``: exit codes, refusals, bad arguments."""
 
-import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from replay.models import ReplayRecord
-
-
-def replay(*args):
-    out = io.StringIO()
-    code = 0
-    try:
-        call_command("replay", *args, stdout=out)
-    except SystemExit as exit_info:
-        code = exit_info.code
-    return code, out.getvalue()
+from replay.tests.helpers import run_replay_command as replay
 
 
 def test_exit_codes(sandbox, make_site, monkeypatch):

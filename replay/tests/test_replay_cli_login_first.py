@@ -1,7 +1,6 @@
 """``manage.py replay --login-first --password-env VAR``: the variable is the log-in password only. Checked against the
 sandbox by what it received: the meeting that m.php?AT=SM created must not have the host's password as its own."""
 
-import io
 import json
 
 import pytest
@@ -9,16 +8,7 @@ from django.core.management import CommandError, call_command
 
 from replay.models import ReplayRecord
 from replay.sandbox.state import FIRST_MEETING_KEY
-
-
-def replay(*args):
-    out = io.StringIO()
-    code = 0
-    try:
-        call_command("replay", *args, stdout=out)
-    except SystemExit as exit_info:
-        code = exit_info.code
-    return code, out.getvalue()
+from replay.tests.helpers import run_replay_command as replay
 
 
 def new_meetings(sandbox):
