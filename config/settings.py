@@ -43,7 +43,8 @@ def database_from_env():
         # Write-ahead logging lets readers go on while one writer commits (several gunicorn workers);
         # IMMEDIATE transactions take the write lock up front instead of failing half-way with "locked".
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with one fix for threaded servers (kb/sqlite/base.py).
+            "ENGINE": "kb.sqlite",
             "NAME": os.getenv("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
             "OPTIONS": {
@@ -64,6 +65,8 @@ def database_from_env():
         raise ImproperlyConfigured(f"DATABASE_URL could not be parsed: {exc}") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database: add one after the last slash, e.g. /test.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "kb.sqlite"  # Django's, with one fix for threaded servers (kb/sqlite/base.py)
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME") or None}

@@ -20,7 +20,7 @@ def load_settings(**env):
 def test_no_environment_runs_on_sqlite():
     result = load_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+    assert result.stdout.split() == ["kb.sqlite", "True"]
 
 
 def test_postgres_url_selects_postgresql():

@@ -1,0 +1,21 @@
+"""Django's SQLite backend, except that the cursor which starts a transaction is closed even when BEGIN fails.
+
+Django starts a transaction with ``self.cursor().execute("BEGIN IMMEDIATE")``. When BEGIN waits out the busy
+timeout and raises "database is locked", the error's traceback keeps that cursor in a reference cycle with its
+statement still active. Python's garbage collector frees it later from whichever thread it runs in, holding the
+GIL, and resetting the statement needs the mutex of the cursor's connection. If that connection's own thread is
+then inside SQLite's busy handler (it keeps the mutex while it sleeps), waiting for the write lock, and the write
+lock belongs to a thread of the same process, that thread can no longer get the GIL: the whole process stops until
+the busy timeout ends (20 s) and its requests fail. Seen under ``make loadtest`` with threaded gunicorn workers;
+py-spy showed ``gc_collect_main -> cursor_clear -> stmt_reset -> sqlite3_reset -> pthread_mutex_lock``.
+A closed cursor holds no statement, so freeing it needs no mutex. Tested in kb/tests/test_sqlite_backend.py.
+"""
+
+from django.db.backends.sqlite3 import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def _start_transaction_under_autocommit(self):
+        begin = "BEGIN" if self.transaction_mode is None else f"BEGIN {self.transaction_mode}"
+        with self.cursor() as cursor:
+            cursor.execute(begin)
