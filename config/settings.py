@@ -295,8 +295,10 @@ GUNICORN_TIMEOUT = envint("GUNICORN_TIMEOUT", 30, minimum=1)
 REPLAY_MAX_TIMEOUT = envint("REPLAY_MAX_TIMEOUT", 20, minimum=1)
 REPLAY_TIMEOUT_MARGIN = 5
 # gunicorn's threaded workers (gunicorn.conf.py): GUNICORN_THREADS threads per worker process, so a replay waiting
-# on a slow site holds one thread, not a whole worker.
-GUNICORN_THREADS = envint("GUNICORN_THREADS", 8, minimum=1)
+# on a slow site holds one thread, not a whole worker. Four, not more: a process's threads share one GIL, and under
+# `make loadtest` on 2 cores 8 threads made the mixed load's p99 4-6x worse than 4 (SQLite write-lock waits grow
+# while the lock holder waits for the GIL); 4 still leaves two replays in flight per process (docs/deploy.md).
+GUNICORN_THREADS = envint("GUNICORN_THREADS", 4, minimum=1)
 # Replays in flight (replay/slots.py): per user and for the whole site (counted in the database), and per process
 # (at most GUNICORN_THREADS - 2, so every process keeps two threads for pages).
 REPLAY_MAX_IN_FLIGHT = envint("REPLAY_MAX_IN_FLIGHT", 6, minimum=1)
