@@ -37,6 +37,9 @@ def normalise(response) -> str:
 # that could not be written are kept for the next write, at most MAX_PENDING of them, the oldest dropped and counted.
 LOCK_WAIT_MS = 100
 MAX_PENDING = 1000
+# Under a heavy write load such writes fail often: each process logs them at most this often (counted), and at once
+# when rows had to be dropped.
+WARN_EVERY_SECONDS = 10
 
 
 class _Pending:
@@ -47,6 +50,8 @@ class _Pending:
         self.rows: list[SearchLog] = []
         self.first_at = 0.0
         self.dropped = 0  # rows given up since the process started
+        self.busy_writes = 0  # writes that found the database locked since the last warning
+        self.warned_at = None
         self.lock = threading.Lock()
 
     def take(self):
@@ -64,6 +69,16 @@ class _Pending:
             del self.rows[:overflow]
             self.dropped += overflow
             return overflow
+
+    def busy(self, now, *, force=False):
+        """Count a write that found the database locked; returns how many to report now (0: stay quiet)."""
+        with self.lock:
+            self.busy_writes += 1
+            if not force and self.warned_at is not None and now - self.warned_at < WARN_EVERY_SECONDS:
+                return 0
+            self.warned_at = now
+            count, self.busy_writes = self.busy_writes, 0
+            return count
 
 
 _pending = _Pending()
@@ -111,20 +126,25 @@ def record(response, user=None) -> None:
 
 def flush() -> None:
     """Write this process's pending search log rows (see record). A write that finds the database locked gives up
-    within LOCK_WAIT_MS and keeps its rows for the next one: a search never waits on a write lock."""
+    within LOCK_WAIT_MS and keeps its rows for the next one: a search never waits on a write lock. Such writes are
+    logged at most every WARN_EVERY_SECONDS per process, with their count, and at once when rows were dropped."""
     rows = _pending.take()
     if rows:
         try:
             _write(rows)
         except OperationalError as exc:  # locked, or the database is away for a moment: try again later
             dropped = _pending.keep(rows)
-            logger.warning(
-                "could not record %d searches now (%s); kept for later, %d dropped so far (%d just now)",
-                len(rows),
-                type(exc).__name__,
-                _pending.dropped,
-                dropped,
-            )
+            busy = _pending.busy(time.monotonic(), force=dropped > 0)
+            if busy:
+                logger.warning(
+                    "could not record %d searches now (%s); kept for later, %d dropped so far (%d just now); "
+                    "%d writes found the database busy since the last such message",
+                    len(rows),
+                    type(exc).__name__,
+                    _pending.dropped,
+                    dropped,
+                    busy,
+                )
         except Exception:  # rows the database refuses would fail every later write too: drop them
             with _pending.lock:
                 _pending.dropped += len(rows)

@@ -79,3 +79,48 @@ def test_rows_are_kept_while_locked_and_dropped_and_counted_past_the_bound(db, m
     insights._pending.rows.append(SearchLog(query="written"))
     insights.flush()
     assert SearchLog.objects.filter(query="written").exists()
+
+
+def test_busy_writes_are_logged_at_most_every_few_seconds_with_their_count(db, monkeypatch, settings, caplog):
+    from django.db import OperationalError
+
+    from kb import insights
+    from kb.models import SearchLog
+
+    settings.SEARCH_LOG_BATCH = 1
+    monkeypatch.setattr(insights, "_pending", insights._Pending())
+    monkeypatch.setattr(insights, "MAX_PENDING", 100)
+    clock = [1000.0]
+    monkeypatch.setattr(insights.time, "monotonic", lambda: clock[0])
+
+    def locked(rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(insights, "_write", locked)
+
+    def fail_once(query):
+        insights._pending.rows.append(SearchLog(query=query))
+        insights.flush()
+
+    def warnings():
+        return [r.getMessage() for r in caplog.records if r.name == "kb.insights" and r.levelname == "WARNING"]
+
+    caplog.set_level("WARNING", logger="kb.insights")
+    fail_once("first")
+    assert len(warnings()) == 1 and "1 writes found the database busy" in warnings()[0]
+    for i in range(4):
+        clock[0] += 2
+        fail_once(f"quiet {i}")
+    assert len(warnings()) == 1, "busy writes within the quiet period were logged one by one"
+    clock[0] += insights.WARN_EVERY_SECONDS
+    fail_once("later")
+    assert len(warnings()) == 2
+    assert "could not record 6 searches now" in warnings()[1]
+    assert "5 writes found the database busy since the last such message" in warnings()[1]
+    assert len(insights._pending.rows) == 6, "no row was lost while quiet"
+
+    monkeypatch.setattr(insights, "MAX_PENDING", 6)
+    clock[0] += 1
+    fail_once("one too many")
+    assert len(warnings()) == 3, "dropping rows is logged at once, quiet period or not"
+    assert "1 dropped so far (1 just now)" in warnings()[2]
