@@ -37,14 +37,18 @@ def envlist(name, default=""):
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+# Django's SQLite backend with one fix for threaded servers (kb/sqlite/base.py), for the default database and for a
+# sqlite:// DATABASE_URL alike.
+SQLITE_ENGINE = "kb.sqlite"
+
+
 def database_from_env():
     url = os.getenv("DATABASE_URL", "").strip()
     if not url:
         # Write-ahead logging lets readers go on while one writer commits (several gunicorn workers);
         # IMMEDIATE transactions take the write lock up front instead of failing half-way with "locked".
         return {
-            # Django's SQLite backend with one fix for threaded servers (kb/sqlite/base.py).
-            "ENGINE": "kb.sqlite",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": os.getenv("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
             "OPTIONS": {
@@ -66,7 +70,7 @@ def database_from_env():
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database: add one after the last slash, e.g. /test.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["ENGINE"] = "kb.sqlite"  # Django's, with one fix for threaded servers (kb/sqlite/base.py)
+        config["ENGINE"] = SQLITE_ENGINE
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME") or None}

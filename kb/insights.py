@@ -51,7 +51,7 @@ class _Pending:
         self.first_at = 0.0
         self.dropped = 0  # rows given up since the process started
         self.busy_writes = 0  # writes that found the database locked since the last warning
-        self.warned_at = None
+        self.warned_at = float("-inf")
         self.lock = threading.Lock()
 
     def take(self):
@@ -74,7 +74,7 @@ class _Pending:
         """Count a write that found the database locked; returns how many to report now (0: stay quiet)."""
         with self.lock:
             self.busy_writes += 1
-            if not force and self.warned_at is not None and now - self.warned_at < WARN_EVERY_SECONDS:
+            if not force and now - self.warned_at < WARN_EVERY_SECONDS:
                 return 0
             self.warned_at = now
             count, self.busy_writes = self.busy_writes, 0

@@ -19,10 +19,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def write_lock_held(settings):
+def write_lock_held():
     """Another connection holds the write lock; this connection's busy timeout is made short."""
     connection.ensure_connection()
     with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual = cursor.fetchone()[0]
         cursor.execute("PRAGMA busy_timeout = 50")
     other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
@@ -30,7 +32,7 @@ def write_lock_held(settings):
     other.execute("ROLLBACK")
     other.close()
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout = 20000")
+        cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 def cursors_in_cyclic_garbage(action):
