@@ -152,3 +152,9 @@ def test_search_log_batch_changes_when_rows_are_written(kb, settings):
     assert SearchLog.objects.count() == 1  # waiting for a third
     insights.record(search("zzqqxx"))
     assert SearchLog.objects.count() == 4
+
+
+def test_sqlite_url_uses_the_projects_sqlite_backend(tmp_path):
+    result = load_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "kb.sqlite"
