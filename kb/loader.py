@@ -21,9 +21,9 @@ from django.utils.dateparse import parse_datetime
 
 from kb import history, search
 from kb.codes import alias_problem, code_problem
-from kb.commandkeys import command_key
 from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Message, Service, Step
 from kb.serializers import cause_dict
+from webex.commandkeys import command_key
 
 KB_SECTIONS = ("services", "commands", "entries")
 

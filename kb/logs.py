@@ -7,7 +7,7 @@ import traceback
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from kb.redaction import redact_log_text
+from webex.redaction import redact_log_text
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -24,7 +24,7 @@ STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "req
 
 
 class RedactingFilter(logging.Filter):
-    """Strips query strings and known secret shapes (kb.redaction) from a record before any handler writes it: the
+    """Strips query strings and known secret shapes (webex.redaction) from a record before any handler writes it: the
     message with its arguments, every extra field (django.request's ``request`` prints as the full URL), the
     traceback and the stack. The record is changed in place, so every later handler sees it redacted too."""
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from kb import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
-from kb.commandkeys import command_key, key_matches, service_of, split_command_key
-from kb.redaction import redact_text
+from webex.commandkeys import command_key, key_matches, service_of, split_command_key
+from webex.redaction import redact_text
 
 
 class Api(models.TextChoices):

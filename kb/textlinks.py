@@ -9,9 +9,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from kb.codes import entry_path
-from kb.commandkeys import command_key
 from kb.generation import per_generation
 from kb.models import Alias, Command, Entry
+from webex.commandkeys import command_key
 
 # Codes are CamelCase words (AccessDenied) or six-digit XML exception IDs (030002).
 CODE_TOKEN = re.compile(r"(?<![\w/])([A-Za-z][A-Za-z0-9]{5,}|\d{6})(?![\w/])")

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kb import editing, loader, review
 from kb.models import Entry, Suggestion, can_edit
-from kb.redaction import redact_text
 from kb.rendering import render_page
 from kb.views_editor import editors_only, error_message
+from webex.redaction import redact_text
 
 
 @require_safe

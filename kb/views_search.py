@@ -21,10 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kb import insights
 from kb.models import Suggestion
-from kb.redaction import redact_text
 from kb.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
 from kb.search import MAX_PASTE_CHARS, search
 from kb.views import redirected_from
+from webex.redaction import redact_text
 
 # A results URL carries at most this many characters of query (servers refuse request lines of about 8 KB);
 # a longer paste is cut to the part that was recognised in it.

@@ -19,7 +19,7 @@ import re
 import shlex
 from urllib.parse import quote_plus
 
-from kb.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, placeholder
+from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, placeholder
 
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 _ESCAPED = {"\\": "\\\\", "'": "\\'", "!": "\\x21", "\n": "\\n", "\t": "\\t", "\r": "\\r"}

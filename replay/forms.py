@@ -7,12 +7,12 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape
 
-from kb.commandkeys import needs_session
 from kb.models import Api, Command
-from kb.redaction import SECRET_PARAMS, is_secret_name, redact_text
 from replay.models import ReplayRecord, Site
 from replay.plan import MIN_SCRUB_LENGTH, ReplayInput
 from replay.wizardlink import safe_step_path
+from webex.commandkeys import needs_session
+from webex.redaction import SECRET_PARAMS, is_secret_name, redact_text
 
 PARAM_PREFIX = "param_"
 PARAM_FIELD_RE = re.compile(r"^param_([A-Za-z][A-Za-z0-9_]{0,39})$")

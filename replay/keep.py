@@ -5,7 +5,7 @@ pattern recognises (``PW=…``, ``<password>…``), is replaced by ••• bef
 Cookie values are never kept: ``Set-Cookie: WBXSESSION=•••; Path=/``.
 """
 
-from kb.redaction import MASK, redact_text
+from webex.redaction import MASK, redact_text
 
 MAX_HEADERS = 100
 

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 from django.views.decorators.debug import sensitive_variables
 
 from kb.models import Command
-from kb.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
-from kb.webex import detect
+from webex import detect
+from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 
 SERVICE_FILE_RE = re.compile(r"^[a-z]\.php$", re.IGNORECASE)
 MAX_PARAMS = 200

@@ -6,11 +6,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.urls import reverse
 
-from kb.commandkeys import needs_session
 from kb.models import Api
-from kb.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 from replay.wizardlink import safe_step_path
 from replay.xmltemplates import xml_template
+from webex.commandkeys import needs_session
+from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 
 MAX_COMMAND = 8000
 

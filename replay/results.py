@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from kb import tickets
 from kb.models import Command
-from kb.redaction import is_secret_name
 from replay.curl import curl_command
 from replay.prefill import replay_link
 from replay.pretty import pretty_body
 from troubleshooter.answers import back_to_step, next_tests
+from webex.redaction import is_secret_name
 
 COLLAPSE_OVER_LINES = 60
 

@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils.encoding import force_str
 from django.views.decorators.debug import sensitive_variables
 
-from kb.redaction import redact_text
-from kb.webex import read_answer
 from replay import slots
 from replay.diagnose import diagnose
 from replay.keep import kept_body, kept_headers
 from replay.models import ReplayRecord
 from replay.outbound import MAX_BODY_BYTES, GuardedSession, OutboundError, log_target
 from replay.plan import ReplayInput, ReplayInputError, ReplayPlan, plan_for
+from webex import read_answer
+from webex.redaction import redact_text
 
 logger = logging.getLogger("replay")  # the same logger as replay.outbound
 

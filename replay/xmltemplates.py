@@ -8,7 +8,7 @@ the body elements the command's catalogue entry lists. Everything else comes fro
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from kb.commandkeys import split_command_key
+from webex.commandkeys import split_command_key
 
 XSI_TYPE_PREFIX = "java:com.webex.service.binding."
 _ELEMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,60}$")

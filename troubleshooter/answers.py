@@ -12,11 +12,11 @@ import re
 from collections import deque
 from urllib.parse import parse_qsl, urlsplit
 
-from kb.commandkeys import LOGIN_COMMAND, needs_session
 from kb.models import Alias, Entry
 from troubleshooter.flows import SLUG_RE, published_flows, served_graph
 from troubleshooter.models import Flow, NodeKind
 from troubleshooter.wizard import step_url
+from webex.commandkeys import LOGIN_COMMAND, needs_session
 
 _RS_TOKEN = re.compile(r"\b(?:RS|exceptionID)=([A-Za-z0-9_]+)")
 _ALSO_TOKEN = re.compile(r"\(or ([A-Za-z0-9_]+)\)")

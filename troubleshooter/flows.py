@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from kb.generation import GenerationCache
-from kb.redaction import is_secret_name
 from troubleshooter.models import Choice, Flow, Node, NodeKind
+from webex.redaction import is_secret_name
 
 # Query-string names the wizard uses itself; a node slug may not take them.
 RESERVED_SLUGS = frozenset({"change", "flow", "site", "command", "format", "from"})

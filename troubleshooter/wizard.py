@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from kb import tickets
-from kb.redaction import is_secret_name
 from troubleshooter.models import WizardEvent
+from webex.redaction import is_secret_name
 
 START_QUESTION = "What were you trying to do?"
 SESSION_OPEN = "wizard_open"

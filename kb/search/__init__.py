@@ -3,7 +3,7 @@
 A person searches with whatever they have in hand, so a query goes through these steps, and each
 result remembers how it was found:
 
-1. **Pasted text** (a back URL, a redirect page body, an XML API response, a log line): ``kb.webex.detect``
+1. **Pasted text** (a back URL, a redirect page body, an XML API response, a log line): ``webex.detect``
    reads it; the entry for the reason code comes first, marked "detected". A success answer is no diagnosis: only
    the command's possible errors follow (``how="command"``).
 2. **Exact code or alias**, ignoring case and punctuation (``Access Denied`` = ``AccessDenied``). Always first.

@@ -11,9 +11,9 @@ from django.conf import settings
 
 import kb.search.knowledge as knowledge
 import kb.search.lexicon as lexicon
-from kb import generation, hotsql, webex
+import webex
+from kb import generation, hotsql
 from kb.models import Cause, Entry
-from kb.redaction import redact_text
 from kb.search.backends import CANDIDATES, backend, slot_pattern
 from kb.search.cache import answer_cache
 from kb.search.commands import commands_for, entries_for_commands
@@ -31,6 +31,7 @@ from kb.search.text import (
     typo_budget,
     words,
 )
+from webex.redaction import redact_text
 
 logger = logging.getLogger(__name__)
 

@@ -77,7 +77,7 @@ class Result:
         return unescape(re.sub(r"</?mark>", "", str(self.snippet)))
 
 
-# What each form kb.webex.detect reads is called on the page.
+# What each form webex.detect reads is called on the page.
 FORM_LABELS = {
     "back-url": "back URL",
     "script-redirect": "redirect page (script)",

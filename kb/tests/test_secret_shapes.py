@@ -19,8 +19,8 @@ from django.db import connection
 
 from kb import insights
 from kb.logs import RedactingFilter
-from kb.redaction import MASK, SECRET_HEADERS, SECRET_PARAMS, SECRET_XML_ELEMENTS, redact_text
 from kb.search import answer_cache
+from webex.redaction import MASK, SECRET_HEADERS, SECRET_PARAMS, SECRET_XML_ELEMENTS, redact_text
 
 # Each shape: (id, text with {s} where the secret goes). Most also carry an answer or a command, so detection runs
 # on them too (and its fragment, command and code are shown, logged and cached).

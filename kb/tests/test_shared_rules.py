@@ -2,9 +2,9 @@
 
 import pytest
 
-from kb.commandkeys import CommandKeyError, command_key, key_matches, service_of, split_command_key
 from kb.models import Api, Cause, Command, Entry, Service
 from kb.search import search
+from webex.commandkeys import CommandKeyError, command_key, key_matches, service_of, split_command_key
 
 
 def test_command_keys_are_written_and_read_one_way():

@@ -3,13 +3,13 @@ redirect is kept as the answer, labelled; an IPv6 site gets brackets."""
 
 import pytest
 
-from kb.webex import read_answer
 from replay import run
 from replay.curl import curl_command
 from replay.models import ReplayRecord
 from replay.outbound import log_target
 from replay.plan import ReplayInput
 from replay.tests.test_curl_shell import paste_into_bash, url_record, value_after
+from webex import read_answer
 
 SECRET = "Sandbox-Secret-4431"
 

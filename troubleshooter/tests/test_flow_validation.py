@@ -90,7 +90,7 @@ def test_secrets_may_not_be_prefilled_and_reserved_slugs_are_refused():
 
 
 def test_every_secret_name_is_refused_as_a_prefilled_param():
-    # MPW was missing from the wizard's own list once: the flows now ask kb.redaction, the one home of the rule.
+    # MPW was missing from the wizard's own list once: the flows now ask webex.redaction, the one home of the rule.
     for name in ("PW", "NPW", "TK", "MPW", "mpw", "%4DPW", "password", "sessionTicket", "webExAccessToken"):
         nodes = [question("a", ("x", "b")), outcome("b", kind="replay", command="m.php?AT=SM", params={name: "x1"})]
         problems = messages_for(validate_flow("a", nodes))

@@ -1,12 +1,9 @@
-"""The one reader of WebEx answers: back URLs, script redirects, HTTP redirects, XML documents, and whatever pasted
-text holds them (HTTP captures, HTML forms, JSON dumps, log lines).
+"""Finding a WebEx answer, or a request, inside arbitrary pasted text: :func:`detect`.
 
-:func:`read_answer` reads one HTTP answer (kb.webex_read, the core: every form WebEx answers in); :func:`detect` finds
-an answer, or a request, inside arbitrary pasted text, trying these shapes, most specific first, until one says
-something a search can use:
+It tries these shapes, most specific first, until one says something a search can use:
 
 * an HTTP response capture (``HTTP/1.1 302 Found`` + ``Location:``, ``HTTP/1.1 200 OK`` + the body; ``curl -v``'s
-  ``<`` prefixes allowed), read by :func:`read_answer`;
+  ``<`` prefixes allowed), read by webex.answer's reader;
 * the answer forms themselves: ``<ListOpenMeetings>``, an XML API document, a script redirect;
 * JSON (or a Python dict) holding a command's parameters or an answer (``{"ST": "FAIL", "RS": …}``,
   ``{"error": {"exceptionID": "030002"}}``);
@@ -20,9 +17,9 @@ something a search can use:
 Each detection says whether the text is a request (a command being sent) or an answer, and its status. A browser's
 one-line search box turns line breaks into spaces; every shape reads the same flattened.
 
-Neither function ever raises. Every string they return is redacted (kb.redaction).
+:func:`detect` never raises. Every string it returns is redacted (webex.redaction).
 
-Pure Python, standard library only (and kb.redaction): no Django imports, so replay, search and tests can all use it.
+Pure Python, standard library only: no Django imports.
 """
 
 from __future__ import annotations
@@ -31,47 +28,28 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from kb.redaction import redact_query, redact_text, redact_url
-from kb.webex_read import (
-    _CONTROL,
-    _MAX_VALUE,
-    _PREFIX,
-    _XSI_TYPE,
-    FORMS,
+from webex.answer import (
     MAX_DETECT_CHARS,
+    XML_PREFIX,
+    XSI_TYPE,
     Answer,
-    _answer_from_url,
-    _clean,
-    _code_value,
-    _find_script_redirect,
-    _find_url_answer,
-    _get_ci,
-    _is_request,
-    _open_meetings_answer,
-    _parse_params,
-    _read_answer,
-    _service_from_path,
-    _split_url,
-    _to_text,
-    _xml_answer,
-    _xml_operation,
-    _xml_unescape,
-    make_preview,
-    read_answer,
+    answer_from_url,
+    find_script_redirect,
+    find_url_answer,
+    looks_like_request,
+    open_meetings_answer,
+    parse_answer,
+    url_answer,
+    xml_answer,
+    xml_operation,
 )
+from webex.redaction import redact_text, redact_url
+from webex.text import MAX_VALUE, clean, make_preview, one_line, to_text, xml_unescape
+from webex.urls import parse_params, service_from_path, split_url, url_codes
 
-__all__ = [
-    "FORMS",
-    "Answer",
-    "Detection",
-    "detect",
-    "make_preview",
-    "read_answer",
-]
+__all__ = ["Detection", "detect"]
 
 
-# --------------------------------------------------------------------------------------------
-# Detection in pasted text
 # --------------------------------------------------------------------------------------------
 
 
@@ -101,20 +79,13 @@ class Detection:
         }
 
 
-def _fragment(text: str, limit: int = 500) -> str:
-    text = redact_text(text)
-    text = _CONTROL.sub(" ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) > limit:
-        text = text[: limit - 1] + "\u2026"
-    return redact_text(text)
-
-
 def _xml_fragment(text: str) -> str:
     parts = []
     for local in ("result", "reason", "gsbStatus", "exceptionID"):
         m = re.search(
-            rf"<(?P<name>{_PREFIX}{local})(?:\s[^<>]{{0,500}})?>[^<]{{0,1000}}(?:</(?P=name)\s*>)?", text, re.IGNORECASE
+            rf"<(?P<name>{XML_PREFIX}{local})(?:\s[^<>]{{0,500}})?>[^<]{{0,1000}}(?:</(?P=name)\s*>)?",
+            text,
+            re.IGNORECASE,
         )
         if m:
             parts.append(m.group(0))
@@ -127,7 +98,7 @@ def _detection(answer: Answer, fragment: str) -> Detection:
         status=answer.status,
         code=answer.code,
         api=answer.api,
-        fragment=_fragment(fragment),
+        fragment=one_line(fragment),
         form=answer.form,
         answer=answer,
         is_request=answer.is_request,
@@ -143,7 +114,7 @@ def detect(text) -> Detection | None:
 
 
 def _detect(text) -> Detection | None:
-    text = _to_text(text)[:MAX_DETECT_CHARS]
+    text = to_text(text)[:MAX_DETECT_CHARS]
     if not text.strip():
         return None
     for answer, fragment in _candidates(text):
@@ -162,35 +133,35 @@ def _candidates(text: str):
     http = _http_response(text)
     if http:
         yield http
-    answer = _open_meetings_answer(text)
+    answer = open_meetings_answer(text)
     if answer:
         m = re.search(r"<ListOpenMeetings\b[\s\S]{0,2000}?(?:</ListOpenMeetings\s*>|$)", text, re.IGNORECASE)
         yield answer, m.group(0) if m else text
-    answer = _xml_answer(text)
+    answer = xml_answer(text)
     if answer:
         yield answer, _xml_fragment(text)
-    redirect = _find_script_redirect(text)
+    redirect = find_script_redirect(text)
     if redirect:
         url, fragment = redirect
-        yield _answer_from_url(url, "script-redirect", preview_source=url), fragment
+        yield answer_from_url(url, "script-redirect", preview_source=url), fragment
     for reader in (_json_answer, _html_form, _http_request):
         found = reader(text)
         if found:
             yield found
-    m = _XSI_TYPE.search(text)
+    m = XSI_TYPE.search(text)
     if m and m.group("req"):
-        operation = _xml_operation(text)
+        operation = xml_operation(text)
         yield Answer(form="xml-api", api="xml", service="XMLService", operation=operation, is_request=True), m.group(0)
-    token = _find_url_answer(text)
+    token = find_url_answer(text)
     if token:
         stripped = token.strip()
         # Loose NAME=value fields of a log line (no URL around them) are a log line, not a back URL.
         loose = "?" not in stripped and "://" not in stripped and stripped != text.strip()
-        answer = _answer_from_url(stripped, "log-line" if loose else "back-url")
+        answer = answer_from_url(stripped, "log-line" if loose else "back-url")
         if answer.at or answer.st or answer.rs:
             yield answer, stripped
     if m:  # a success body named by its response type (meet:getMeetingResponse) and nothing else
-        yield Answer(form="xml-api", api="xml", service="XMLService", operation=_xml_operation(text)), m.group(0)
+        yield Answer(form="xml-api", api="xml", service="XMLService", operation=xml_operation(text)), m.group(0)
     found = _log_answer(text)
     if found:
         yield found
@@ -225,7 +196,7 @@ def _http_response(text: str):
     rest = text[m.end() :]
     loc = _LOCATION.search(rest) if 300 <= status < 400 else None
     body = _after_headers(rest) or rest
-    answer = _read_answer(body, status=status, location=loc.group("url") if loc else None, content_type=None)
+    answer = parse_answer(body, status=status, location=loc.group("url") if loc else None, content_type=None)
     if not answer.recognised:
         return None
     if loc:
@@ -245,14 +216,14 @@ def _http_request(text: str):
         return None
     target = m.group("target")
     rest = text[m.end() :]
-    path, query = _split_url(target)
-    service = _service_from_path(path)
+    path, query = split_url(target)
+    service = service_from_path(path)
     host = _HOST.search(rest)
     url = target if "://" in target or not host else f"https://{host.group('host')}{target}"
     fragment = m.group(0)
-    if service == "XMLService" or _XSI_TYPE.search(rest):
-        xsi = _XSI_TYPE.search(rest)
-        operation = _xml_operation(rest)
+    if service == "XMLService" or XSI_TYPE.search(rest):
+        xsi = XSI_TYPE.search(rest)
+        operation = xml_operation(rest)
         if xsi and not xsi.group("req"):
             return None  # an answer's body: read by the XML readers
         answer = Answer(
@@ -265,45 +236,21 @@ def _http_request(text: str):
             preview=make_preview(rest),
         )
         return answer, fragment + (" " + xsi.group(0) if xsi else "")
-    params = _parse_params(query)
+    params = parse_params(query)
     body = _after_headers(rest)
     form_body = body.strip().splitlines()[0] if body.strip() and "<" not in body[:200] else ""
     if not form_body:
-        token = _find_url_answer(rest)
+        token = find_url_answer(rest)
         form_body = token if token and "?" not in token and "://" not in token else ""
-    for name, value in _parse_params(form_body).items():
+    for name, value in parse_params(form_body).items():
         params.setdefault(name, value)
-    codes = _url_codes(params)
+    codes = url_codes(params)
     if not any(codes):
         return None
-    is_request = _is_request(params, service or "?", *codes)
+    is_request = looks_like_request(params, service or "?", *codes)
     form = "http-request" if is_request else "back-url"
-    answer = _url_answer(form, params, codes, url=url, service=service, shown=url, is_request=is_request)
+    answer = url_answer(form, params, codes, url=url, service=service, shown=url, is_request=is_request)
     return answer, fragment + (" " + form_body if form_body else "")
-
-
-def _url_codes(params) -> tuple:
-    """A URL API command's or answer's AT, ST and RS values (each None when absent)."""
-    return tuple(_code_value(_get_ci(params, n)) for n in ("AT", "ST", "RS"))
-
-
-def _url_answer(form, params, codes, *, url, service, shown, is_request=None) -> Answer:
-    """A URL API command or answer read in any shape (a request, a form, a JSON dump): secrets redacted. Without
-    ``is_request``, it is a request when it names a command and no result (AT, but no ST or RS)."""
-    at, st, rs = codes
-    return Answer(
-        form=form,
-        url=redact_url(url) if url else None,
-        params=redact_query(params),
-        at=at,
-        st=st,
-        rs=rs,
-        mk=_code_value(_get_ci(params, "MK")),
-        service=service,
-        api="url",
-        preview=make_preview(shown),
-        is_request=bool(at and not st and not rs) if is_request is None else is_request,
-    )
 
 
 # --- HTML forms --------------------------------------------------------------------------------------
@@ -322,7 +269,7 @@ def _tag_attrs(attrs: str) -> dict:
     out: dict[str, str] = {}
     for a in _TAG_ATTR.finditer(attrs):
         value = next((v for v in (a.group("dq"), a.group("sq"), a.group("bare")) if v is not None), "")
-        out.setdefault(a.group("name").lower(), _xml_unescape(value).strip())
+        out.setdefault(a.group("name").lower(), xml_unescape(value).strip())
     return out
 
 
@@ -337,20 +284,20 @@ def _html_form(text: str):
     action = _tag_attrs(m.group("attrs")).get("action", "")
     if not action:
         scripted = _SCRIPT_ACTION.search(text, m.end())
-        action = _xml_unescape(scripted.group("url")) if scripted else ""
-    path, query = _split_url(action) if action else ("", "")
-    params = _parse_params(query)
+        action = xml_unescape(scripted.group("url")) if scripted else ""
+    path, query = split_url(action) if action else ("", "")
+    params = parse_params(query)
     for f in list(_FIELD_TAG.finditer(inner))[:500]:
         attrs = _tag_attrs(f.group("attrs"))
         name = attrs.get("name", "").strip()
         if name and name not in params:
-            params[_clean(name)[:100]] = _clean(attrs.get("value", ""))[:_MAX_VALUE]
-    service = _service_from_path(path)
-    codes = _url_codes(params)
+            params[clean(name)[:100]] = clean(attrs.get("value", ""))[:MAX_VALUE]
+    service = service_from_path(path)
+    codes = url_codes(params)
     if not any(codes):
         return None
     shown = action.split("?", 1)[0] + "?" + "&".join(f"{k}={v}" for k, v in params.items())
-    answer = _url_answer("html-form", params, codes, url=shown, service=service, shown=shown)
+    answer = url_answer("html-form", params, codes, url=shown, service=service, shown=shown)
     return answer, redact_text(f'<form action="{action}"> ' + shown.split("?", 1)[1])
 
 
@@ -387,7 +334,7 @@ def _json_answer(text: str):
         key = m.group("key")
         folded = key.lower().replace("_", "").replace("-", "").rsplit(":", 1)[-1]
         if folded not in pairs:
-            pairs[folded] = _clean(_json_value(m))[:_MAX_VALUE]
+            pairs[folded] = clean(_json_value(m))[:MAX_VALUE]
             originals[folded] = key
     if not pairs:
         return None
@@ -417,14 +364,14 @@ def _json_answer(text: str):
     # URL API parameters keep their upper-case names in a dump ("at" or "st" in other JSON means something else).
     params = {originals[k]: v for k, v in pairs.items() if re.fullmatch(r"[A-Z][A-Z0-9]{0,30}", originals[k])}
     url = next((pairs[k] for k in _JSON_URL_KEYS if k in pairs and ("/" in pairs[k] or "?" in pairs[k])), "")
-    path, query = _split_url(url) if url else ("", "")
-    for name, value in _parse_params(query).items():
+    path, query = split_url(url) if url else ("", "")
+    for name, value in parse_params(query).items():
         params.setdefault(name, value)
-    service = _service_from_path(path) or _service_from_path(pairs.get("service", ""))
-    codes = _url_codes(params)
+    service = service_from_path(path) or service_from_path(pairs.get("service", ""))
+    codes = url_codes(params)
     if not any(codes) or (codes[0] and not re.fullmatch(r"[A-Za-z]{2,3}", codes[0])):
         return None
-    return _url_answer("json", params, codes, url=url, service=service, shown=text), fragment
+    return url_answer("json", params, codes, url=url, service=service, shown=text), fragment
 
 
 def _json_operation(value: str) -> str | None:

@@ -1,6 +1,4 @@
-"""How one WebEx HTTP answer is read: the core of kb.webex, which is the front door (``read_answer``, ``detect``).
-
-WebEx answers a URL API command in several real forms (see the reference notes, sections 2 and 4):
+"""How one WebEx HTTP answer is read, in every form WebEx answers in (see the reference notes, sections 2 and 4):
 
 * a back URL carrying ``AT``, ``ST``, ``RS``, ``MK`` ... in its query string;
 * an HTML page whose script sends the browser to that back URL, usually JS hex-escaped
@@ -12,34 +10,46 @@ WebEx answers a URL API command in several real forms (see the reference notes, 
   sent with HTTP 200 even on FAILURE.
 
 :func:`read_answer` reads one HTTP answer and never raises: whatever cannot be read becomes form ``"unrecognised"``
-with a short, redacted preview. The text helpers, the URL helpers and :class:`Answer` live here too; kb.webex adds
-what pasted text may hold around an answer (captures, forms, JSON, log lines). Import from kb.webex, not from here.
+with a short, redacted preview. :func:`parse_answer` is the same reader without that guard (for callers that guard
+themselves). :class:`Answer` is what was read; webex.paste finds answers inside pasted text.
 
 No XML parser is used. Values are pulled out with bounded regular expressions, and only the XML
 predefined and numeric character references are decoded, so DTDs, external entities and
 "billion laughs" documents are inert text here.
 
-Pure Python, standard library only (and kb.redaction, which takes the secrets out): no Django imports.
+Pure Python, standard library only: no Django imports.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
-from urllib.parse import parse_qsl, urlsplit
 
-from kb.commandkeys import XML_SERVICE, command_key, is_xml_service
-from kb.redaction import known_variants, redact_query, redact_text, redact_url, replace_known
+from webex.commandkeys import XML_SERVICE, command_key, is_xml_service
+from webex.redaction import known_variants, redact_query, redact_text, redact_url, replace_known
+from webex.text import MAX_PARSE_CHARS, MAX_VALUE, clean, js_unescape, looks_binary, make_preview, to_text, xml_unescape
+from webex.urls import code_value, param, parse_params, service_from_path, split_url, token_params
 
-__all__ = ["FORMS", "Answer", "make_preview", "read_answer"]
+__all__ = [
+    "ANSWER_KEYS",
+    "FORMS",
+    "MAX_DETECT_CHARS",
+    "XML_PREFIX",
+    "XSI_TYPE",
+    "Answer",
+    "answer_from_url",
+    "find_script_redirect",
+    "find_url_answer",
+    "looks_like_request",
+    "open_meetings_answer",
+    "parse_answer",
+    "read_answer",
+    "url_answer",
+    "xml_answer",
+    "xml_operation",
+]
 
-
-# How much of a body is looked at. Real answers are a few hundred bytes; a replay caps bodies at 1 MiB.
-MAX_PARSE_CHARS = 1_048_576
-MAX_DETECT_CHARS = 100_000
-PREVIEW_CHARS = 200
-_MAX_VALUE = 4096
+MAX_DETECT_CHARS = 100_000  # how much of a pasted text is read
 
 FORMS = (
     "back-url",
@@ -57,224 +67,7 @@ FORMS = (
     "empty",
 )
 
-# --------------------------------------------------------------------------------------------
-# Small text helpers
-# --------------------------------------------------------------------------------------------
 
-_JS_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|[0-7]{1,3}|.)", re.DOTALL)
-_JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def _clean(text: str) -> str:
-    """Make a str safe to encode: lone surrogates become U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _js_unescape(text: str) -> str:
-    def repl(m):
-        s = m.group(1)
-        try:
-            if s[0] == "x" and len(s) == 3:
-                return chr(int(s[1:], 16))
-            if s.startswith("u{"):
-                cp = int(s[2:-1], 16)
-                return chr(cp) if cp <= 0x10FFFF else "\ufffd"
-            if s[0] == "u" and len(s) == 5:
-                return chr(int(s[1:], 16))
-            if s.isdigit():
-                return chr(int(s, 8)) if s != "0" else "\0"
-        except ValueError:
-            return "\ufffd"
-        return _JS_SIMPLE.get(s, s)
-
-    return _clean(_JS_ESCAPE.sub(repl, text))
-
-
-_XML_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos);")
-
-
-def _xml_unescape(text: str) -> str:
-    """Decode the five predefined entities and numeric references; anything else stays literal."""
-
-    def repl(m):
-        ref = m.group(0)[1:-1]
-        named = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-        if ref in named:
-            return named[ref]
-        try:
-            cp = int(ref[2:], 16) if ref[1:2] in ("x", "X") else int(ref[1:])
-            return chr(cp) if 0 < cp <= 0x10FFFF else "\ufffd"
-        except ValueError:
-            return "\ufffd"
-
-    return _clean(_XML_REF.sub(repl, text))
-
-
-def _decode(body: bytes, content_type: str | None = None) -> str:
-    body = body[: MAX_PARSE_CHARS * 4]
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return _clean(body[len(bom) :].decode(enc, "replace"))
-    charset = None
-    if content_type:
-        m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", str(content_type), re.IGNORECASE)
-        if m:
-            try:
-                charset = codecs.lookup(m.group(1)).name
-            except LookupError:
-                charset = None
-    candidates = [c for c in (charset, "utf-8") if c]
-    for enc in candidates:
-        try:
-            return _clean(body.decode(enc))
-        except (UnicodeDecodeError, LookupError, ValueError):
-            continue
-    try:
-        return _clean(body.decode("cp1252", "replace"))
-    except Exception:  # pragma: no cover
-        return body.decode("latin-1")
-
-
-def _to_text(body, content_type=None) -> str:
-    if body is None:
-        return ""
-    if isinstance(body, bytes | bytearray | memoryview):
-        return _decode(bytes(body), content_type)[:MAX_PARSE_CHARS]
-    if not isinstance(body, str):
-        try:
-            body = str(body)
-        except Exception:
-            return ""
-    return _clean(body[:MAX_PARSE_CHARS])
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:2000]
-    if not sample:
-        return False
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\r\n\t"))
-    return bad > max(3, len(sample) // 20)
-
-
-def _strip_html(text: str) -> str:
-    """Text of an HTML page, roughly: drop script/style blocks and tags. Linear time."""
-    out = []
-    pos = 0
-    lower = text.lower()
-    while True:
-        starts = [i for i in (lower.find("<script", pos), lower.find("<style", pos)) if i != -1]
-        if not starts:
-            out.append(text[pos:])
-            break
-        start = min(starts)
-        out.append(text[pos:start])
-        closer = "</script" if lower.startswith("<script", start) else "</style"
-        end = lower.find(closer, start)
-        if end == -1:
-            break
-        gt = lower.find(">", end)
-        pos = len(text) if gt == -1 else gt + 1
-    stripped = re.sub(r"<[^<>]{0,2000}>", " ", "".join(out))
-    return _xml_unescape(stripped)
-
-
-def make_preview(text, limit: int = PREVIEW_CHARS) -> str:
-    """A short, one-line, redacted preview of a body, safe to show once HTML-escaped."""
-    text = _to_text(text)
-    if not text.strip():
-        return ""
-    if _looks_binary(text):
-        return f"(binary data, {len(text)} characters)"
-    window = text[: max(limit * 20, 4096)]
-    if re.search(r"<(?:html|body|head|div|p|script|title)\b", window[:4096], re.IGNORECASE) and not re.search(
-        r"<\?xml|<[A-Za-z_][\w.-]{0,40}:message\b|<ListOpenMeetings\b", window[:4096], re.IGNORECASE
-    ):
-        # Redact first: secrets may sit inside script blocks that are dropped anyway, but be safe.
-        stripped = _strip_html(redact_text(window))
-        if stripped.strip():
-            window = stripped
-    window = redact_text(window)
-    window = _CONTROL.sub(" ", window)
-    window = re.sub(r"\s+", " ", window).strip()
-    if len(window) > limit:
-        window = window[: limit - 1].rstrip() + "\u2026"
-    return redact_text(window)
-
-
-# --------------------------------------------------------------------------------------------
-# URLs and parameters
-# --------------------------------------------------------------------------------------------
-
-_SERVICE_FILE = re.compile(r"^(?:[a-z]\.php|nobrowser\.php|outlook\.php)$", re.IGNORECASE)
-
-
-def _service_from_path(path: str) -> str | None:
-    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    if _SERVICE_FILE.match(last):
-        return last.lower()
-    if last.lower() == "xmlservice":
-        return "XMLService"
-    return None
-
-
-def _split_url(url: str):
-    """(path, query) of a URL, a relative URL, or a bare query string. Never raises."""
-    url = url.strip()
-    if "&amp;" in url and "&" not in url.replace("&amp;", ""):
-        url = url.replace("&amp;", "&")
-    try:
-        parts = urlsplit(url)
-        path, query = parts.path, parts.query
-    except ValueError:
-        path, _, query = url.partition("?")
-        query = query.partition("#")[0]
-    if not query and "?" not in url and "=" in url and "/" not in url.split("=", 1)[0]:
-        # A bare query string: AT=LI&ST=FAIL&RS=AlreadyLogon
-        path, query = "", url.partition("#")[0]
-    return path, query
-
-
-def _parse_params(query: str) -> dict:
-    params: dict[str, str] = {}
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=None)
-    except Exception:
-        return params
-    for name, value in pairs[:500]:
-        name = _clean(name.strip())[:100]
-        if not name or name in params:
-            continue
-        params[name] = _clean(value)[:_MAX_VALUE]
-    return params
-
-
-def _get_ci(params: dict, name: str):
-    if name in params:
-        return params[name]
-    for key, value in params.items():
-        if key.upper() == name:
-            return value
-    return None
-
-
-def _code_value(value):
-    if value is None:
-        return None
-    value = value.strip()
-    return value[:200] or None
-
-
-# --------------------------------------------------------------------------------------------
-# The answer
 # --------------------------------------------------------------------------------------------
 
 
@@ -336,7 +129,7 @@ class Answer:
     @property
     def command(self) -> str | None:
         """The command key the answer is about: ``p.php?AT=LI``, ``?AT=LI``, ``XMLService:user.GetUser``."""
-        return _command_key(self)
+        return _command_of(self)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -346,7 +139,7 @@ class Answer:
         return data
 
 
-def _command_key(answer: Answer) -> str | None:
+def _command_of(answer: Answer) -> str | None:
     if answer.api == "xml" or is_xml_service(answer.service or ""):
         if answer.operation:
             return command_key(XML_SERVICE, answer.operation, xml=True)
@@ -363,7 +156,7 @@ def _command_key(answer: Answer) -> str | None:
 _REQUEST_PARAMS = {"PW", "NPW", "TK", "MPW", "MU", "BU", "PID", "FN", "LN", "EM", "MN", "MT", "DU", "SP", "AN", "AE"}
 
 
-def _is_request(params: dict, service, at, st, rs) -> bool:
+def looks_like_request(params: dict, service, at, st, rs) -> bool:
     """A command being sent: it names AT, says no ST or RS, and is sent to a URL API service file or carries
     parameters only a command sends (``AT=LI&WID=bob&PW=…``). A bare ``AT=SU`` is a command's name, not a request."""
     if not at or st or rs or service == "XMLService":
@@ -371,16 +164,16 @@ def _is_request(params: dict, service, at, st, rs) -> bool:
     return bool(service) or bool({k.upper() for k in params} & _REQUEST_PARAMS)
 
 
-def _answer_from_url(url: str, form: str, *, http_status=None, preview_source=None) -> Answer:
-    url = _clean(url.strip())[: _MAX_VALUE * 4]
-    path, query = _split_url(url)
-    params = _parse_params(query)
-    service = _service_from_path(path)
-    at = _code_value(_get_ci(params, "AT"))
-    st = _code_value(_get_ci(params, "ST"))
-    rs = _code_value(_get_ci(params, "RS"))
-    mk = _code_value(_get_ci(params, "MK"))
-    is_request = _is_request(params, service, at, st, rs)
+def answer_from_url(url: str, form: str, *, http_status=None, preview_source=None) -> Answer:
+    url = clean(url.strip())[: MAX_VALUE * 4]
+    path, query = split_url(url)
+    params = parse_params(query)
+    service = service_from_path(path)
+    at = code_value(param(params, "AT"))
+    st = code_value(param(params, "ST"))
+    rs = code_value(param(params, "RS"))
+    mk = code_value(param(params, "MK"))
+    is_request = looks_like_request(params, service, at, st, rs)
     return Answer(
         form=form,
         url=redact_url(url),
@@ -394,6 +187,25 @@ def _answer_from_url(url: str, form: str, *, http_status=None, preview_source=No
         preview=make_preview(preview_source if preview_source is not None else url),
         http_status=http_status,
         is_request=is_request,
+    )
+
+
+def url_answer(form, params, codes, *, url, service, shown, is_request=None) -> Answer:
+    """A URL API command or answer read in any shape (a request, a form, a JSON dump): secrets redacted. Without
+    ``is_request``, it is a request when it names a command and no result (AT, but no ST or RS)."""
+    at, st, rs = codes
+    return Answer(
+        form=form,
+        url=redact_url(url) if url else None,
+        params=redact_query(params),
+        at=at,
+        st=st,
+        rs=rs,
+        mk=code_value(param(params, "MK")),
+        service=service,
+        api="url",
+        preview=make_preview(shown),
+        is_request=bool(at and not st and not rs) if is_request is None else is_request,
     )
 
 
@@ -422,27 +234,27 @@ _META_REFRESH = re.compile(
 
 def _webex_params(url: str) -> bool:
     """Does a URL carry a WebEx answer (AT/ST/RS), or is it the My WebEx page LI sends to?"""
-    _path, query = _split_url(url)
-    params = _parse_params(query)
+    _path, query = split_url(url)
+    params = parse_params(query)
     keys = {k.upper() for k in params}
     if keys & {"AT", "ST", "RS"}:
         return True
     return "SITEURL" in keys or "/mywebex/" in url.lower()
 
 
-def _find_script_redirect(text: str):
+def find_script_redirect(text: str):
     """(url, fragment) of the first script or meta-refresh redirect carrying a WebEx answer."""
     found = []
     for pattern in _SCRIPT_REDIRECTS:
         for m in pattern.finditer(text):
-            url = _js_unescape(m.group("url")).strip()
+            url = js_unescape(m.group("url")).strip()
             if "&amp;" in url:
                 url = url.replace("&amp;", "&")
             found.append((m.start(), url, m.group(0)))
             break
     m = _META_REFRESH.search(text)
     if m:
-        found.append((m.start(), _xml_unescape(m.group("url")).strip(), m.group(0)))
+        found.append((m.start(), xml_unescape(m.group("url")).strip(), m.group(0)))
     found.sort(key=lambda item: item[0])
     for _pos, url, fragment in found:
         if url and _webex_params(url):
@@ -452,34 +264,34 @@ def _find_script_redirect(text: str):
 
 # --- XML ----------------------------------------------------------------------------------------
 
-_PREFIX = r"(?:[A-Za-z_][\w.-]{0,40}:)?"
+XML_PREFIX = r"(?:[A-Za-z_][\w.-]{0,40}:)?"
 
 
 def _xml_value(text: str, local: str):
     """Text of the first ``<prefix:local>`` element (CDATA allowed), unescaped; None when absent."""
     m = re.search(
-        rf"<{_PREFIX}{local}(?:\s[^<>]{{0,500}})?>\s*(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[\s\S]){{0,{_MAX_VALUE}}})\]\]>|(?P<text>[^<]{{0,{_MAX_VALUE}}}))",
+        rf"<{XML_PREFIX}{local}(?:\s[^<>]{{0,500}})?>\s*(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[\s\S]){{0,{MAX_VALUE}}})\]\]>|(?P<text>[^<]{{0,{MAX_VALUE}}}))",
         text,
         re.IGNORECASE,
     )
     if not m:
         return None
-    value = m.group("cdata") if m.group("cdata") is not None else _xml_unescape(m.group("text") or "")
+    value = m.group("cdata") if m.group("cdata") is not None else xml_unescape(m.group("text") or "")
     value = re.sub(r"\s+", " ", value).strip()
     return value[:1000]
 
 
-_XML_MARKERS = re.compile(rf"<{_PREFIX}(?:result|exceptionID)(?:\s[^<>]{{0,500}})?>", re.IGNORECASE)
+_XML_MARKERS = re.compile(rf"<{XML_PREFIX}(?:result|exceptionID)(?:\s[^<>]{{0,500}})?>", re.IGNORECASE)
 _OPEN_MEETINGS = re.compile(r"<ListOpenMeetings\b", re.IGNORECASE)
-_XSI_TYPE = re.compile(
+XSI_TYPE = re.compile(
     r"xsi:type\s*=\s*[\"'](?:java:com\.webex\.service\.binding\.(?P<req>[A-Za-z]{1,40}\.[A-Za-z]{1,80})"
     r"|(?P<prefix>[A-Za-z]{1,20}):(?P<resp>[A-Za-z]{1,80})Response)[\"']"
 )
 _RESPONSE_PREFIXES = {"use": "user", "meet": "meeting", "att": "attendee", "ep": "ep", "mtgtype": "meetingtype"}
 
 
-def _xml_operation(text: str) -> str | None:
-    for m in _XSI_TYPE.finditer(text[:200_000]):
+def xml_operation(text: str) -> str | None:
+    for m in XSI_TYPE.finditer(text[:200_000]):
         if m.group("req"):
             service, op = m.group("req").split(".", 1)
             return f"{service}.{op[:1].upper()}{op[1:]}"
@@ -490,7 +302,7 @@ def _xml_operation(text: str) -> str | None:
     return None
 
 
-def _xml_answer(text: str, http_status=None) -> Answer | None:
+def xml_answer(text: str, http_status=None) -> Answer | None:
     if not _XML_MARKERS.search(text):
         return None
     result = _xml_value(text, "result") or None
@@ -506,7 +318,7 @@ def _xml_answer(text: str, http_status=None) -> Answer | None:
         exception_id=exception_id,
         api="xml",
         service="XMLService",
-        operation=_xml_operation(text),
+        operation=xml_operation(text),
         preview=make_preview(text),
         http_status=http_status,
     )
@@ -518,7 +330,7 @@ _STATUS_ROOT = re.compile(
 _STATUS_VALUE = re.compile(r"^(SUCCESS|FAIL|FAILURE)$", re.IGNORECASE)
 
 
-def _open_meetings_answer(text: str, http_status=None) -> Answer | None:
+def open_meetings_answer(text: str, http_status=None) -> Answer | None:
     """The URL API's XML status documents: a root element with a ``<Status>`` child.
 
     m.php?AT=OM answers ``<ListOpenMeetings><Status>…</Status><MeetingKeys>…</MeetingKeys>`` (a real recorded
@@ -560,13 +372,8 @@ def _open_meetings_answer(text: str, http_status=None) -> Answer | None:
 
 _URL_TOKEN = re.compile(r"[^\s\"'<>`\\]{1,16384}")
 _KEY_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,30}=")
-_ANSWER_KEYS = {"AT", "ST", "RS"}
+ANSWER_KEYS = {"AT", "ST", "RS"}
 _LOG_KEYS = {"AT", "ST", "RS", "MK", "WID", "PW", "NPW", "TK", "MPW", "PID", "BU", "MU", "SP", "DU", "MT", "MN", "EM"}
-
-
-def _token_params(token: str):
-    path, query = _split_url(token)
-    return path, _parse_params(query)
 
 
 def _score(params: dict) -> int:
@@ -574,7 +381,7 @@ def _score(params: dict) -> int:
     return 4 * ("RS" in keys) + 2 * ("ST" in keys) + ("AT" in keys)
 
 
-def _find_url_answer(text: str):
+def find_url_answer(text: str):
     """(url-or-query, fragment) of the best back URL, request URL or query string in ``text``."""
     best = None
     loose: list[str] = []
@@ -583,19 +390,19 @@ def _find_url_answer(text: str):
         if "=" not in token:
             continue
         if "?" in token or "&" in token or "://" in token:
-            path, params = _token_params(token)
+            path, params = token_params(token)
             keys = {k.upper() for k in params}
-            if not keys & _ANSWER_KEYS:
+            if not keys & ANSWER_KEYS:
                 continue
-            score = _score(params) + (1 if _service_from_path(path) else 0)
+            score = _score(params) + (1 if service_from_path(path) else 0)
             if best is None or score > best[0]:
                 best = (score, token)
         elif _KEY_VALUE.match(token) and token.split("=", 1)[0].upper() in _LOG_KEYS:
             loose.append(token)
     if loose:
         query = "&".join(loose)
-        params = _parse_params(query)
-        if {k.upper() for k in params} & _ANSWER_KEYS:
+        params = parse_params(query)
+        if {k.upper() for k in params} & ANSWER_KEYS:
             score = _score(params)
             if best is None or score > best[0]:
                 best = (score, query)
@@ -624,11 +431,11 @@ def read_answer(body, *, status=None, location=None, content_type=None, secrets=
     """
     if known_variants(secrets):  # before anything is read or cut: a preview cut mid-password keeps its start
         try:
-            body, location = (replace_known(_to_text(v, content_type), secrets) for v in (body, location))
+            body, location = (replace_known(to_text(v, content_type), secrets) for v in (body, location))
         except Exception:
             body, location = "", None
     try:
-        answer = _read_answer(body, status=status, location=location or None, content_type=content_type)
+        answer = parse_answer(body, status=status, location=location or None, content_type=content_type)
     except Exception:  # the promise is "never raises": last-resort guard
         try:
             preview = make_preview(body)
@@ -657,34 +464,34 @@ def _scrub(answer: Answer, secrets) -> Answer:
         return Answer(form="unrecognised", http_status=answer.http_status)
 
 
-def _read_answer(body, *, status, location, content_type) -> Answer:
+def parse_answer(body, *, status, location, content_type) -> Answer:
     http_status = _coerce_status(status)
     if location is not None and not isinstance(location, str):
-        location = _to_text(location)
+        location = to_text(location)
     location = (location or "").strip() or None
     if location and (http_status is None or 300 <= http_status < 400):
         scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]{0,20}):", location)
         if scheme and scheme.group(1).lower() not in ("http", "https"):
             # javascript:, mailto:, data: …: the redirect itself is the answer, kept (redacted) and labelled.
-            url = redact_url(_clean(location)[:_MAX_VALUE])
+            url = redact_url(clean(location)[:MAX_VALUE])
             return Answer(form="non-http-redirect", url=url, preview=make_preview(url), http_status=http_status)
-        return _answer_from_url(location, "http-redirect", http_status=http_status)
-    text = _to_text(body, content_type)
+        return answer_from_url(location, "http-redirect", http_status=http_status)
+    text = to_text(body, content_type)
     if not text.strip():
         return Answer(form="empty", http_status=http_status)
-    if _looks_binary(text):
+    if looks_binary(text):
         return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
     head = text[:MAX_PARSE_CHARS]
-    answer = _open_meetings_answer(head, http_status) or _xml_answer(head, http_status)
+    answer = open_meetings_answer(head, http_status) or xml_answer(head, http_status)
     if answer:
         return answer
-    redirect = _find_script_redirect(head)
+    redirect = find_script_redirect(head)
     if redirect:
-        url, _fragment = redirect
-        return _answer_from_url(url, "script-redirect", http_status=http_status, preview_source=url)
+        url, one_line = redirect
+        return answer_from_url(url, "script-redirect", http_status=http_status, preview_source=url)
     stripped = head.strip()
     if len(stripped) <= 16384 and not re.search(r"\s", stripped):
-        path, params = _token_params(stripped)
-        if {k.upper() for k in params} & _ANSWER_KEYS:
-            return _answer_from_url(stripped, "back-url", http_status=http_status)
+        path, params = token_params(stripped)
+        if {k.upper() for k in params} & ANSWER_KEYS:
+            return answer_from_url(stripped, "back-url", http_status=http_status)
     return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
