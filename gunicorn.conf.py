@@ -24,7 +24,7 @@ keepalive = 5
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-# The app writes its own structured access log (kb.access); gunicorn's would repeat it.
+# The app writes its own structured access log (core.access); gunicorn's would repeat it.
 accesslog = None
 errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "warning")
@@ -32,11 +32,11 @@ loglevel = os.getenv("GUNICORN_LOG_LEVEL", "warning")
 
 class RedactingLogger(Logger):
     """gunicorn's own log lines ("Error handling request /path?…") go through the app's redacting filter too:
-    no query string and no secret (kb/logs.py)."""
+    no query string and no secret (core/logs.py)."""
 
     def setup(self, cfg):
         super().setup(cfg)
-        from kb.logs import RedactingFilter
+        from core.logs import RedactingFilter
 
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:

@@ -77,7 +77,7 @@ def prepare(env, sandbox_port):
     manage(env, "ensure_sandbox_site", "--port", str(sandbox_port))
     script = (
         "from django.contrib.auth import get_user_model;"
-        "from kb.roles import grant;"
+        "from core.roles import grant;"
         "U = get_user_model();"
         f"d = U.objects.create_user('desk', password='{PASSWORD}');"
         "grant(d, 'help-desk');"

@@ -37,9 +37,9 @@ def envlist(name, default=""):
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-# Django's SQLite backend with one fix for threaded servers (kb/sqlite/base.py), for the default database and for a
+# Django's SQLite backend with one fix for threaded servers (core/sqlite/base.py), for the default database and for a
 # sqlite:// DATABASE_URL alike.
-SQLITE_ENGINE = "kb.sqlite"
+SQLITE_ENGINE = "core.sqlite"
 
 
 def database_from_env():
@@ -78,7 +78,7 @@ def database_from_env():
         # that adds tens of milliseconds to a search that takes a few. Short interactive queries do better without.
         if not envbool("DB_PG_JIT", "False"):
             config["OPTIONS"]["options"] = "-c jit=off"
-        # The few statements on the search's hot path (kb/hotsql.py) are prepared on the server once they have run
+        # The few statements on the search's hot path (core/hotsql.py) are prepared on the server once they have run
         # a few times; every other query keeps Django's client-side binding. Off for a pooler that cannot keep
         # prepared statements (PgBouncer in transaction mode before 1.21).
         config["OPTIONS"]["prepare_threshold"] = 5 if envbool("DB_PREPARED_STATEMENTS", "True") else None
@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "reversion",
+    "core",
     "kb",
     "troubleshooter",
     "replay",
@@ -145,23 +146,23 @@ if os.getenv("DATABASE_URL", "").startswith(("postgres", "pgsql")):
     INSTALLED_APPS.append("django.contrib.postgres")
 
 MIDDLEWARE = [
-    "kb.middleware.request_id_middleware",
-    "kb.middleware.api_json_errors_middleware",
-    "kb.middleware.body_limit_middleware",
-    "kb.middleware.security_headers_middleware",
+    "core.middleware.request_id_middleware",
+    "core.middleware.api_json_errors_middleware",
+    "core.middleware.body_limit_middleware",
+    "core.middleware.security_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "kb.middleware.reject_nul_middleware",
+    "core.middleware.reject_nul_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kb.middleware.require_login_middleware",
+    "core.middleware.require_login_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "kb.middleware.DatabaseUnavailableMiddleware",
-    "kb.middleware.kb_generation_middleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "kb.generation.request_scope_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -227,7 +228,7 @@ CACHES = {
 LOGIN_URL = "login"
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
-# Failed log-ins from one client address (a whole office may share one) before a 429 (kb/throttle.py).
+# Failed log-ins from one client address (a whole office may share one) before a 429 (core/throttle.py).
 LOGIN_FAILURE_ADDRESS_LIMIT = envint("LOGIN_FAILURE_ADDRESS_LIMIT", 20)
 # How many proxies in front of the app append to X-Forwarded-For; 0 (the default) never reads it.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
@@ -268,9 +269,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}, "redact": {"()": "kb.logs.RedactingFilter"}},
-    "formatters": {"json": {"()": "kb.logs.JsonFormatter"}},
-    # Every handler carries "redact": no query string and no secret in any record (kb/logs.py).
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}, "redact": {"()": "core.logs.RedactingFilter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    # Every handler carries "redact": no query string and no secret in any record (core/logs.py).
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "redact"]},
     },
@@ -280,7 +281,7 @@ LOGGING = {
         # their query strings) are replaced: these records go to the root's redacting handler.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
-        "kb.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
+        "core.access": {"level": os.getenv("ACCESS_LOG_LEVEL", "INFO")},
         # httpx logs every request's full URL at INFO and httpcore logs headers at DEBUG: a replayed
         # command's PW could leak. replay.outbound also filters them; this keeps them quiet everywhere.
         "httpx": {"level": "WARNING"},

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kb.views_auth import admin_login_view, login_view
+from core.views import admin_login_view, healthz, login_view
 
 urlpatterns = [
     # First: the search (see kb/urls.py). No pattern of kb overlaps another app's or the admin's.
     path("", include("kb.urls")),
+    path("healthz", healthz, name="healthz"),
     path("admin/login/", admin_login_view),  # the admin's own log-in view, behind the one log-in throttle
     path("admin/", admin.site.urls),
     path("accounts/login/", login_view, name="login"),
@@ -17,5 +18,5 @@ urlpatterns = [
     path("", include("replay.urls")),
 ]
 
-handler404 = "kb.views.not_found"
-handler500 = "kb.views.server_error"
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

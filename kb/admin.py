@@ -7,10 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from kb import (
-    admin_users,  # noqa: F401 - users and groups without a way up
-    history,
-)
+from kb import history
 from kb.forms import EntryAdminForm
 from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Message, Service, Step, Suggestion
 

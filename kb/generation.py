@@ -164,3 +164,13 @@ def per_generation(build):
 
     cached.cache = cache
     return cached
+
+
+def request_scope_middleware(get_response):
+    """A request reads the KB generation at most once, however many per-generation caches it uses."""
+
+    def middleware(request):
+        with request_scope():
+            return get_response(request)
+
+    return middleware

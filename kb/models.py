@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from kb import hotsql
+from core import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
 from webex.commandkeys import command_key, key_matches, service_of, split_command_key
 from webex.redaction import redact_text
@@ -456,21 +456,6 @@ class KbState(models.Model):
 
     def __str__(self):
         return f"generation {self.generation}"
-
-
-class RateCounter(models.Model):
-    """Requests counted per key and fixed time window, in the database so that every app process shares them."""
-
-    key = models.CharField(max_length=200)
-    window = models.BigIntegerField(help_text="Start of the window, in seconds since the epoch")
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="kb_ratecounter_key_window_uniq")]
-        indexes = [models.Index(fields=["window"], name="kb_ratecounter_window_idx")]
-
-    def __str__(self):
-        return f"{self.key} @ {self.window}: {self.count}"
 
 
 class SuggestionManager(models.Manager):

@@ -14,7 +14,6 @@ urlpatterns = [
     path("search/suggest/", views_search.search_suggest, name="search-suggest"),
     path("api/search/", views_search.api_search, name="api-search"),
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("errors/", views.entry_list, name="entry-list"),
     # The editors' pickers sit under "-", which no code is.
     path("errors/-/commands/", views_editor.command_options, name="pick-commands"),

@@ -1,26 +1,21 @@
 import hashlib
-import os
-import sys
 from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.rendering import render_page
 from kb import generation, serializers
 from kb.codes import entry_path
 from kb.forms import EntryFilterForm
-from kb.middleware import database_unavailable_response, is_database_outage
-from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, KbState, Service, can_edit
+from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service, can_edit
 from kb.popular import most_looked_up
-from kb.rendering import render_page
 from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
 
@@ -263,50 +258,3 @@ def api_entry_detail(request, code):
     if set(data) == {"redirect"}:
         return redirect(data["redirect"], permanent=True)
     return JsonResponse(data)
-
-
-def not_found(request, exception=None):
-    return render(request, "404.html", {"path": request.path[:200]}, status=404)
-
-
-def server_error(request):
-    """The 500 handler; a database outage that escaped the middleware still answers 503."""
-    exc = sys.exc_info()[1]
-    if exc is not None and is_database_outage(exc):
-        return database_unavailable_response(request)
-    return HttpResponse(render_to_string("500.html"), status=500)
-
-
-class DatabaseFileMissing(Exception):
-    """SQLite: the configured database file is gone, or the connection uses another file."""
-
-
-def _check_sqlite_file():
-    """The configured file exists (checked before connecting: connecting would create an empty one) and is the
-    file the connection has open."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        return
-    configured = os.path.realpath(str(connection.settings_dict["NAME"]))
-    if not os.path.isfile(configured):
-        raise DatabaseFileMissing
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA database_list")
-        files = {row[1]: row[2] for row in cursor.fetchall()}
-    in_use = files.get("main") or ""
-    if not in_use or not os.path.isfile(in_use) or not os.path.samefile(in_use, configured):
-        raise DatabaseFileMissing
-
-
-@require_safe
-@never_cache
-def healthz(request):
-    """200 when the database answers a query on a knowledge base table (and, on SQLite, is the configured file),
-    503 otherwise; JSON either way."""
-    try:
-        _check_sqlite_file()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {KbState._meta.db_table}")  # noqa: S608 - a model's table name
-            cursor.fetchone()
-    except Exception as exc:  # any failure to reach the database is "unhealthy"
-        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})

@@ -14,9 +14,9 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.rendering import render_page
 from kb import editing, history, loader, search
 from kb.models import Api, Category, Command, Confidence, Entry, Service, can_edit
-from kb.rendering import render_page
 from kb.views import render_entry_parts
 
 HISTORY_PAGE = 20

@@ -17,9 +17,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kb import tickets
+from core import tickets
+from core.rendering import render_page, wants_fragment
 from kb.models import Entry, EntryFeedback
-from kb.rendering import render_page, wants_fragment
 
 
 def _resolve(code):

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.rendering import render_page
 from kb import editing, loader, review
 from kb.models import Entry, Suggestion, can_edit
-from kb.rendering import render_page
 from kb.views_editor import editors_only, error_message
 from webex.redaction import redact_text
 

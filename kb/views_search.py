@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
 from kb import insights
 from kb.models import Suggestion
-from kb.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
 from kb.search import MAX_PASTE_CHARS, search
 from kb.views import redirected_from
 from webex.redaction import redact_text

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from kb import tickets
+from core import tickets
 from kb.models import Command
 from replay.curl import curl_command
 from replay.prefill import replay_link

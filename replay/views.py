@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kb import tickets
+from core import tickets
+from core.rendering import render_page, vary_on_htmx
 from kb.models import Command, Suggestion
-from kb.rendering import render_page, vary_on_htmx
 from replay import prefill, run
 from replay.forms import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
 from replay.models import ReplayRecord, Site

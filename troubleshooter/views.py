@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from kb import tickets
+from core import tickets
+from core.rendering import render_page
 from kb.feedback import feedback_insights
 from kb.insights import search_insights
 from kb.models import Suggestion
-from kb.rendering import render_page
 from kb.textlinks import build_link_map, command_links
 from troubleshooter import insights as wizard_insights
 from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows, served_graph

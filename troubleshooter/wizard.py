@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from kb import tickets
+from core import tickets
 from troubleshooter.models import WizardEvent
 from webex.redaction import is_secret_name
 

@@ -368,5 +368,5 @@ def strip_query_strings(text) -> str:
 
 
 def redact_log_text(text) -> str:
-    """What a log line may hold: no query string and no secret (kb/logs.py's filter runs this on every record)."""
+    """What a log line may hold: no query string and no secret (core/logs.py's filter runs this on every record)."""
     return redact_text(strip_query_strings(text if isinstance(text, str) else str(text)))

@@ -15,7 +15,7 @@ import re
 
 from django.db import connection
 
-from kb import hotsql
+from core import hotsql
 from kb.search.text import STOPWORDS, deletion_variants, mark_matches, stem
 
 CANDIDATES = 30  # best natively-ranked candidates that the shared rule then orders

@@ -12,7 +12,8 @@ from django.conf import settings
 import kb.search.knowledge as knowledge
 import kb.search.lexicon as lexicon
 import webex
-from kb import generation, hotsql
+from core import hotsql
+from kb import generation
 from kb.models import Cause, Entry
 from kb.search.backends import CANDIDATES, backend, slot_pattern
 from kb.search.cache import answer_cache

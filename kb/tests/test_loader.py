@@ -361,3 +361,33 @@ def test_fixtures_without_review_fields_keep_the_stored_review(tmp_path):
     entry = Entry.objects.get(code="AccessDenied")
     assert entry.title != "Local"  # load_kb --force wrote the fixture over it
     assert entry.reviewed_at is not None and entry.review_interval_days == 9
+
+
+@pytest.mark.parametrize("where", ["code", "title", "causes[0].steps[0]", "aliases[0].alias"])
+def test_a_nul_in_a_fixture_gets_the_usual_message(tmp_path, kb, where):
+    entry = {
+        "code": "NulCode",
+        "title": "T",
+        "summary": "S",
+        "api": "url",
+        "category": "service",
+        "source": "test",
+        "confidence": "low",
+        "aliases": [{"alias": "Nul Alias"}],
+        "causes": [{"slug": "c", "api": "url", "title": "C", "meaning": "M", "when_seen": "W", "steps": ["s"]}],
+    }
+    if where == "code":
+        entry["code"] = "Nul\x00Code"
+    elif where == "title":
+        entry["title"] = "T\x00"
+    elif where.startswith("causes"):
+        entry["causes"][0]["steps"][0] = "step \x00 one"
+    else:
+        entry["aliases"][0]["alias"] = "Nul\x00"
+    path = tmp_path / "nul.json"
+    path.write_text(json.dumps({"entries": [entry]}))
+    with pytest.raises(loader.FixtureError) as caught:
+        loader.load([path])
+    message = str(caught.value)
+    assert message.startswith(f"{path}: entry ") and f"field '{where}'" in message
+    assert "contains a NUL character" in message

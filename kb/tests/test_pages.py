@@ -47,7 +47,7 @@ def test_entry_page_has_copy_buttons_and_open_graph(client, kb):
     page = client.get("/errors/BadWebExIDorPassword/").content.decode()
     assert 'data-copy="http://testserver/errors/BadWebExIDorPassword/"' in page
     assert "Copy for ticket" in page
-    assert 'data-ticket-url="/errors/BadWebExIDorPassword/ticket/?"' in page  # the text comes from kb/tickets.py
+    assert 'data-ticket-url="/errors/BadWebExIDorPassword/ticket/?"' in page  # the text comes from core/tickets.py
     assert '<meta property="og:title" content="BadWebExIDorPassword: ' in page
     assert f'<meta property="og:description" content="{entry.summary[:30]}' in page.replace("&#x27;", "'")
     assert '<meta property="og:url" content="http://testserver/errors/BadWebExIDorPassword/">' in page

@@ -17,8 +17,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from core.logs import RedactingFilter
 from kb import insights
-from kb.logs import RedactingFilter
 from kb.search import answer_cache
 from webex.redaction import MASK, SECRET_HEADERS, SECRET_PARAMS, SECRET_XML_ELEMENTS, redact_text
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb import tickets
+from core import tickets
 from kb.models import Entry
 
 URL = "/errors/AccessDenied/ticket/"

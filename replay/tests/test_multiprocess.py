@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 
-from kb.roles import ensure_roles, grant
+from core.roles import ensure_roles, grant
 from replay.models import ReplayRecord, Site
 
 PASSWORD = "Shared-Session-Pw-4821"

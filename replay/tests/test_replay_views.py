@@ -115,7 +115,7 @@ def test_htmx_post_returns_only_the_panel(replay_client, make_site, sandbox):
     response = post_replay(replay_client, site, "p.php?AT=LI&WID=host1", pw="Wrong-pass-9", htmx=True)
     page = response.content.decode()
     assert response.status_code == 200
-    # kb.rendering's fragment: the panel, after the <title> that htmx moves into the document head.
+    # core.rendering's fragment: the panel, after the <title> that htmx moves into the document head.
     panel = re.sub(r"^<title>[^<]*</title>\s*", "", page.lstrip())
     assert "<html" not in page and panel.startswith('<div id="replay-panel"')
     assert "<code>BadWebExIDorPassword</code>" in page

@@ -2,13 +2,13 @@
 
 Permissions are checked in the views, so htmx fragment requests are refused the same way as full pages.
 The matrix covers every app's pages; it lives with replay, the app whose records it needs. The roles themselves
-are tested in kb/tests/test_roles.py.
+are tested in core/tests/test_roles.py.
 """
 
 import pytest
 from django.contrib.auth.models import User
 
-from kb.roles import ensure_roles, grant
+from core.roles import ensure_roles, grant
 from replay.models import ReplayRecord, Site
 
 ROLES = ["anonymous", "user", "help-desk", "kb-editor", "admin"]

@@ -17,7 +17,7 @@ SITE_TIMEOUT = 6
 def setup_script(site_url):
     return f"""
 from django.contrib.auth.models import User
-from kb.roles import grant
+from core.roles import grant
 from replay.models import Site
 user = User.objects.filter(username="desk").first() or User.objects.create_user("desk", password="{PASSWORD}")
 grant(user, "help-desk")

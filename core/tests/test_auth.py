@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import User
 
-from kb import ratelimit
-from kb.models import RateCounter
+from core import ratelimit
+from core.models import RateCounter
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""``python manage.py unlock_login <user name> [--address A]``: clear the failed log-in counts (kb/throttle.py)."""
+"""``python manage.py unlock_login <user name> [--address A]``: clear the failed log-in counts (core/throttle.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.throttle import unlock
+from core.throttle import unlock
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from kb.models import RateCounter
-from kb.throttle import normalise_username
+from core.models import RateCounter
+from core.throttle import normalise_username
 
 PASSWORD = "Correct-Horse-Battery-81"
 DOORS = ["/accounts/login/", "/admin/login/"]

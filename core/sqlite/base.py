@@ -8,7 +8,7 @@ then inside SQLite's busy handler (it keeps the mutex while it sleeps), waiting 
 lock belongs to a thread of the same process, that thread can no longer get the GIL: the whole process stops until
 the busy timeout ends (20 s) and its requests fail. Seen under ``make loadtest`` with threaded gunicorn workers;
 py-spy showed ``gc_collect_main -> cursor_clear -> stmt_reset -> sqlite3_reset -> pthread_mutex_lock``.
-A closed cursor holds no statement, so freeing it needs no mutex. Tested in kb/tests/test_sqlite_backend.py.
+A closed cursor holds no statement, so freeing it needs no mutex. Tested in core/tests/test_sqlite_backend.py.
 """
 
 from django.db.backends.sqlite3 import base

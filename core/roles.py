@@ -37,7 +37,7 @@ ROLE_PERMISSIONS[ADMINS] = [
     *ROLE_PERMISSIONS[HELP_DESK],
     *ROLE_PERMISSIONS[KB_EDITORS],
     *[("replay", f"{action}_site") for action in CRUD],
-    # Users, not groups: editing a group could put any permission in it (kb/admin_users.py also forbids it).
+    # Users, not groups: editing a group could put any permission in it (core/admin.py also forbids it).
     *[("auth", f"{action}_user") for action in CRUD],
     ("auth", "view_group"),
 ]

@@ -1,4 +1,4 @@
-"""The search's hot-path statements (kb/hotsql.py): prepared on PostgreSQL, logged with their values, switchable off."""
+"""The search's hot-path statements (core/hotsql.py): prepared on PostgreSQL, logged with their values, can be off."""
 
 import os
 import subprocess
@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kb import hotsql
+from core import hotsql
 from kb.models import KbState
 from kb.search import search
 

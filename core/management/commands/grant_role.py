@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.roles import ROLE_NAMES, ensure_roles, grant
+from core.roles import ROLE_NAMES, ensure_roles, grant
 
 
 class Command(BaseCommand):

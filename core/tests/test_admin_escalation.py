@@ -5,7 +5,7 @@ staff account, changes another user's password, grants single permissions or the
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
-from kb.roles import ADMINS, HELP_DESK, grant
+from core.roles import ADMINS, HELP_DESK, grant
 
 PASSWORD = "Original-Pass-4471"
 

@@ -32,10 +32,10 @@ def test_pages_have_no_inline_script(client, kb):
 
 
 def test_request_id_is_sent_back_and_logged(client, kb, caplog):
-    with caplog.at_level(logging.INFO, logger="kb.access"):
+    with caplog.at_level(logging.INFO, logger="core.access"):
         response = client.get("/errors/", HTTP_X_REQUEST_ID="ticket-12345678")
     assert response["X-Request-ID"] == "ticket-12345678"
-    records = [r for r in caplog.records if r.name == "kb.access"]
+    records = [r for r in caplog.records if r.name == "core.access"]
     assert records and records[-1].path == "/errors/" and records[-1].status == 200
 
 
@@ -45,13 +45,13 @@ def test_a_bad_incoming_request_id_is_replaced(client, kb):
 
 
 def test_access_log_never_has_the_query_string(client, kb, caplog):
-    with caplog.at_level(logging.INFO, logger="kb.access"):
+    with caplog.at_level(logging.INFO, logger="core.access"):
         client.get("/errors/?PW=hunter2-secret")
     assert "hunter2-secret" not in caplog.text
 
 
 def test_log_lines_are_json_with_request_id():
-    from kb.logs import JsonFormatter, RequestIdFilter, request_id_var
+    from core.logs import JsonFormatter, RequestIdFilter, request_id_var
 
     token = request_id_var.set("abc12345")
     try:

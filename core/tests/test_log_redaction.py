@@ -9,7 +9,7 @@ import runpy
 import pytest
 from django.conf import settings as django_settings
 
-from kb.logs import RedactingFilter
+from core.logs import RedactingFilter
 
 SECRET = "Hunter2-Secret-771"
 
@@ -32,7 +32,7 @@ def test_every_handler_in_logging_redacts():
 
 
 def test_a_forced_500_logs_no_query_string_and_no_secret(client, settings, log_output):
-    settings.ROOT_URLCONF = "kb.tests.urls_boom"
+    settings.ROOT_URLCONF = "core.tests.urls_boom"
     client.raise_request_exception = False
     response = client.get(f"/boom/?AT=LI&WID=host1&PW={SECRET}&note=private-detail")
     assert response.status_code == 500

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_settings(**env):
@@ -20,7 +20,7 @@ def load_settings(**env):
 def test_no_environment_runs_on_sqlite():
     result = load_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["kb.sqlite", "True"]
+    assert result.stdout.split() == ["core.sqlite", "True"]
 
 
 def test_postgres_url_selects_postgresql():
@@ -157,4 +157,4 @@ def test_search_log_batch_changes_when_rows_are_written(kb, settings):
 def test_sqlite_url_uses_the_projects_sqlite_backend(tmp_path):
     result = load_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "kb.sqlite"
+    assert result.stdout.split()[0] == "core.sqlite"

@@ -1,10 +1,10 @@
-"""The roles (kb/roles.py): groups made on every migrate, and ``manage.py grant_role``. Every role against every view
+"""The roles (core/roles.py): groups made on every migrate, and ``manage.py grant_role``. Every role against every view
 is in replay/tests/test_roles.py."""
 
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from kb.roles import ADMINS, HELP_DESK, KB_EDITORS
+from core.roles import ADMINS, HELP_DESK, KB_EDITORS
 
 
 def test_roles_exist_after_migrate(db):

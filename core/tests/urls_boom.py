@@ -1,4 +1,4 @@
-"""URLs for kb/tests/test_log_redaction.py: the app's own, plus a view that fails with the request in its message."""
+"""URLs for core/tests/test_log_redaction.py: the app's own, plus a view that fails with the request in its message."""
 
 from django.urls import path
 
@@ -10,6 +10,6 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom), *app_urlpatterns]
-handler404 = "kb.views.not_found"
-handler500 = "kb.views.server_error"
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"
 urlpatterns.insert(1, path("api/boom/", boom))

@@ -12,11 +12,10 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from kb import generation
-from kb.logs import RequestIdFilter, request_id_var  # noqa: F401 - RequestIdFilter is named in LOGGING
+from core.logs import request_id_var
 
 REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-access_log = logging.getLogger("kb.access")
+access_log = logging.getLogger("core.access")
 
 
 def request_id_middleware(get_response):
@@ -42,16 +41,6 @@ def request_id_middleware(get_response):
             return response
         finally:
             request_id_var.reset(token)
-
-    return middleware
-
-
-def kb_generation_middleware(get_response):
-    """A request reads the KB generation at most once, however many per-generation caches it uses (kb.generation)."""
-
-    def middleware(request):
-        with generation.request_scope():
-            return get_response(request)
 
     return middleware
 
@@ -98,7 +87,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if is_database_outage(exception):
-            logging.getLogger("kb.db").error("database unavailable: %s", type(exception).__name__)
+            logging.getLogger("core.db").error("database unavailable: %s", type(exception).__name__)
             return database_unavailable_response(request)
         return None
 

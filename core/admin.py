@@ -4,7 +4,7 @@ carries user or group permissions (the "Admins" role). The "Admins" role manages
 their names, e-mail and active flag, and puts them in the groups that grant no such rights (Help desk, KB editors).
 
 Groups themselves are read-only below superuser: editing one could add any permission to it.
-Tested, one escalation at a time, by kb/tests/test_admin_escalation.py.
+Tested, one escalation at a time, by core/tests/test_admin_escalation.py.
 """
 
 from django.contrib import admin

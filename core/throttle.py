@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import ratelimit
+from core import ratelimit
 
 USER_PREFIX = "login:user:"
 ADDRESS_PREFIX = "login:addr:"

@@ -1,7 +1,7 @@
-"""kb.sqlite, the project's SQLite backend: a BEGIN that fails leaves no open cursor in cyclic garbage.
+"""core.sqlite, the project's SQLite backend: a BEGIN that fails leaves no open cursor in cyclic garbage.
 
 An open cursor freed by the garbage collector in another thread waits, holding the GIL, for its connection's
-mutex; under threaded workers that stopped a whole process for the busy timeout (kb/sqlite/base.py). These tests
+mutex; under threaded workers that stopped a whole process for the busy timeout (core/sqlite/base.py). These tests
 hold SQLite's write lock from a second connection, make a transaction's BEGIN fail, and look at what the garbage
 collector finds.
 """
@@ -60,7 +60,7 @@ def cursors_in_cyclic_garbage(action):
 
 
 def test_the_settings_use_the_projects_backend():
-    assert connection.settings_dict["ENGINE"] == "kb.sqlite"
+    assert connection.settings_dict["ENGINE"] == "core.sqlite"
     assert connection.vendor == "sqlite"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from kb.models import RateCounter
+from core.models import RateCounter
 
 
 @dataclass(frozen=True)

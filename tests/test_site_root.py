@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from config.settings import site_root
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def html(response):
