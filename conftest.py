@@ -52,6 +52,14 @@ def kb(db):
     return Entry.objects
 
 
+@pytest.fixture
+def staff(client, django_user_model):
+    """``client`` logged in as a staff user (no other permission)."""
+    user = django_user_model.objects.create_user("lead", password="pw-for-tests-only", is_staff=True)
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rendered pages are cached per process; a rolled-back test must not leave its pages behind."""

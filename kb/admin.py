@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from kb import history
+from kb.editing import history
 from kb.forms import EntryAdminForm
 from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Message, Service, Step, Suggestion
 

@@ -7,7 +7,16 @@ class KbConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from kb import checks, history, signals  # noqa: F401 - checks registers the stored-code check
+        from kb import checks, feedback, signals  # noqa: F401 - checks registers the stored-code check
+        from kb.editing import history
+        from kb.insights import register_insights_section
+        from kb.search import log as search_log
 
         signals.connect()
         history.register_models()
+        register_insights_section(
+            "feedback", "kb/_feedback_insights.html", lambda days: {"feedback": feedback.feedback_insights(days)}, 50
+        )
+        register_insights_section(
+            "search", "kb/_search_insights.html", lambda days: {"insights": search_log.search_insights(days)}, 60
+        )

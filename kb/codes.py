@@ -4,7 +4,7 @@ A code is letters, digits, ``.``, ``-`` and ``_`` (``AccessDenied``, ``030002``)
 (``/errors/<code>/``), so a ``/``, a space or a control character in one would break links. An alias is another
 spelling or name, so it may also hold single spaces between words (``Access Denied``).
 
-The model fields (so the admin), ``load_kb`` (kb/loader.py) and any editor page use :func:`validate_code` and
+The model fields (so the admin), ``load_kb`` (kb/fixtures/) and any editor page use :func:`validate_code` and
 :func:`validate_alias`; ``manage.py check`` reports stored rows that break them (kb/checks.py); and the URL
 converter ``<code:code>`` (:class:`CodeConverter`) percent-encodes a code when a URL is built, so one bad stored row
 (``a/b``) still gets a working link and never fails a page.

@@ -2,7 +2,9 @@ import hashlib
 from collections import OrderedDict
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,9 +16,10 @@ from core.rendering import render_page
 from kb import generation, serializers
 from kb.codes import entry_path
 from kb.forms import EntryFilterForm
-from kb.models import CONFIDENCE_HELP, Category, Cause, Command, Entry, Service, can_edit
-from kb.popular import most_looked_up
-from kb.search.text import key_term
+from kb.insights import PERIODS, insights_sections, period
+from kb.models import Category, Cause, Command, Entry, Service, can_edit
+from kb.pages import redirected_from, render_entry_parts
+from kb.search.popular import most_looked_up
 from kb.textlinks import build_link_map, command_links
 
 
@@ -67,15 +70,6 @@ def entry_list(request):
     )
 
 
-def redirected_from(aliases, text):
-    """The alias among ``aliases`` that ``text`` names, ignoring case, spaces and punctuation, as search does
-    (``badwebidorpassword`` names ``BadWebIDorPassword``); None when it names none of them."""
-    wanted = key_term(text or "")
-    if not wanted:
-        return None
-    return next((alias for alias in aliases if key_term(alias) == wanted), None)
-
-
 def _entry_or_redirect(code, url_name, entries=None, say_alias=False):
     """The entry at its canonical code; a 301 for a case variant or an alias; Http404 otherwise.
 
@@ -100,32 +94,6 @@ def _unknown_code(request, code, status=404):
         {"code": code[:100], "closest": published.filter(code__in=published.closest(code))},
         status=status,
     )
-
-
-def render_entry_parts(request, entry):
-    """The parts of an entry page that are the same for every reader, as HTML strings (the editor's preview
-    renders an unsaved entry through this too)."""
-    texts = [entry.summary]
-    for cause in entry.causes.all():
-        texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
-    permalink = request.build_absolute_uri(entry.get_absolute_url())
-    context = {
-        "entry": entry,
-        "code_links": build_link_map(texts, exclude_code=entry.code),
-        "command_links": command_links(),
-        "permalink": permalink,
-        "confidence_note": CONFIDENCE_HELP[entry.confidence],
-        "related": sorted((r for r in entry.related.all() if not r.is_draft), key=lambda r: r.code.lower()),
-        "counterparts": sorted((r for r in entry.counterparts.all() if not r.is_draft), key=lambda r: r.code.lower()),
-    }
-    return {
-        "code": entry.code,
-        "title": entry.title,
-        "draft": entry.is_draft,
-        "aliases": [alias.alias for alias in entry.aliases.all()],
-        "meta": mark_safe(render_to_string("kb/_entry_meta.html", context)),  # noqa: S308 - rendered template
-        "article": mark_safe(render_to_string("kb/_entry_article.html", context)),  # noqa: S308 - rendered template
-    }
 
 
 def _generation_key(kind, request, code):
@@ -258,3 +226,23 @@ def api_entry_detail(request, code):
     if set(data) == {"redirect"}:
         return redirect(data["redirect"], permanent=True)
     return JsonResponse(data)
+
+
+@require_safe
+@login_required
+def insights(request):
+    """The staff insights page: every registered section (kb.insights) for the chosen period."""
+    if not request.user.is_staff:
+        raise PermissionDenied("The insights page is for staff.")
+    days = period(request.GET.get("days"))
+    sections = insights_sections()
+    context = {
+        "days": days,
+        "periods": PERIODS,
+        "sections": [
+            mark_safe(render_to_string(s.template, s.context(days), request))  # noqa: S308 - rendered template
+            for s in sections
+        ],
+        "stylesheets": sorted({s.stylesheet for s in sections if s.stylesheet}),
+    }
+    return render(request, "kb/insights.html", context)

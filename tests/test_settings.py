@@ -138,19 +138,19 @@ def test_search_cache_size_changes_how_many_answers_are_kept(kb, settings):
 
 @pytest.mark.django_db
 def test_search_log_batch_changes_when_rows_are_written(kb, settings):
-    from kb import insights
     from kb.models import SearchLog
+    from kb.search import log as search_log
     from kb.search import search
 
     settings.SEARCH_LOG_MAX_DELAY = 3600
     settings.SEARCH_LOG_BATCH = 1
-    insights.record(search("AccessDenied"))
+    search_log.record(search("AccessDenied"))
     assert SearchLog.objects.count() == 1  # at once
     settings.SEARCH_LOG_BATCH = 3
-    insights.record(search("AccessDenied"))
-    insights.record(search("wrong password"))
+    search_log.record(search("AccessDenied"))
+    search_log.record(search("wrong password"))
     assert SearchLog.objects.count() == 1  # waiting for a third
-    insights.record(search("zzqqxx"))
+    search_log.record(search("zzqqxx"))
     assert SearchLog.objects.count() == 4
 
 

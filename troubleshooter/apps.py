@@ -7,16 +7,27 @@ class TroubleshooterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from kb.loader import register_section
+        from kb.fixtures import register_section
         from troubleshooter import checks  # noqa: F401 - registers the stored-flow check
         from troubleshooter.loading import export_flows, load_flows
 
         register_section("flows", load=load_flows, export=export_flows)
 
-        from kb.review import register_review_source
+        from kb.editing.review import register_review_source
         from troubleshooter.review import unsolved_outcomes
 
         register_review_source("wizard", "unsolved wizard outcome", unsolved_outcomes)
+
+        from kb.insights import register_insights_section
+        from troubleshooter.insights import flow_insights
+
+        register_insights_section(
+            "flows",
+            "troubleshooter/_insights_flows.html",
+            flow_insights,
+            position=10,
+            stylesheet="troubleshooter/wizard.css",
+        )
 
         # Flows are knowledge too: any change moves the KB generation, which drops cached flow graphs everywhere.
         from django.db.models.signals import post_delete, post_save

@@ -1,4 +1,4 @@
-"""Numbers for the staff insights page: how each flow is used (what people search for comes from kb.insights)."""
+"""The wizard's section of the staff insights page (kb.insights): how each flow is used."""
 
 from datetime import timedelta
 
@@ -7,11 +7,8 @@ from django.utils import timezone
 
 from troubleshooter.models import Flow, WizardEvent
 
-PERIODS = (7, 30, 90, 365)
-DEFAULT_DAYS = 30
 
-
-def flow_insights(days=DEFAULT_DAYS):
+def flow_insights(days):
     since = timezone.now() - timedelta(days=days)
     recent = Q(events__created_at__gte=since)
     feedback = Q(events__kind=WizardEvent.Kind.FEEDBACK) & recent

@@ -1,4 +1,4 @@
-"""The "flows" section of the KB fixture files: load (through kb.loader) and export.
+"""The "flows" section of the KB fixture files: load (through kb.fixtures) and export.
 
 Shape of one flow (natural keys only):
 {"slug": "log-in", "title": "Log a host in", "description": "p.php?AT=LI", "position": 1, "published": true,
@@ -13,14 +13,14 @@ Shape of one flow (natural keys only):
    {"slug": "support", "kind": "escalate", "text": "…", "guidance": "…"}]}
 
 Every flow is checked before anything is written; a bad one raises FixtureError naming the node, and
-kb.loader rolls the whole load back.
+kb.fixtures rolls the whole load back.
 """
 
 import hashlib
 import json
 
 from kb import generation
-from kb.loader import FixtureError
+from kb.fixtures import FixtureError
 from kb.models import Cause, Command, Entry
 from troubleshooter.flows import ChoiceSpec, FlowGraph, NodeSpec, validate_flow
 from troubleshooter.models import Choice, Flow, Node, NodeKind
@@ -197,7 +197,7 @@ def _resolve(path, label, clean):
 
 
 def load_flows(items, report, force):
-    """kb.loader section hook: check every flow first, then write. Runs inside the load transaction."""
+    """kb.fixtures section hook: check every flow first, then write. Runs inside the load transaction."""
     prepared, seen = [], {}
     for path, index, data in items:
         clean = normalize(path, data)
@@ -305,5 +305,5 @@ def export_flow(flow):
 
 
 def export_flows():
-    """kb.loader section hook: every stored flow, natural keys only."""
+    """kb.fixtures section hook: every stored flow, natural keys only."""
     return [export_flow(flow) for flow in Flow.objects.order_by("position", "slug")]

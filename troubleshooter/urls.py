@@ -8,5 +8,4 @@ urlpatterns = [
     path("troubleshoot/<slug:slug>/", views.wizard_step, name="wizard-step"),
     path("troubleshoot/<slug:slug>/feedback/", views.wizard_feedback, name="wizard-feedback"),
     path("troubleshoot/<slug:slug>/ticket/", views.wizard_ticket_text, name="wizard-ticket"),
-    path("insights/", views.insights, name="insights"),
 ]

@@ -1,4 +1,4 @@
-"""The guided troubleshooting wizard and its insights page.
+"""The guided troubleshooting wizard.
 
 Every step is a URL: the answers so far are the query string (``?came-back=reason-code&li-code=bad-id``),
 so a link pasted into a ticket opens the same step for anybody. ``change=<node>`` shows that question again
@@ -6,20 +6,15 @@ with the other answers kept; those that still apply are used once it is answered
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import tickets
 from core.rendering import render_page
-from kb.feedback import feedback_insights
-from kb.insights import search_insights
 from kb.models import Suggestion
 from kb.textlinks import build_link_map, command_links
-from troubleshooter import insights as wizard_insights
 from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows, served_graph
 from troubleshooter.forms import FeedbackForm
 from troubleshooter.models import Flow, WizardEvent
@@ -197,21 +192,3 @@ def wizard_feedback(request, slug):
         return render_page(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
     messages.success(request, thanks)
     return HttpResponseRedirect(outcome_url)
-
-
-@require_safe
-@login_required
-def insights(request):
-    if not request.user.is_staff:
-        raise PermissionDenied("The insights page is for staff.")
-    try:
-        days = int(request.GET.get("days", wizard_insights.DEFAULT_DAYS))
-    except ValueError:
-        days = wizard_insights.DEFAULT_DAYS
-    if days not in wizard_insights.PERIODS:
-        days = wizard_insights.DEFAULT_DAYS
-    context = wizard_insights.flow_insights(days)
-    context["search"] = search_insights(days=days)
-    context["feedback"] = feedback_insights(days=days)
-    context["periods"] = wizard_insights.PERIODS
-    return render(request, "troubleshooter/insights.html", context)

@@ -75,13 +75,13 @@ def test_a_begin_that_finds_the_database_locked_leaves_no_open_cursor_behind(wri
 
 
 def test_a_search_log_write_that_finds_the_database_locked_leaves_no_open_cursor_behind(write_lock_held):
-    from kb import insights
+    from kb.search import log as search_log
     from kb.search import search
 
     response = search("AccessDenied")
-    found = cursors_in_cyclic_garbage(lambda: insights.record(response))
+    found = cursors_in_cyclic_garbage(lambda: search_log.record(response))
     assert [is_open for _cursor, is_open in found if is_open] == []
-    assert insights._pending.take(), "the search was kept for a later write"
+    assert search_log._pending.take(), "the search was kept for a later write"
 
 
 def test_transactions_and_savepoints_still_commit_and_roll_back():

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kb import codes, loader
+from kb import codes, fixtures
 from kb.models import Alias, Entry
 
 BAD_CODES = ["a/b", "Access Denied", "a\x00b", "../x", "a?b", "tab\tcode", "é"]
@@ -70,8 +70,8 @@ def test_load_kb_refuses_a_bad_code_with_a_clear_message(tmp_path, kb, field, va
         call_command("load_kb", str(path))
     message = str(caught.value)
     assert str(path) in message and f"field '{where}'" in message and "not a valid" in message
-    with pytest.raises(loader.FixtureError):
-        loader.load([path])
+    with pytest.raises(fixtures.FixtureError):
+        fixtures.load([path])
     assert not Entry.objects.filter(code__in=["NewCode", "a/b"]).exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from reversion.models import Version
 
-from kb import editing
+from kb.editing import editor
 from kb.models import Entry
 from kb.tests.editor_fixtures import ROLES, as_role, expect_access
 
@@ -137,9 +137,7 @@ def test_a_bad_command_key_is_refused_with_load_kbs_own_message(editor_client, k
 
     # load_kb says the same of the same fixture.
     fixture = {
-        "entries": [
-            editing.EditorState.from_post(_querydict(data), Entry.objects.get(code="AlreadyLogon")).to_fixture()
-        ]
+        "entries": [editor.EditorState.from_post(_querydict(data), Entry.objects.get(code="AlreadyLogon")).to_fixture()]
     }
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(fixture))
@@ -239,7 +237,7 @@ def test_command_and_service_pickers_search_as_you_type(editor_client, kb):
 
 
 def test_draft_code_can_change_in_the_editor(editor_client, kb):
-    entry, _ = editing.make_draft("NewDraftCode", user=None)
+    entry, _ = editor.make_draft("NewDraftCode", user=None)
     url = "/errors/NewDraftCode/edit/"
     data = form_data(editor_client, url=url, code="NewDraftCodeFixed")
     response = editor_client.post(url, data)

@@ -147,16 +147,16 @@ def scroll_to(page, selector):
 @pytest.mark.skipif(os.getenv("SCREENSHOTS") != "1", reason="SCREENSHOTS=1 writes docs/screenshots/")
 def test_screenshots(editor_browser, live_server):
     browser = editor_browser
-    from kb import editing
+    from kb.editing import editor as entry_editor
     from kb.models import Entry, EntryFeedback, SearchLog, Suggestion
 
     editor = User.objects.get(username="alice")
     entry = Entry.objects.get(code="AlreadyLogon")
-    data = editing.EditorState.from_entry(Entry.objects.prefetch_for_page().get(pk=entry.pk)).to_fixture()
+    data = entry_editor.EditorState.from_entry(Entry.objects.prefetch_for_page().get(pk=entry.pk)).to_fixture()
     data["title"] = "Already logged on: the host's session is still open"
     data["causes"][0]["steps"].insert(1, "Check the session cookie first.")
-    editing.save(entry, data, user=editor, comment="Cookie check first (ticket 1234)", loaded_version=1)
-    editing.mark_reviewed(Entry.objects.get(code="AccessDenied"), user=editor)
+    entry_editor.save(entry, data, user=editor, comment="Cookie check first (ticket 1234)", loaded_version=1)
+    entry_editor.mark_reviewed(Entry.objects.get(code="AccessDenied"), user=editor)
     EntryFeedback.objects.cast(Entry.objects.get(code="EmailConflict"), helpful=False, session_key="s1")
     Suggestion.objects.record("MeetingPasswordExpired", origin=Suggestion.Origin.SEARCH, note="seen after SM")
     Suggestion.objects.record(
@@ -192,9 +192,9 @@ def test_screenshots(editor_browser, live_server):
             # A conflict: someone saves while this editor has the page open.
             page.goto(live_server.url + "/errors/EmailConflict/edit/")
             other = Entry.objects.get(code="EmailConflict")
-            theirs = editing.EditorState.from_entry(Entry.objects.prefetch_for_page().get(pk=other.pk)).to_fixture()
+            theirs = editor.EditorState.from_entry(Entry.objects.prefetch_for_page().get(pk=other.pk)).to_fixture()
             theirs["title"] = f"E-mail address already used by another account ({scheme} {size})"
-            editing.save(other, theirs, user=editor, comment="Clearer title", loaded_version=other.version)
+            editor.save(other, theirs, user=editor, comment="Clearer title", loaded_version=other.version)
             page.fill("#field-summary", "The e-mail address given for the new user belongs to another account.")
             page.locator("#save-button").click()
             page.locator("#conflict-heading").wait_for()

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from reversion.models import Revision, Version
 
-from kb import editing, history
+from kb.editing import editor, history
 from kb.models import Command, Entry
 from kb.tests.editor_fixtures import ROLES, as_role, expect_access
 from kb.tests.test_editor import form_data
@@ -162,7 +162,7 @@ def test_an_entry_from_before_history_gets_its_old_state_kept_before_the_first_c
 def test_history_pages_through_many_revisions(editor_client, kb, django_assert_max_num_queries):
     entry = Entry.objects.get(code="AlreadyLogon")
     for n in range(25):
-        editing.mark_reviewed(entry, user=None, note=str(n))
+        editor.mark_reviewed(entry, user=None, note=str(n))
     with django_assert_max_num_queries(12):
         page = editor_client.get(HISTORY).content.decode()
     assert page.count('class="card revision"') == 20 and "?page=2" in page
@@ -244,20 +244,20 @@ def test_a_change_of_messages_by_load_kb_shows_in_the_history_and_restores(edito
 
     from django.test import override_settings
 
-    from kb import loader
+    from kb import fixtures
     from kb.models import Message
 
     entry = Entry.objects.get(code="AlreadyLogon")
     before = list(entry.messages.values_list("text", flat=True))
     first = revisions_of("AlreadyLogon")[0]
-    data = loader.entry_to_fixture(Entry.objects.prefetch_for_page().get(pk=entry.pk))
+    data = fixtures.entry_to_fixture(Entry.objects.prefetch_for_page().get(pk=entry.pk))
     for key in ("status", "reviewed_at", "reviewed_by", "review_interval_days"):
         data.pop(key)
     data["messages"] = [{"text": "You are already logged in", "kind": "client", "source": "a test's client"}]
     path = tmp_path / "change.json"
     path.write_text(json.dumps({"entries": [data]}))
     with override_settings(KB_FIXTURE_DIR=str(tmp_path)):
-        loader.load([path])
+        fixtures.load([path])
     newest = revisions_of("AlreadyLogon")[0]
     change = [c for c in newest.changes if c.label == "Messages you may see"][0]
     assert "You are already logged in (client; a test's client)" in str(change.__dict__)

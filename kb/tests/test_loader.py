@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from kb import loader
+from kb import fixtures
 from kb.models import Alias, Cause, Command, Entry, Service, Step
 
 BASE = {
@@ -87,7 +87,7 @@ def snapshot():
 
 @pytest.mark.django_db
 def test_load_creates_everything(tmp_path):
-    report = loader.load([write(tmp_path, BASE)])
+    report = fixtures.load([write(tmp_path, BASE)])
     alpha = Entry.objects.get(code="TestAlphaError")
     assert report.counts["entries"]["created"] == 2
     assert list(alpha.aliases.values_list("alias", flat=True)) == ["TestAlfaError"]
@@ -103,9 +103,9 @@ def test_load_creates_everything(tmp_path):
 @pytest.mark.django_db
 def test_second_load_changes_nothing(tmp_path):
     path = write(tmp_path, BASE)
-    loader.load([path])
+    fixtures.load([path])
     before = snapshot()
-    report = loader.load([path])
+    report = fixtures.load([path])
     assert snapshot() == before
     assert not report.changed
     assert report.counts["entries"]["unchanged"] == 2
@@ -113,13 +113,13 @@ def test_second_load_changes_nothing(tmp_path):
 
 @pytest.mark.django_db
 def test_edited_fixture_updates_its_entry_and_keeps_cause_rows(tmp_path):
-    loader.load([write(tmp_path, BASE)])
+    fixtures.load([write(tmp_path, BASE)])
     cause_pk = Cause.objects.get(entry__code="TestAlphaError", slug="first").pk
     edited = copy.deepcopy(BASE)
     edited["entries"][0]["title"] = "Alpha, retitled"
     edited["entries"][0]["causes"][0]["steps"] = ["Only this now."]
     edited["entries"][0]["aliases"] = []
-    report = loader.load([write(tmp_path, edited)])
+    report = fixtures.load([write(tmp_path, edited)])
     alpha = Entry.objects.get(code="TestAlphaError")
     assert alpha.title == "Alpha, retitled"
     assert alpha.version == 2
@@ -132,7 +132,7 @@ def test_edited_fixture_updates_its_entry_and_keeps_cause_rows(tmp_path):
 @pytest.mark.django_db
 def test_admin_edit_is_kept_unless_forced(tmp_path, capsys):
     path = write(tmp_path, BASE)
-    loader.load([path])
+    fixtures.load([path])
     Entry.objects.filter(code="TestAlphaError").update(title="Edited by a person", locally_edited=True)
     changed = copy.deepcopy(BASE)
     changed["entries"][0]["title"] = "From the fixture"
@@ -237,7 +237,7 @@ BROKEN_CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("label,mutate,item,field,message", BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
 def test_broken_fixture_names_the_problem_and_changes_nothing(tmp_path, label, mutate, item, field, message):
-    loader.load([write(tmp_path, BASE, "good.json")])
+    fixtures.load([write(tmp_path, BASE, "good.json")])
     before = snapshot()
     bad = write(tmp_path, broken(mutate), "bad.json")
     with pytest.raises(CommandError) as excinfo:
@@ -256,8 +256,8 @@ def test_a_late_error_rolls_back_earlier_files(tmp_path):
     """The first file is valid and new, the second broken: nothing of the first may stay."""
     first = write(tmp_path, BASE, "01.json")
     second = write(tmp_path, {"entries": [{"code": "Broken"}]}, "02.json")
-    with pytest.raises(loader.FixtureError, match="02.json: entry 'Broken': field 'title'"):
-        loader.load([first, second])
+    with pytest.raises(fixtures.FixtureError, match="02.json: entry 'Broken': field 'title'"):
+        fixtures.load([first, second])
     assert not Entry.objects.filter(code__startswith="Test").exists()
 
 
@@ -278,8 +278,8 @@ def test_malformed_file_is_named(tmp_path, content, expected):
         path.write_bytes(content)
     else:
         path.write_text(content)
-    with pytest.raises(loader.FixtureError) as excinfo:
-        loader.load([str(path)])
+    with pytest.raises(fixtures.FixtureError) as excinfo:
+        fixtures.load([str(path)])
     assert str(path) in str(excinfo.value)
     assert expected in str(excinfo.value)
 
@@ -313,7 +313,7 @@ def test_export_round_trips_into_an_empty_database(tmp_path, content_types_forgo
         reviewed_at=datetime(2026, 11, 30, 10, 15, 30, 123456, tzinfo=UTC), reviewed_by=reviewer
     )
     Entry.objects.filter(code="AlreadyLogon").update(review_interval_days=30, status=Entry.Status.DRAFT)
-    exported = loader.export()
+    exported = fixtures.export()
     by_code = {e["code"]: e for e in exported["entries"]}
     assert by_code["AccessDenied"]["reviewed_at"] == "2026-11-30T10:15:30.123456+00:00"
     assert by_code["AccessDenied"]["reviewed_by"] == "reviewer"
@@ -323,12 +323,12 @@ def test_export_round_trips_into_an_empty_database(tmp_path, content_types_forgo
     call_command("flush", interactive=False, verbosity=0)
     assert not Entry.objects.exists()
     User.objects.create_user("reviewer")
-    loader.load([write(tmp_path, exported)])
+    fixtures.load([write(tmp_path, exported)])
     after = snapshot()
     # Timestamps and versions are new; the content is the same.
     strip = lambda snap: (snap[0], snap[1], [row[:3] for row in snap[2]], *snap[3:])  # noqa: E731
     assert strip(after) == strip(before)
-    assert loader.export() == exported
+    assert fixtures.export() == exported
     assert Entry.objects.get(code="AccessDenied").reviewed_by.username == "reviewer"
 
 
@@ -346,8 +346,8 @@ def test_export_round_trips_into_an_empty_database(tmp_path, content_types_forgo
 def test_bad_review_fields_are_named(tmp_path, field, value, expected):
     data = copy.deepcopy(BASE)
     data["entries"][0][field] = value
-    with pytest.raises(loader.FixtureError, match=f"field '{field}': {expected}"):
-        loader.load([write(tmp_path, data)])
+    with pytest.raises(fixtures.FixtureError, match=f"field '{field}': {expected}"):
+        fixtures.load([write(tmp_path, data)])
 
 
 @pytest.mark.django_db
@@ -386,8 +386,8 @@ def test_a_nul_in_a_fixture_gets_the_usual_message(tmp_path, kb, where):
         entry["aliases"][0]["alias"] = "Nul\x00"
     path = tmp_path / "nul.json"
     path.write_text(json.dumps({"entries": [entry]}))
-    with pytest.raises(loader.FixtureError) as caught:
-        loader.load([path])
+    with pytest.raises(fixtures.FixtureError) as caught:
+        fixtures.load([path])
     message = str(caught.value)
     assert message.startswith(f"{path}: entry ") and f"field '{where}'" in message
     assert "contains a NUL character" in message

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.test import override_settings
 
-from kb import loader
-from kb.loader import FixtureError
+from kb import fixtures
+from kb.fixtures import FixtureError
 from kb.models import Entry, Message
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _load(tmp_path, entries, name="k.json"):
     path = tmp_path / name
     path.write_text(json.dumps({**BASE, "entries": entries}))
     with override_settings(KB_FIXTURE_DIR=str(tmp_path)):
-        return loader.load([path])
+        return fixtures.load([path])
 
 
 def test_messages_and_counterparts_load_show_and_export(tmp_path, client):
@@ -72,7 +72,7 @@ def test_messages_and_counterparts_load_show_and_export(tmp_path, client):
     assert api["messages"][1] == {"text": "Login failed", "kind": "client", "source": "owner/lib src/x.py"}
     assert [c["code"] for c in api["counterparts"]] == ["099990"]
 
-    exported = {e["code"]: e for e in loader.export()["entries"]}
+    exported = {e["code"]: e for e in fixtures.export()["entries"]}
     assert exported["BadLogin"]["counterparts"] == ["099990"]
     assert exported["BadLogin"]["messages"][0]["text"] == "Incorrect user or password"
 

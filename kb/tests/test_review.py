@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from kb import review
+from kb.editing import review
 from kb.models import Entry, EntryFeedback, KbState, SearchLog, Suggestion
 from kb.tests.editor_fixtures import ROLES, as_role, expect_access
 from kb.tests.test_history import revisions_of

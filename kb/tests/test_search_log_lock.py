@@ -50,76 +50,76 @@ def test_searches_answer_while_the_write_lock_is_held(scratch_env, gunicorn, man
 def test_rows_are_kept_while_locked_and_dropped_and_counted_past_the_bound(db, monkeypatch, settings):
     from django.db import IntegrityError, OperationalError
 
-    from kb import insights
     from kb.models import SearchLog
+    from kb.search import log as search_log
 
     settings.SEARCH_LOG_BATCH = 1
-    monkeypatch.setattr(insights, "_pending", insights._Pending())
-    monkeypatch.setattr(insights, "MAX_PENDING", 3)
-    real_write = insights._write
+    monkeypatch.setattr(search_log, "_pending", search_log._Pending())
+    monkeypatch.setattr(search_log, "MAX_PENDING", 3)
+    real_write = search_log._write
 
     def locked(rows):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(insights, "_write", locked)
+    monkeypatch.setattr(search_log, "_write", locked)
     for i in range(5):
-        insights._pending.rows.append(SearchLog(query=f"q{i}"))
-        insights.flush()
-    assert [r.query for r in insights._pending.rows] == ["q2", "q3", "q4"]
-    assert insights._pending.dropped == 2
+        search_log._pending.rows.append(SearchLog(query=f"q{i}"))
+        search_log.flush()
+    assert [r.query for r in search_log._pending.rows] == ["q2", "q3", "q4"]
+    assert search_log._pending.dropped == 2
 
     def refused(rows):
         raise IntegrityError("a row the database refuses")
 
-    monkeypatch.setattr(insights, "_write", refused)
-    insights.flush()
-    assert insights._pending.rows == [] and insights._pending.dropped == 5
+    monkeypatch.setattr(search_log, "_write", refused)
+    search_log.flush()
+    assert search_log._pending.rows == [] and search_log._pending.dropped == 5
 
-    monkeypatch.setattr(insights, "_write", real_write)
-    insights._pending.rows.append(SearchLog(query="written"))
-    insights.flush()
+    monkeypatch.setattr(search_log, "_write", real_write)
+    search_log._pending.rows.append(SearchLog(query="written"))
+    search_log.flush()
     assert SearchLog.objects.filter(query="written").exists()
 
 
 def test_busy_writes_are_logged_at_most_every_few_seconds_with_their_count(db, monkeypatch, settings, caplog):
     from django.db import OperationalError
 
-    from kb import insights
     from kb.models import SearchLog
+    from kb.search import log as search_log
 
     settings.SEARCH_LOG_BATCH = 1
-    monkeypatch.setattr(insights, "_pending", insights._Pending())
-    monkeypatch.setattr(insights, "MAX_PENDING", 100)
+    monkeypatch.setattr(search_log, "_pending", search_log._Pending())
+    monkeypatch.setattr(search_log, "MAX_PENDING", 100)
     clock = [1000.0]
-    monkeypatch.setattr(insights.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(search_log.time, "monotonic", lambda: clock[0])
 
     def locked(rows):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(insights, "_write", locked)
+    monkeypatch.setattr(search_log, "_write", locked)
 
     def fail_once(query):
-        insights._pending.rows.append(SearchLog(query=query))
-        insights.flush()
+        search_log._pending.rows.append(SearchLog(query=query))
+        search_log.flush()
 
     def warnings():
-        return [r.getMessage() for r in caplog.records if r.name == "kb.insights" and r.levelname == "WARNING"]
+        return [r.getMessage() for r in caplog.records if r.name == "kb.search.log" and r.levelname == "WARNING"]
 
-    caplog.set_level("WARNING", logger="kb.insights")
+    caplog.set_level("WARNING", logger="kb.search.log")
     fail_once("first")
     assert len(warnings()) == 1 and "1 writes found the database busy" in warnings()[0]
     for i in range(4):
         clock[0] += 2
         fail_once(f"quiet {i}")
     assert len(warnings()) == 1, "busy writes within the quiet period were logged one by one"
-    clock[0] += insights.WARN_EVERY_SECONDS
+    clock[0] += search_log.WARN_EVERY_SECONDS
     fail_once("later")
     assert len(warnings()) == 2
     assert "could not record 6 searches now" in warnings()[1]
     assert "5 writes found the database busy since the last such message" in warnings()[1]
-    assert len(insights._pending.rows) == 6, "no row was lost while quiet"
+    assert len(search_log._pending.rows) == 6, "no row was lost while quiet"
 
-    monkeypatch.setattr(insights, "MAX_PENDING", 6)
+    monkeypatch.setattr(search_log, "MAX_PENDING", 6)
     clock[0] += 1
     fail_once("one too many")
     assert len(warnings()) == 3, "dropping rows is logged at once, quiet period or not"

@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb import insights
 from kb.models import SearchLog, Suggestion
+from kb.search import log as search_log
 from kb.search import search
 
 SECRET = "Sup3rSecret-7731"
@@ -264,7 +264,7 @@ def test_recording_failure_never_fails_the_search(client, monkeypatch):
 def test_search_insights_summary(client):
     for q in ["AccessDenied", "accessdenied", "zzqqxx", "zzqqxx", "wrong password"]:
         client.get("/api/search/", {"q": q})
-    data = insights.search_insights(days=30)
+    data = search_log.search_insights(days=30)
     assert data["total"] == 5
     assert data["top_queries"][0] == ("accessdenied", 2)
     assert ("zzqqxx", 2) in data["top_queries"]
@@ -278,14 +278,14 @@ def test_old_searches_fall_out_of_the_window(client):
 
     client.get("/api/search/", {"q": "AccessDenied"})
     SearchLog.objects.update(created_at=timezone.now() - timedelta(days=31))
-    assert insights.search_insights(days=30)["total"] == 0
+    assert search_log.search_insights(days=30)["total"] == 0
 
 
 def test_insights_partial_renders(client):
     from django.template.loader import render_to_string
 
     client.get("/api/search/", {"q": "zero-result-query"})
-    out = render_to_string("kb/_search_insights.html", {"insights": insights.search_insights()})
+    out = render_to_string("kb/_search_insights.html", {"insights": search_log.search_insights()})
     assert "zero-result-query" in out and "Queries that found nothing" in out
     assert "/search/?q=zero-result-query" in out
 
@@ -357,4 +357,4 @@ def test_search_log_batching(client, settings):
     client.get("/api/search/", {"q": "zzqqxx"})
     assert SearchLog.objects.count() == 3
     client.get("/api/search/", {"q": "zzqqxx"})
-    assert insights.search_insights()["total"] == 4  # the summary writes pending rows first
+    assert search_log.search_insights()["total"] == 4  # the summary writes pending rows first

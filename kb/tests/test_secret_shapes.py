@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from core.logs import RedactingFilter
-from kb import insights
 from kb.search import answer_cache
+from kb.search import log as search_log
 from webex.redaction import MASK, SECRET_HEADERS, SECRET_PARAMS, SECRET_XML_ELEMENTS, redact_text
 
 # Each shape: (id, text with {s} where the secret goes). Most also carry an answer or a command, so detection runs
@@ -160,7 +160,7 @@ def everything_logged(caplog):
 
 
 def _every_table():
-    insights.flush()
+    search_log.flush()
     out = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(include_views=False):
@@ -232,7 +232,7 @@ def test_every_shape_reaches_the_search_log_redacted(client, kb):
         secret = _secret()
         secrets.append(secret)
         client.post("/search/settled/", {"q": template.format(s=secret)})
-    insights.flush()
+    search_log.flush()
     rows = json.dumps(list(SearchLog.objects.values()), default=str)
     assert SearchLog.objects.count() >= len(SHAPES) - 2  # a few shapes hold nothing to search by but the secret
     assert not [s for s in secrets if s in rows]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kb import loader
+from kb import fixtures
 from troubleshooter.loading import export_flows, normalize
 from troubleshooter.models import Choice, Flow, Node
 
@@ -43,7 +43,7 @@ def test_the_shipped_flows_are_loaded(kb):
 
 def test_loading_again_changes_nothing(kb):
     before = snapshot()
-    report = loader.load()
+    report = fixtures.load()
     assert report.counts["flows"]["unchanged"] == len(SHIPPED_SLUGS)
     assert not report.counts["flows"].get("updated")
     assert snapshot() == before
@@ -51,19 +51,19 @@ def test_loading_again_changes_nothing(kb):
 
 def test_a_new_flow_is_created_then_unchanged_then_updated_in_place(kb, tmp_path):
     path = write_flows(tmp_path, flow_item())
-    assert loader.load([path]).counts["flows"]["created"] == 1
+    assert fixtures.load([path]).counts["flows"]["created"] == 1
     flow = Flow.objects.get(slug="tiny")
     pks = dict(Node.objects.filter(flow=flow).values_list("slug", "pk"))
     assert flow.start.slug == "first"
     assert list(flow.start.choices.values_list("slug", "target__slug")) == [("conflict", "taken"), ("other", "support")]
-    assert loader.load([path]).counts["flows"]["unchanged"] == 1
+    assert fixtures.load([path]).counts["flows"]["unchanged"] == 1
 
     item = flow_item()
     item["nodes"][0]["choices"][1]["label"] = "Anything else"
     item["nodes"] = [n for n in item["nodes"] if n["slug"] != "support"]
     item["nodes"][0]["choices"][1]["target"] = "taken"
     path = write_flows(tmp_path, item)
-    assert loader.load([path]).counts["flows"]["updated"] == 1
+    assert fixtures.load([path]).counts["flows"]["updated"] == 1
     kept = {"first": pks["first"], "taken": pks["taken"]}
     assert dict(Node.objects.filter(flow=flow).values_list("slug", "pk")) == kept
     assert Choice.objects.get(question__flow=flow, slug="other").label == "Anything else"
@@ -110,14 +110,14 @@ def test_a_new_flow_is_created_then_unchanged_then_updated_in_place(kb, tmp_path
 )
 def test_a_bad_flow_is_refused_naming_the_node_and_nothing_changes(kb, tmp_path, change, field, message):
     good = write_flows(tmp_path, flow_item(), name="good.json")
-    loader.load([good])
+    fixtures.load([good])
     before = snapshot()
     bad_item = flow_item()
     bad_item["title"] = "Renamed, but refused"
     change(bad_item["nodes"])
     bad = write_flows(tmp_path, bad_item, flow_item("another"), name="bad.json")
-    with pytest.raises(loader.FixtureError) as caught:
-        loader.load([bad])
+    with pytest.raises(fixtures.FixtureError) as caught:
+        fixtures.load([bad])
     assert str(caught.value).startswith(f"{bad}: flow 'tiny': field '{field}': ")
     assert message in str(caught.value)
     assert snapshot() == before
@@ -140,24 +140,24 @@ def test_load_kb_prints_the_named_error_and_loads_nothing(kb, tmp_path):
 
 
 def test_flow_level_mistakes_are_named(kb, tmp_path):
-    with pytest.raises(loader.FixtureError, match="flow 'tiny': field 'start': is required"):
-        loader.load([write_flows(tmp_path, flow_item(start=""))])
-    with pytest.raises(loader.FixtureError, match="field 'start': node 'nowhere': is named as the start node"):
-        loader.load([write_flows(tmp_path, flow_item(start="nowhere"))])
-    with pytest.raises(loader.FixtureError, match="field 'slug': is also defined in"):
-        loader.load([write_flows(tmp_path, flow_item(), flow_item())])
-    with pytest.raises(loader.FixtureError, match="field 'published': must be true or false"):
-        loader.load([write_flows(tmp_path, flow_item(published="yes"))])
+    with pytest.raises(fixtures.FixtureError, match="flow 'tiny': field 'start': is required"):
+        fixtures.load([write_flows(tmp_path, flow_item(start=""))])
+    with pytest.raises(fixtures.FixtureError, match="field 'start': node 'nowhere': is named as the start node"):
+        fixtures.load([write_flows(tmp_path, flow_item(start="nowhere"))])
+    with pytest.raises(fixtures.FixtureError, match="field 'slug': is also defined in"):
+        fixtures.load([write_flows(tmp_path, flow_item(), flow_item())])
+    with pytest.raises(fixtures.FixtureError, match="field 'published': must be true or false"):
+        fixtures.load([write_flows(tmp_path, flow_item(published="yes"))])
 
 
 def test_a_flow_edited_in_the_admin_is_kept_unless_forced(kb, tmp_path):
     path = write_flows(tmp_path, flow_item())
-    loader.load([path])
+    fixtures.load([path])
     Flow.objects.filter(slug="tiny").update(title="Edited here", locally_edited=True)
-    report = loader.load([path])
+    report = fixtures.load([path])
     assert report.counts["flows"]["skipped"] == 1
     assert Flow.objects.get(slug="tiny").title == "Edited here"
-    loader.load([path], force=True)
+    fixtures.load([path], force=True)
     flow = Flow.objects.get(slug="tiny")
     assert (flow.title, flow.locally_edited) == ("Flow tiny", False)
 
@@ -167,7 +167,7 @@ def test_export_gives_back_the_shipped_flows(kb):
     exported = {f["slug"]: f for f in export_flows()}
     for item in shipped:
         assert exported[item["slug"]] == normalize(str(SHIPPED), item)
-    assert "flows" in loader.export()
+    assert "flows" in fixtures.export()
     assert all("pk" not in json.dumps(f) for f in exported.values())
 
 
@@ -175,6 +175,6 @@ def test_an_exported_flow_loads_back_unchanged(kb, tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps({"flows": export_flows()}), encoding="utf-8")
     before = snapshot()
-    report = loader.load([path])
+    report = fixtures.load([path])
     assert report.counts["flows"]["unchanged"] == len(SHIPPED_SLUGS)
     assert snapshot() == before

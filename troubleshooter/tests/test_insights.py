@@ -1,39 +1,13 @@
-"""/insights/: staff only; per-flow use and the outcomes most often marked unsolved; search insights."""
+"""The wizard's section of /insights/: per-flow use and the outcomes most often marked unsolved."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
+from kb.tests.test_insights import text_of
 from troubleshooter.models import Flow, Node, WizardEvent
 
 URL = "/insights/"
-
-
-@pytest.fixture
-def staff(client, django_user_model):
-    user = django_user_model.objects.create_user("lead", password="pw-for-tests-only", is_staff=True)
-    client.force_login(user)
-    return client
-
-
-def text_of(response):
-    return response.content.decode()
-
-
-def test_anonymous_people_are_sent_to_log_in(kb, client):
-    response = client.get(URL)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/insights/")
-
-
-def test_people_who_are_not_staff_are_refused(kb, client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("desk", password="pw-for-tests-only"))
-    assert client.get(URL).status_code == 403
-
-
-def test_only_get(kb, staff):
-    assert staff.post(URL).status_code == 405
 
 
 def record(flow, kind, outcome=None, resolved=None, comment="", days_ago=0):
@@ -88,20 +62,6 @@ def test_the_wizard_feeds_the_page(kb, staff):
     staff.post("/troubleshoot/log-in/feedback/?came-back=nothing", {"resolved": "no"})
     row = text_of(staff.get(URL)).split('<tr data-flow="log-in">')[1].split("</tr>")[0]
     assert '<td data-count="started">1</td>' in row and '<td data-count="unresolved">1</td>' in row
-
-
-def test_search_insights_are_included(kb, staff, monkeypatch, settings, tmp_path):
-    template_dir = tmp_path / "templates"
-    (template_dir / "kb").mkdir(parents=True)
-    (template_dir / "kb" / "_search_insights.html").write_text(
-        '<p data-search-total="{{ insights.total }}">'
-        "{% for q, n in insights.top_queries %}{{ q }}={{ n }} {% endfor %}</p>"
-    )
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}]
-    fake = {"top_queries": [("accessdenied", 7)], "zero_result_queries": [], "total": 7}
-    monkeypatch.setattr("troubleshooter.views.search_insights", lambda days=30: fake)
-    text = text_of(staff.get(URL))
-    assert '<p data-search-total="7">accessdenied=7 </p>' in text
 
 
 def test_every_page_links_the_wizard_and_staff_see_insights(kb, client, django_user_model):

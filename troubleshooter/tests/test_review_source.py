@@ -1,4 +1,4 @@
-"""The wizard's outcomes marked "did not solve it" reach the KB review queue through kb.review's registry."""
+"""The wizard's outcomes marked "did not solve it" reach the KB review queue through kb.editing.review's registry."""
 
 from datetime import timedelta
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kb import loader
+from kb import fixtures
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, force, **options):
         try:
-            report = loader.load(paths or None, force=force)
-        except loader.FixtureError as exc:
+            report = fixtures.load(paths or None, force=force)
+        except fixtures.FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
         for line in report.lines():
             self.stdout.write(line)

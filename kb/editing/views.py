@@ -2,11 +2,7 @@
 pickers, the history with restore, marking reviewed and publishing. KB editors and admins only
 (``kb.change_entry``), checked here for every request, htmx fragments included."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -15,34 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.rendering import render_page
-from kb import editing, history, loader, search
-from kb.models import Api, Category, Command, Confidence, Entry, Service, can_edit
-from kb.views import render_entry_parts
+from kb import fixtures, search
+from kb.editing import editor, history
+from kb.editing.access import editors_only, get_entry
+from kb.models import Api, Category, Command, Confidence, Entry, Service
+from kb.pages import render_entry_parts
 
 HISTORY_PAGE = 20
-
-
-def editors_only(view):
-    """Anonymous: to the log-in page; logged in without ``kb.change_entry`` (help desk): 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_edit(request.user):
-            raise PermissionDenied("Editing the knowledge base is for KB editors.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def get_entry(code):
-    """The entry with exactly this code (the editors' pages are reached from the entry's own links)."""
-    if "\x00" in code or len(code) > 200:
-        raise Http404(code)
-    entry = Entry.objects.filter(code=code).first() or Entry.objects.filter(code__iexact=code).first()
-    if entry is None:
-        raise Http404(code)
-    return entry
 
 
 def _back(request, fallback):
@@ -75,35 +50,16 @@ def _preview(request, entry, state):
         return None, state.problems
     try:
         with transaction.atomic():
-            cleaned = loader.validate_entry_dict(state.to_fixture(), entry=entry)
+            cleaned = fixtures.validate_entry_dict(state.to_fixture(), entry=entry)
             fresh = Entry.objects.get(pk=entry.pk)
             with search.batch():
-                loader.apply_entry(fresh, cleaned)
-                editing.set_related(fresh, cleaned["related"])
+                fixtures.apply_entry(fresh, cleaned)
+                editor.set_related(fresh, cleaned["related"])
             parts = render_entry_parts(request, Entry.objects.prefetch_for_page().get(pk=entry.pk))
             transaction.set_rollback(True)
-    except loader.FixtureError as exc:
-        return None, [(editing.field_id(exc.field), error_message(exc))]
+    except fixtures.FixtureError as exc:
+        return None, [(editor.field_id(exc.field), editor.error_message(exc))]
     return parts["article"], []
-
-
-def error_message(exc):
-    """A loader error as the editor shows it: "Cause 1, Commands: unknown command 'p.php?AT=ZZ' (…)"."""
-    return f"{_field_label(exc.field)}: {exc.message}"
-
-
-def _field_label(path):
-    path = path or ""
-    if path.startswith("causes["):
-        index, _, rest = path[len("causes[") :].partition("].")
-        name = rest.split("[")[0]
-        label = history.LABELS.get(name, name.replace("_", " "))
-        return f"Cause {int(index) + 1}, {label}" if index.isdigit() else label
-    if path.startswith("aliases["):
-        index = path[len("aliases[") :].split("]")[0]
-        return f"Alias {int(index) + 1}" if index.isdigit() else "Aliases"
-    name = path.split("[")[0]
-    return history.LABELS.get(name, name.replace("_", " ").capitalize() or "Entry")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -113,10 +69,10 @@ def entry_edit(request, code):
     if entry.code != code:
         return redirect("kb:entry-edit", entry.code)
     if request.method != "POST":
-        state = editing.EditorState.from_entry(Entry.objects.prefetch_for_page().get(pk=entry.pk))
+        state = editor.EditorState.from_entry(Entry.objects.prefetch_for_page().get(pk=entry.pk))
         return _render_editor(request, entry, state)
 
-    state = editing.EditorState.from_post(request.POST, entry)
+    state = editor.EditorState.from_post(request.POST, entry)
     op = request.POST.get("op", "save")
     if op not in ("save", "preview"):
         focus = state.apply_op(op)  # Move up, Add a step, …: the form comes back changed, nothing saved
@@ -128,18 +84,18 @@ def entry_edit(request, code):
         return _render_editor(request, entry, state, errors=state.problems, status=400)
     data = state.to_fixture()
     try:
-        editing.save(
+        editor.save(
             entry,
             data,
             user=request.user,
             comment=state.note or "Edited on the editor page",
             loaded_version=state.loaded_version if state.loaded_version is not None else -1,
         )
-    except loader.FixtureError as exc:
+    except fixtures.FixtureError as exc:
         return _render_editor(
-            request, entry, state, errors=[(editing.field_id(exc.field), error_message(exc))], status=400
+            request, entry, state, errors=[(editor.field_id(exc.field), editor.error_message(exc))], status=400
         )
-    except editing.EditConflict:
+    except editor.EditConflict:
         return _conflict(request, entry, state, data)
     messages.success(request, "Saved. The change is in the history.")
     return redirect(entry.get_absolute_url())
@@ -149,7 +105,7 @@ def _conflict(request, entry, state, yours):
     """Someone saved after this form was opened: their change and yours side by side, and the form with your
     text, ready to save over theirs once merged by hand."""
     current = Entry.objects.prefetch_for_page().get(pk=entry.pk)
-    theirs = loader.entry_to_fixture(current)
+    theirs = fixtures.entry_to_fixture(current)
     base = history.snapshot_at_version(entry, state.loaded_version) if state.loaded_version else None
     latest = history.revisions(current, limit=1)[0]
     context = {
@@ -169,7 +125,7 @@ def _conflict(request, entry, state, yours):
 @editors_only
 def entry_preview(request, code):
     entry = get_entry(code)
-    state = editing.EditorState.from_post(request.POST, entry)
+    state = editor.EditorState.from_post(request.POST, entry)
     html, errors = _preview(request, entry, state)
     context = {"entry": entry, "preview": html, "errors": errors}
     return render_page(
@@ -249,9 +205,11 @@ def entry_restore(request, code, revision_id):
     entry = get_entry(code)
     note = (request.POST.get("note") or "").replace("\x00", "").strip()[:500]
     try:
-        restored = editing.restore(entry, revision_id, user=request.user, note=note)
-    except loader.FixtureError as exc:
-        messages.error(request, f"That version cannot be restored as it stands: {error_message(exc)}. Nothing changed.")
+        restored = editor.restore(entry, revision_id, user=request.user, note=note)
+    except fixtures.FixtureError as exc:
+        messages.error(
+            request, f"That version cannot be restored as it stands: {editor.error_message(exc)}. Nothing changed."
+        )
         return redirect("kb:entry-history", entry.code)
     if not restored:
         raise Http404("no such revision of this entry")
@@ -263,7 +221,7 @@ def entry_restore(request, code, revision_id):
 @editors_only
 def entry_mark_reviewed(request, code):
     entry = get_entry(code)
-    editing.mark_reviewed(entry, user=request.user)
+    editor.mark_reviewed(entry, user=request.user)
     messages.success(request, f"{entry.code} marked reviewed.")
     return redirect(_back(request, entry.get_absolute_url()))
 
@@ -273,6 +231,6 @@ def entry_mark_reviewed(request, code):
 def entry_publish(request, code):
     entry = get_entry(code)
     if entry.is_draft:
-        editing.publish(entry, user=request.user)
+        editor.publish(entry, user=request.user)
         messages.success(request, f"{entry.code} is published: everyone can read it now.")
     return redirect(_back(request, entry.get_absolute_url()))

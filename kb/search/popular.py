@@ -1,6 +1,6 @@
 """The codes people looked up most in the last 30 days, for the home page.
 
-Read from the search log (kb.insights records each search by its normalised query: lower case, and a pasted answer
+Read from the search log (kb.search.log records each search by its normalised query: lower case, and a pasted answer
 as ``pasted: ?AT=LI FAIL AlreadyLogon``). A query counts for an entry when it is the entry's code or one of its
 aliases, in any case, or a pasted answer whose recognised code is one. Cached for a few minutes: it is a summary.
 """

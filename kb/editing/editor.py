@@ -1,6 +1,6 @@
 """Changing entries outside the admin: the editor page's form, saving, restoring, reviewing, publishing, drafts.
 
-Every change here is checked by the loader's own validation (``loader.validate_entry_dict``: a bad command key
+Every change here is checked by the loader's own validation (``fixtures.validate_entry_dict``: a bad command key
 gets the message ``load_kb`` gives), written by the loader's own ``apply_entry``, in one transaction, and kept as
 one revision with who and why (kb/history.py).
 
@@ -21,7 +21,8 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from kb import history, loader, search
+from kb import fixtures, search
+from kb.editing import history
 from kb.models import Api, Category, Confidence, Entry, KbState, Suggestion
 
 MAX_CAUSES = 20
@@ -84,7 +85,7 @@ class EditorState:
     @classmethod
     def from_entry(cls, entry):
         """``entry`` prefetched as ``Entry.objects.prefetch_for_page()``."""
-        data = loader.entry_to_fixture(entry)
+        data = fixtures.entry_to_fixture(entry)
         return cls(
             code=entry.code,
             title=data["title"],
@@ -278,9 +279,9 @@ def set_related(entry, codes):
 def save(entry, data, *, user, comment, loaded_version=None, extra=None):
     """Check ``data`` (one entry in the fixture format) as load_kb does and write it over ``entry``, keeping one
     revision. With ``loaded_version``, refuse (EditConflict) when someone saved the entry after that version was
-    read. Raises loader.FixtureError for bad data; nothing is written then."""
+    read. Raises fixtures.FixtureError for bad data; nothing is written then."""
     with transaction.atomic():
-        cleaned = loader.validate_entry_dict(data, entry=entry)
+        cleaned = fixtures.validate_entry_dict(data, entry=entry)
         history.ensure_baseline(entry)
         with search.batch(), reversion.create_revision(manage_manually=True):
             bumped = Entry.objects.filter(pk=entry.pk)
@@ -289,7 +290,7 @@ def save(entry, data, *, user, comment, loaded_version=None, extra=None):
             if not bumped.update(version=F("version") + 1):
                 raise EditConflict
             entry.version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
-            loader.apply_entry(entry, cleaned, extra={"locally_edited": True, **(extra or {})})
+            fixtures.apply_entry(entry, cleaned, extra={"locally_edited": True, **(extra or {})})
             set_related(entry, cleaned["related"])
             if "counterparts" in cleaned:
                 set_counterparts(entry, cleaned["counterparts"])
@@ -301,7 +302,7 @@ def save(entry, data, *, user, comment, loaded_version=None, extra=None):
 
 def restore(entry, revision_id, *, user, note=""):
     """Write an old revision's content back (a new revision). The code, status and review stay as they are now.
-    Returns False when the revision is not one of this entry's; raises loader.FixtureError when the old content
+    Returns False when the revision is not one of this entry's; raises fixtures.FixtureError when the old content
     no longer passes (a command since deleted, an alias now another entry's)."""
     snap = history.revision_snapshot(entry, revision_id)
     if snap is None:
@@ -384,15 +385,34 @@ def make_draft(code, *, user, suggestion=None):
             Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.DRAFTED, entry=existing)
         return existing, False
     if not CODE_SHAPE.match(code):
-        raise loader.FixtureError(
+        raise fixtures.FixtureError(
             "draft", f"entry {code[:80]!r}", "code", "use letters, digits, '.', '-' and '_' only (up to 80)"
         )
     with transaction.atomic():
-        cleaned = loader.validate_entry_dict(draft_data(code, suggestion))
+        cleaned = fixtures.validate_entry_dict(draft_data(code, suggestion))
         with search.batch():
-            entry = loader.apply_entry(None, cleaned, extra={"locally_edited": True})
+            entry = fixtures.apply_entry(None, cleaned, extra={"locally_edited": True})
         comment = f"Draft made from a suggestion ({suggestion.query[:100]})" if suggestion else "Draft made"
         history.record({entry.pk: comment}, user=user)
         if suggestion is not None:
             Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.DRAFTED, entry=entry)
     return entry, True
+
+
+def error_message(exc):
+    """A loader error as the editor shows it: "Cause 1, Commands: unknown command 'p.php?AT=ZZ' (…)"."""
+    return f"{_field_label(exc.field)}: {exc.message}"
+
+
+def _field_label(path):
+    path = path or ""
+    if path.startswith("causes["):
+        index, _, rest = path[len("causes[") :].partition("].")
+        name = rest.split("[")[0]
+        label = history.LABELS.get(name, name.replace("_", " "))
+        return f"Cause {int(index) + 1}, {label}" if index.isdigit() else label
+    if path.startswith("aliases["):
+        index = path[len("aliases[") :].split("]")[0]
+        return f"Alias {int(index) + 1}" if index.isdigit() else "Aliases"
+    name = path.split("[")[0]
+    return history.LABELS.get(name, name.replace("_", " ").capitalize() or "Entry")

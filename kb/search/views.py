@@ -20,10 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
-from kb import insights
 from kb.models import Suggestion
+from kb.pages import redirected_from
 from kb.search import MAX_PASTE_CHARS, search
-from kb.views import redirected_from
+from kb.search import log as search_log
 from webex.redaction import redact_text
 
 # A results URL carries at most this many characters of query (servers refuse request lines of about 8 KB);
@@ -87,7 +87,7 @@ def search_page(request):
         if request.GET.get("go"):
             target = go_target(result)
             if target:
-                insights.record(result, request.user)
+                search_log.record(result, request.user)
                 return redirect(target)
             # The results URL itself never jumps to an entry, so Back and shared links always show the list.
             return redirect(_search_url(results_query(result, raw)))
@@ -98,7 +98,7 @@ def search_page(request):
     response = _results(request, result, raw)
     if request.htmx and result.redacted:
         response["HX-Push-Url"] = _search_url(results_query(result, raw))
-    insights.record(result, request.user)
+    search_log.record(result, request.user)
     return response
 
 
@@ -147,7 +147,7 @@ def search_go(request):
     result = search(raw, user=request.user)
     target = go_target(result)
     if target:
-        insights.record(result, request.user)
+        search_log.record(result, request.user)
     response = HttpResponseRedirect(target or _search_url(results_query(result, raw)))
     response.status_code = 303
     return response
@@ -161,7 +161,7 @@ def search_settled(request):
     and, when the text held a secret, ``text`` (the text with it redacted) for the box."""
     raw = _query(request.POST)
     result = search(raw, user=request.user)
-    insights.record(result, request.user)
+    search_log.record(result, request.user)
     data = {
         "query": result.query,
         "url": _search_url(results_query(result, raw)),
@@ -178,7 +178,7 @@ def search_settled(request):
 def api_search(request):
     result = search(_query(request.GET), user=request.user)
     response = JsonResponse(result.to_json(), json_dumps_params={"ensure_ascii": False})
-    insights.record(result, request.user)
+    search_log.record(result, request.user)
     return response
 
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.rendering import render_page
-from kb import editing, loader, review
+from kb import fixtures
+from kb.editing import editor, review
+from kb.editing.access import editors_only
 from kb.models import Entry, Suggestion, can_edit
-from kb.views_editor import editors_only, error_message
 from webex.redaction import redact_text
 
 
@@ -42,9 +43,9 @@ def review_queue(request):
 
 def _draft_or_back(request, code, suggestion=None):
     try:
-        entry, created = editing.make_draft(code, user=request.user, suggestion=suggestion)
-    except loader.FixtureError as exc:
-        messages.error(request, f"No draft was made for {code[:80]!r}: {error_message(exc)}.")
+        entry, created = editor.make_draft(code, user=request.user, suggestion=suggestion)
+    except fixtures.FixtureError as exc:
+        messages.error(request, f"No draft was made for {code[:80]!r}: {editor.error_message(exc)}.")
         return redirect("kb:review")
     if created:
         messages.success(request, f"Draft {entry.code} made: only KB editors see it until you publish it.")

@@ -1,0 +1,44 @@
+"""What an entry page is made of, shared by the page, the editor's preview and the search's jump: the parts every
+reader sees alike (rendered once per KB generation), and which alias a link named."""
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from kb.models import CONFIDENCE_HELP
+from kb.search.text import key_term
+from kb.textlinks import build_link_map, command_links
+
+
+def redirected_from(aliases, text):
+    """The alias among ``aliases`` that ``text`` names, ignoring case, spaces and punctuation, as search does
+    (``badwebidorpassword`` names ``BadWebIDorPassword``); None when it names none of them."""
+    wanted = key_term(text or "")
+    if not wanted:
+        return None
+    return next((alias for alias in aliases if key_term(alias) == wanted), None)
+
+
+def render_entry_parts(request, entry):
+    """The parts of an entry page that are the same for every reader, as HTML strings (the editor's preview
+    renders an unsaved entry through this too)."""
+    texts = [entry.summary]
+    for cause in entry.causes.all():
+        texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
+    permalink = request.build_absolute_uri(entry.get_absolute_url())
+    context = {
+        "entry": entry,
+        "code_links": build_link_map(texts, exclude_code=entry.code),
+        "command_links": command_links(),
+        "permalink": permalink,
+        "confidence_note": CONFIDENCE_HELP[entry.confidence],
+        "related": sorted((r for r in entry.related.all() if not r.is_draft), key=lambda r: r.code.lower()),
+        "counterparts": sorted((r for r in entry.counterparts.all() if not r.is_draft), key=lambda r: r.code.lower()),
+    }
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "draft": entry.is_draft,
+        "aliases": [alias.alias for alias in entry.aliases.all()],
+        "meta": mark_safe(render_to_string("kb/_entry_meta.html", context)),  # noqa: S308 - rendered template
+        "article": mark_safe(render_to_string("kb/_entry_article.html", context)),  # noqa: S308 - rendered template
+    }
