@@ -66,12 +66,13 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from kb.search import answer_cache
+    from kb.search.views import fragment_cache
 
-    cache.clear()
-    answer_cache.clear()
+    for each in (cache, answer_cache, fragment_cache):
+        each.clear()
     yield
-    cache.clear()
-    answer_cache.clear()
+    for each in (cache, answer_cache, fragment_cache):
+        each.clear()
 
 
 @pytest.fixture

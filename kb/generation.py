@@ -7,7 +7,8 @@ using its cached copies the moment the change becomes visible; no cache needs a 
 
 This module is the one reader of the generation (``KbState.current()`` is the raw read) and the one writer:
 
-* ``current()``: the generation now; read once per web request inside ``request_scope()``.
+* ``current()``: the generation now; read once per web request inside ``request_scope()`` (``read_once()``
+  outside a web request too).
 * ``offer(value)``: the generation as read by another statement of the request (the search's code lookup reads
   it in the same statement as its rows), kept by the request scope instead of a read of its own.
 * ``bump()``: record a change. Inside ``bumps_once()`` (a save's signal receivers, ``kb.search.batch()``, the
@@ -101,6 +102,17 @@ def request_scope():
         yield
     finally:
         _local.scope = outer
+
+
+@contextmanager
+def read_once():
+    """Inside the block the generation is read at most once: in a web request, the request's scope; elsewhere (a
+    command, the benchmark) a scope of the block's own."""
+    if getattr(_local, "scope", None) is not None:
+        yield
+    else:
+        with request_scope():
+            yield
 
 
 def cache_key(kind: str, detail: str) -> str:

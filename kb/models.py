@@ -26,6 +26,16 @@ class Api(models.TextChoices):
     XML = "xml", "XML API"
     BOTH = "both", "URL and XML API"
 
+    @classmethod
+    def label_of(cls, value) -> str:
+        """The label of an API value ("URL API"), "" for none or an unknown one."""
+        return cls(value).label if value in cls.values else ""
+
+    @classmethod
+    def one_api_choices(cls):
+        """The choices of something that belongs to one API (a replay, an answer): URL or XML, not both."""
+        return [(cls.URL.value, cls.URL.label), (cls.XML.value, cls.XML.label)]
+
 
 class Confidence(models.TextChoices):
     HIGH = "high", "High"
@@ -413,8 +423,13 @@ class Cause(models.Model):
 
     natural_key.dependencies = ["kb.entry"]
 
+    @property
+    def anchor(self):
+        """The id of the cause's section on its entry's page, and the fragment of its link: ``cause-<slug>``."""
+        return f"cause-{self.slug}"
+
     def get_absolute_url(self):
-        return f"{self.entry.get_absolute_url()}#cause-{self.slug}"
+        return f"{self.entry.get_absolute_url()}#{self.anchor}"
 
 
 class Step(models.Model):

@@ -11,11 +11,11 @@ from django.utils.safestring import mark_safe
 from kb.codes import entry_path
 from kb.generation import per_generation
 from kb.models import Alias, Command, Entry
-from webex.commandkeys import command_key
+from webex.commandkeys import URL_KEY_IN_TEXT, command_key
 
 # Codes are CamelCase words (AccessDenied) or six-digit XML exception IDs (030002).
 CODE_TOKEN = re.compile(r"(?<![\w/])([A-Za-z][A-Za-z0-9]{5,}|\d{6})(?![\w/])")
-COMMAND_TOKEN = re.compile(r"(?<![\w.])([a-z]\.php)\?AT=([A-Za-z]{2,3})\b")
+COMMAND_TOKEN = URL_KEY_IN_TEXT
 
 
 def candidate_tokens(texts):

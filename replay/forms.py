@@ -17,7 +17,17 @@ from webex.redaction import SECRET_PARAMS, is_secret_name, redact_text
 PARAM_PREFIX = "param_"
 PARAM_FIELD_RE = re.compile(r"^param_([A-Za-z][A-Za-z0-9_]{0,39})$")
 SECRET_PARAM_FIELDS = tuple(f"{PARAM_PREFIX}{name}" for name in sorted(SECRET_PARAMS))
-SECRET_FIELDS = ("pw", "npw", "tk", "mpw", "xml_password", "xml_session_ticket", "login_password", *SECRET_PARAM_FIELDS)
+# The paste mode's password fields: one per secret URL API parameter (webex.redaction.SECRET_PARAMS, the one list),
+# named after it in lower case (PW -> pw), PW first.
+PASTE_SECRETS = tuple(sorted(SECRET_PARAMS, key=lambda name: (name != "PW", name)))
+PASTE_SECRET_FIELDS = tuple(name.lower() for name in PASTE_SECRETS)
+SECRET_PARAM_HELP = {
+    "PW": "Password (LI, SU, EU) or meeting password (SM, JM).",
+    "NPW": "New password (EU).",
+    "TK": "Login ticket (LI).",
+    "MPW": "Meeting password where a command names it MPW.",
+}
+SECRET_FIELDS = (*PASTE_SECRET_FIELDS, "xml_password", "xml_session_ticket", "login_password", *SECRET_PARAM_FIELDS)
 TEXT_FIELDS_WITH_SECRETS = ("command_text", "params", "xml")
 
 
@@ -73,10 +83,6 @@ class ReplayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "autocomplete": "off"}),
         help_text="Any other parameter, one NAME=value per line, e.g. LF=1. Secrets go in password fields.",
     )
-    pw = secret_input("PW", "Password (LI, SU, EU) or meeting password (SM, JM).")
-    npw = secret_input("NPW", "New password (EU).")
-    tk = secret_input("TK", "Login ticket (LI).")
-    mpw = secret_input("MPW", "Meeting password where a command names it MPW.")
     xml_template = forms.ChoiceField(
         label="Start from a template",
         required=False,
@@ -103,6 +109,8 @@ class ReplayForm(forms.Form):
     def __init__(self, *args, commands=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for name in PASTE_SECRETS:
+            self.fields[name.lower()] = secret_input(name, SECRET_PARAM_HELP.get(name, ""))
         commands = list(commands) if commands is not None else list(Command.objects.select_related("service"))
         self.commands = {command.key: command for command in commands}
         groups = {}
@@ -128,6 +136,10 @@ class ReplayForm(forms.Form):
         ]
         self.build_command = self.commands.get(self._value("command") or "")
         self.param_fields = self._add_param_fields()
+
+    @property
+    def paste_secret_fields(self):
+        return [self[name] for name in PASTE_SECRET_FIELDS]
 
     def _value(self, name):
         if self.is_bound:
@@ -208,7 +220,7 @@ class ReplayForm(forms.Form):
                 for name in self.param_fields
                 if is_secret_field(name) and data.get(name)
             }
-        return {name.upper(): data.get(name) for name in ("pw", "npw", "tk", "mpw") if data.get(name)}
+        return {name.upper(): data.get(name) for name in PASTE_SECRET_FIELDS if data.get(name)}
 
     def build_params(self):
         """The built command's parameters as NAME=value lines: the fields first, then the extra lines."""

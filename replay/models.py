@@ -10,6 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from kb.models import Api
+from replay.outbound import url_origin
+
 SITE_HELP = "The site's URL API base, e.g. https://acme.webex.com/acme/ (p.php, m.php … are sent below it)."
 
 
@@ -111,8 +114,7 @@ class Site(models.Model):
     @property
     def origin(self):
         """(scheme, host, port) of the base URL: what a pasted URL must match."""
-        parts = urlsplit(self.base_url)
-        return parts.scheme, (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+        return url_origin(self.base_url)
 
     @property
     def host(self):
@@ -166,7 +168,7 @@ class ReplayRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
     site_label = models.CharField(max_length=120, help_text="The site's name when the replay was made")
-    api = models.CharField(max_length=4, choices=[("url", "URL API"), ("xml", "XML API")], default="url")
+    api = models.CharField(max_length=4, choices=Api.one_api_choices(), default="url")
     method = models.CharField(max_length=4, choices=Method.choices, default=Method.POST)
     command = models.CharField(max_length=120, blank=True, help_text="p.php?AT=LI or XMLService:user.GetUser")
     target = models.CharField(max_length=400, blank=True, help_text="scheme://host:port/path, never a query")

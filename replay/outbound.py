@@ -145,13 +145,25 @@ class Fetched:
         return self.headers.get("content-type")
 
 
+def default_port(scheme: str) -> int:
+    return 443 if (scheme or "").lower() == "https" else 80
+
+
+def url_origin(url) -> tuple[str, str, int]:
+    """(scheme, host, port) of a URL: the scheme and host in lower case, the scheme's default port when none is
+    written. The one home of that rule: sites, pasted URLs, logs and the address check all ask it. Raises ValueError
+    for a URL whose port cannot be read."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or default_port(scheme)
+
+
 def log_target(url):
     """scheme://host:port/path of a URL, never its query string or fragment."""
     try:
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
-        return f"{parts.scheme}://{host}:{port}{parts.path or '/'}"
+        scheme, hostname, port = url_origin(url)
+        host = f"[{hostname}]" if ":" in hostname else hostname
+        return f"{scheme}://{host}:{port}{urlsplit(url).path or '/'}"
     except ValueError:
         return "(invalid URL)"
 
@@ -523,8 +535,8 @@ def fetch(session: GuardedSession, method, url, *, data=None, content=None, head
     method = method.upper()
     if method not in ("GET", "POST"):
         raise OutboundError("error", "Only GET and POST can be replayed.")
-    parts = urlsplit(url)
-    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    _scheme, host, port = url_origin(url)
+    where = f"{host}:{port}"
     started = time.monotonic()
     deadline = session.deadline
     try:

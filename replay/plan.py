@@ -16,7 +16,9 @@ from xml.sax.saxutils import escape
 from django.views.decorators.debug import sensitive_variables
 
 from kb.models import Command
-from webex import detect
+from replay.outbound import url_origin
+from webex.answer import xml_operation
+from webex.commandkeys import XML_SERVICE, command_key
 from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 
 SERVICE_FILE_RE = re.compile(r"^[a-z]\.php$", re.IGNORECASE)
@@ -134,9 +136,9 @@ def _service_and_query(site, text):
             raise ReplayInputError("Only http and https URLs can be replayed.")
         if not parts.hostname:
             raise ReplayInputError("The URL has no host.")
-        pasted_port = port or (443 if parts.scheme.lower() == "https" else 80)
+        _scheme, pasted_host, pasted_port = url_origin(text)
         _scheme, site_host, site_port = site.origin
-        if parts.hostname.lower() != site_host or pasted_port != site_port:
+        if pasted_host != site_host or pasted_port != site_port:
             raise ReplayInputError(
                 f"The URL is for {parts.hostname}{'' if port is None else f':{port}'}, not for the site "
                 f"“{site.name}” ({site.host}). It was not sent: replays only go to the chosen site.",
@@ -201,7 +203,7 @@ def _url_plan(site, service, at, params, method, login_first, login_wid, login_p
         method=method,
         service=service,
         params=params,
-        command=f"{service}?AT={at}",
+        command=command_key(service, at, xml=False),
         login_first=login_first,
         login_wid=login_wid,
         login_password=login_password,
@@ -271,8 +273,8 @@ def plan_from_xml(site, xml, *, password="", session_ticket=""):
         for match in xml_secret_element(name).finditer(xml):
             if MASK in match.group("value"):
                 raise ReplayInputError(f"<{name}> is hidden (•••) in the pasted XML: type it in its field.")
-    detection = detect(xml)
-    command = detection.command if detection is not None and detection.command else "XMLService"
+    operation = xml_operation(xml)
+    command = command_key(XML_SERVICE, operation, xml=True) if operation else XML_SERVICE
     return ReplayPlan(site=site, api="xml", method="POST", service="XMLService", xml=xml, command=command)
 
 

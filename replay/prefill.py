@@ -9,7 +9,7 @@ from django.urls import reverse
 from kb.models import Api
 from replay.wizardlink import safe_step_path
 from replay.xmltemplates import xml_template
-from webex.commandkeys import needs_session
+from webex.commandkeys import command_key, needs_session
 from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 
 MAX_COMMAND = 8000
@@ -26,7 +26,7 @@ def _url_command(text):
     at = next((v.strip().upper() for k, v in pairs if k.upper() == "AT"), "")
     if not service.endswith(".php") or not at:
         return None, None
-    return f"{service}?AT={at}", [(k, v) for k, v in pairs if k.upper() != "AT"]
+    return command_key(service, at, xml=False), [(k, v) for k, v in pairs if k.upper() != "AT"]
 
 
 def from_command(text, commands):

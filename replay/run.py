@@ -20,6 +20,7 @@ from replay.models import ReplayRecord
 from replay.outbound import MAX_BODY_BYTES, GuardedSession, OutboundError, log_target
 from replay.plan import ReplayInput, ReplayInputError, ReplayPlan, plan_for
 from webex import read_answer
+from webex.commandkeys import LOGIN_COMMAND
 from webex.redaction import redact_text
 
 logger = logging.getLogger("replay")  # the same logger as replay.outbound
@@ -153,7 +154,7 @@ def _send(plan: ReplayPlan, record):
             login_answer = _read(login, secrets)
             already = (login_answer.rs or "").lower() == "alreadylogon"
             if login_answer.failed and not already:
-                diagnosis = diagnose(login_answer, api="url", command="p.php?AT=LI")
+                diagnosis = diagnose(login_answer, api="url", command=LOGIN_COMMAND)
                 _fill_from_answer(record, login, login_answer, diagnosis, secrets)
                 record.login_summary = f"Log in first: FAIL {login_answer.rs or ''}".strip()
                 record.message = "The log-in before the command failed, so the command was not sent. " + record.message

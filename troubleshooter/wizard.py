@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core import tickets
 from troubleshooter.models import WizardEvent
+from webex.commandkeys import with_params
 from webex.redaction import is_secret_name
 
 START_QUESTION = "What were you trying to do?"
@@ -84,10 +85,7 @@ def kept_answers(graph, kept):
 
 def command_text(command, params):
     """The command with its prefilled parameters, as a person would paste it (secrets never included)."""
-    safe = {k: v for k, v in (params or {}).items() if not is_secret_name(k)}
-    if not safe:
-        return command.key
-    return f"{command.key}&{urlencode(safe)}" if "?AT=" in command.key else command.key
+    return with_params(command.key, {k: v for k, v in (params or {}).items() if not is_secret_name(k)})
 
 
 def command_link(command, params=None, from_path=""):

@@ -26,7 +26,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from webex.commandkeys import XML_SERVICE, command_key, is_xml_service
-from webex.redaction import known_variants, redact_query, redact_text, redact_url, replace_known
+from webex.redaction import SECRET_PARAMS, known_variants, redact_query, redact_text, redact_url, replace_known
 from webex.text import MAX_PARSE_CHARS, MAX_VALUE, clean, js_unescape, looks_binary, make_preview, to_text, xml_unescape
 from webex.urls import code_value, param, parse_params, service_from_path, split_url, token_params
 
@@ -153,7 +153,7 @@ def _command_of(answer: Answer) -> str | None:
 
 
 # Parameters only a command sends (a back URL carries AT, ST, RS, MK, WID and little else).
-_REQUEST_PARAMS = {"PW", "NPW", "TK", "MPW", "MU", "BU", "PID", "FN", "LN", "EM", "MN", "MT", "DU", "SP", "AN", "AE"}
+_REQUEST_PARAMS = {*SECRET_PARAMS, "MU", "BU", "PID", "FN", "LN", "EM", "MN", "MT", "DU", "SP", "AN", "AE"}
 
 
 def looks_like_request(params: dict, service, at, st, rs) -> bool:
@@ -373,7 +373,7 @@ def open_meetings_answer(text: str, http_status=None) -> Answer | None:
 _URL_TOKEN = re.compile(r"[^\s\"'<>`\\]{1,16384}")
 _KEY_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,30}=")
 ANSWER_KEYS = {"AT", "ST", "RS"}
-_LOG_KEYS = {"AT", "ST", "RS", "MK", "WID", "PW", "NPW", "TK", "MPW", "PID", "BU", "MU", "SP", "DU", "MT", "MN", "EM"}
+_LOG_KEYS = {*SECRET_PARAMS, "AT", "ST", "RS", "MK", "WID", "PID", "BU", "MU", "SP", "DU", "MT", "MN", "EM"}
 
 
 def _score(params: dict) -> int:

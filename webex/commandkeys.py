@@ -9,9 +9,14 @@ Pure Python: the models, the loader, the WebEx reader, search, the wizard and re
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 XML_SERVICE = "XMLService"
 _URL_SEP = "?AT="
 _XML_SEP = ":"
+# A URL API command key written in prose (``p.php?AT=LI``): group 1 the service file, group 2 the AT value.
+URL_KEY_IN_TEXT = re.compile(r"(?<![\w.])([a-z]\.php)\?AT=([A-Za-z]{2,3})\b")
 
 
 # The URL API's log-in, and the services whose commands need the session cookie it sets (without it they answer
@@ -63,6 +68,17 @@ def split_command_key(key: str) -> tuple[str, str]:
     return service, code
 
 
+def key_parts(key: str) -> tuple[str, str]:
+    """(service, code) of any key, one without its service included: ``?AT=LI`` -> ``("", "LI")``; ("", "") when
+    ``key`` is no key. Never raises."""
+    key = (key or "").strip()
+    for sep in (_URL_SEP, _XML_SEP):
+        if sep in key:
+            service, code = key.split(sep, 1)
+            return service, code
+    return "", ""
+
+
 def service_of(key: str) -> str:
     """The service part of a key (``p.php``, ``XMLService``), or "" for a key without one (``?AT=LI``)."""
     key = (key or "").strip()
@@ -83,3 +99,17 @@ def key_matches(key: str, wanted: str) -> bool:
         k_service, k_code = key.split(_URL_SEP, 1)
         return k_code.upper() == w_code.upper() and (not w_service or k_service.lower() == w_service.lower())
     return key.strip().lower() == wanted.strip().lower()
+
+
+def is_url_key(key: str) -> bool:
+    """True for a URL API command key (``p.php?AT=LI``, ``?AT=LI``), False for an XML API one."""
+    return _URL_SEP in (key or "")
+
+
+def with_params(key: str, params) -> str:
+    """A URL API command as a person would paste it: ``p.php?AT=SM`` with ``{"DU": "20"}`` -> ``p.php?AT=SM&DU=20``.
+    An XML API key, or no parameters: the key itself."""
+    params = dict(params or {})
+    if not params or not is_url_key(key):
+        return key
+    return f"{key}&{urlencode(params)}"

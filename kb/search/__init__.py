@@ -1,4 +1,4 @@
-"""Search: the one entry point, ``search(query, *, limit=20, user=None) -> SearchResponse``.
+"""Search: the one entry point, ``search(query, *, limit=20) -> SearchResponse``.
 
 A person searches with whatever they have in hand, so a query goes through these steps, and each
 result remembers how it was found:
@@ -50,7 +50,13 @@ The package, one module per seam:
 * ``commands``: commands named in a query, and the entries they can answer with;
 * ``cache``: the per-process answer cache;
 * ``response``: ``SearchResponse``, ``Result`` and ``Detected``;
-* ``pipeline``: ``search()``, the query steps above and the shared ranking rule.
+* ``query``: ``Query``, the text as search reads it (redacted and normalised once);
+* ``keys``: codes and aliases looked up by term (exact, a code's start, codes that look alike);
+* ``ranking``: the shared ranking rule (hits, word scores, counterparts after their entry);
+* ``pipeline``: ``search()``, one step function per step above (``detect_paste``, ``exact_codes``, ``messages``,
+  ``commands``, ``prefixes``, ``full_text``, ``correction``) and the one finish;
+* ``views``, ``log`` (the search log's writer and its summary for /insights/), ``popular`` (the home page's most
+  looked-up codes).
 """
 
 from kb.search.backends import Backend, PostgresBackend, SQLiteBackend, backend

@@ -7,6 +7,7 @@ from kb import generation
 from kb.generation import GenerationCache
 from kb.models import Cause, Command, Confidence, Entry
 from kb.search.text import words
+from webex.commandkeys import is_url_key, key_parts
 
 COMMAND_SCAN = 500  # cause links of a command read before sorting its entries by code
 
@@ -59,9 +60,9 @@ def commands_for(text: str, detection) -> list[Command]:
     stripped = text.strip()
     if detection is not None and detection.command:
         key = detection.command
-        if key.startswith("XMLService:"):
+        if not is_url_key(key):
             return [c for c in commands() if c.key.lower() == key.lower()]
-        service, _, at = key.partition("?AT=")
+        service, at = key_parts(key)
         return [
             c
             for c in commands()

@@ -8,7 +8,7 @@ from html import unescape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from kb.models import Cause, Command, Entry
+from kb.models import Api, Cause, Command, Entry
 from kb.search.text import key_term, strip_marks
 
 SHORT_QUERY_CHARS = 3  # fewer letters and digits than this, and nothing found: a hint, not "no entry"
@@ -53,7 +53,7 @@ class Result:
     @property
     def href(self):
         """The entry's page, at the cause that applies when one was recognised."""
-        return self.url + (f"#cause-{self.cause.slug}" if self.cause else "")
+        return self.url + (f"#{self.cause.anchor}" if self.cause else "")
 
     @property
     def detected(self):
@@ -110,7 +110,7 @@ class Detected:
 
     @property
     def api_label(self):
-        return {"url": "URL API", "xml": "XML API"}.get(self.api or "", "")
+        return Api.label_of(self.api)
 
     @property
     def is_success(self) -> bool:
@@ -185,8 +185,8 @@ class SearchResponse:
     # into another code), and what the knowledge base knows of its family (kb.search.knowledge.Family), if anything.
     missing_code: str = ""
     family: object | None = None
-    # Shared by every cached copy of this answer: e.g. its rendered htmx fragment (see views_search).
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # What the answer depends on (kb.search.query.Query.key): the view keys its rendered fragment on it.
+    key: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def empty(self):

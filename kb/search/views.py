@@ -20,11 +20,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
+from kb.generation import GenerationCache
 from kb.models import Suggestion
 from kb.pages import redirected_from
 from kb.search import MAX_PASTE_CHARS, search
 from kb.search import log as search_log
 from webex.redaction import redact_text
+
+# Rendered results fragments, per answer (its Query key) and KB generation, as many as the answer cache holds.
+fragment_cache = GenerationCache(size=lambda: settings.SEARCH_CACHE_SIZE)
 
 # A results URL carries at most this many characters of query (servers refuse request lines of about 8 KB);
 # a longer paste is cut to the part that was recognised in it.
@@ -63,7 +67,7 @@ def go_target(result) -> str | None:
     if detected is not None:
         if detected.entry is None:
             return None
-        return detected.entry.get_absolute_url() + (f"#cause-{detected.cause.slug}" if detected.cause else "")
+        return detected.entry.get_absolute_url() + (f"#{detected.cause.anchor}" if detected.cause else "")
     if not result.results or result.results[0].how not in ("exact", "alias"):
         return None
     top = result.results[0]
@@ -82,7 +86,7 @@ def search_page(request):
     if request.method == "POST":
         return _live_search(request)
     raw = _query(request.GET)
-    result = search(raw, user=request.user)
+    result = search(raw)
     if not request.htmx:
         if request.GET.get("go"):
             target = go_target(result)
@@ -107,7 +111,7 @@ def _live_search(request):
     recorded or pushed to history: the person has not settled on the query yet (see ``search_settled``).
     Without htmx, the redacted results page (303)."""
     raw = _query(request.POST)
-    result = search(raw, user=request.user)
+    result = search(raw)
     if not request.htmx:
         response = HttpResponseRedirect(_search_url(results_query(result, raw)))
         response.status_code = 303
@@ -124,9 +128,9 @@ def _results(request, result, raw):
     if wants_fragment(request) and result.results and not result.missing_code:
         # A fragment with results depends only on the answer (no form, no user): render it once per cached
         # answer. The empty state and a missing code's "suggest this code" carry a CSRF token: always rendered afresh.
-        html = result.memo.get("fragment")
-        if html is None:
-            html = result.memo["fragment"] = render_page_to_string(request, "kb/search.html", context)
+        html = fragment_cache.get_or_build(
+            result.key, lambda: render_page_to_string(request, "kb/search.html", context)
+        )
         return vary_on_htmx(HttpResponse(html))
     context["suggest_form"] = SuggestionForm(initial={"query": result.query})
     if not wants_fragment(request):
@@ -144,7 +148,7 @@ def search_go(request):
     No CSRF token: the header's form is on pages shared by every anonymous reader, which carry none, and this
     view changes nothing a forged request could not change with a plain link to /search/?q=…."""
     raw = _query(request.POST)
-    result = search(raw, user=request.user)
+    result = search(raw)
     target = go_target(result)
     if target:
         search_log.record(result, request.user)
@@ -160,7 +164,7 @@ def search_settled(request):
     entry a submitted search goes to, or null), ``settled`` (false: too short or empty, nothing recorded or pushed)
     and, when the text held a secret, ``text`` (the text with it redacted) for the box."""
     raw = _query(request.POST)
-    result = search(raw, user=request.user)
+    result = search(raw)
     search_log.record(result, request.user)
     data = {
         "query": result.query,
@@ -176,7 +180,7 @@ def search_settled(request):
 
 @require_safe
 def api_search(request):
-    result = search(_query(request.GET), user=request.user)
+    result = search(_query(request.GET))
     response = JsonResponse(result.to_json(), json_dumps_params={"ensure_ascii": False})
     search_log.record(result, request.user)
     return response
