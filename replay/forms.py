@@ -250,6 +250,7 @@ class ReplayForm(forms.Form):
             login_password=data.get("login_password") or "",
             # A refused replay's record names the chosen command (or the XML API), nothing that was typed.
             refused_command={"build": data.get("command") or "", "xml": "XMLService"}.get(data["mode"], ""),
+            from_step=data.get("from_step") or "",
         )
 
     def input_field(self):

@@ -63,6 +63,7 @@ class ReplayInput:
     login_wid: str = ""
     login_password: str = ""
     refused_command: str = ""
+    from_step: str = ""  # the wizard step the replay was started from (checked by replay.wizardlink), or ""
 
     def __repr__(self):  # never show what was typed: it may hold secrets
         return f"<ReplayInput {self.mode}>"

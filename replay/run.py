@@ -7,6 +7,7 @@ answer, and saves a record in which every secret is replaced by •••.
 
 import logging
 import time
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -26,49 +27,60 @@ from webex.redaction import redact_text
 logger = logging.getLogger("replay")  # the same logger as replay.outbound
 
 
+@dataclass(frozen=True)
+class Replayed:
+    """What a replay left: its saved record, and whether it was refused because too many replays are in flight
+    (:mod:`replay.slots`; the page answers 429 with Retry-After)."""
+
+    record: ReplayRecord
+    busy: bool = False
+
+
 @sensitive_variables()
-def replay(site, given: ReplayInput, *, user=None, actor="") -> ReplayRecord:
-    """Replay what was typed on ``site`` and return the saved record (a refused one when it cannot be sent).
+def replay(site, given: ReplayInput, *, user=None, actor="") -> Replayed:
+    """Replay what was typed on ``site``; the record is saved, a refused one when it cannot be sent, with the
+    wizard step it came from (``given.from_step``).
 
     Raises LoginDetailsMissing, recording nothing, when "log in first" has no WID or no password, and
     ReplayInputError, recording nothing, for an input mistake (unreadable input: the caller shows it on the form).
     A refusal of a real command (another host, a blocked address) is recorded.
-    A replay refused because too many are in flight (:mod:`replay.slots`) is recorded with outcome "blocked" and
-    comes back with ``record.busy`` set (the page answers 429).
+    A replay refused because too many are in flight is recorded with outcome "blocked" and comes back ``busy``.
     """
+    who = {"user": user, "actor": actor, "from_step": given.from_step}
     try:
         plan = plan_for(site, given)
     except ReplayInputError as error:
         if error.outcome != "blocked":
             raise
-        return record_refusal(
-            site, error, user=user, actor=actor, command=given.refused_command, api=given.api, method=given.method
+        return Replayed(
+            record_refusal(site, error, command=given.refused_command, api=given.api, method=given.method, **who)
         )
     try:
         with slots.hold(user):
-            return run_replay(plan, user=user, actor=actor)
+            return Replayed(run_replay(plan, **who))
     except slots.Busy as busy:
         error = ReplayInputError(busy.message, outcome="blocked")
-        record = record_refusal(
-            site, error, user=user, actor=actor, command=plan.command, api=plan.api, method=plan.method
+        return Replayed(
+            record_refusal(site, error, command=plan.command, api=plan.api, method=plan.method, **who), busy=True
         )
-        record.busy = True
-        return record
 
 
-def _new_record(plan_or_site, *, user, actor):
+def _new_record(plan_or_site, *, user, actor, from_step=""):
     site = getattr(plan_or_site, "site", plan_or_site)
     return ReplayRecord(
         user=user if getattr(user, "is_authenticated", False) else None,
         actor=(actor or getattr(user, "get_username", lambda: "")() or "unknown")[:150],
         site=site,
         site_label=(site.name if site is not None else "")[:120],
+        from_step=from_step,
     )
 
 
-def record_refusal(site, error: ReplayInputError, *, user=None, actor="", command="", api="url", method="POST"):
+def record_refusal(
+    site, error: ReplayInputError, *, user=None, actor="", from_step="", command="", api="url", method="POST"
+):
     """Save the record of a replay refused before anything was sent (bad URL, another host…)."""
-    record = _new_record(site, user=user, actor=actor)
+    record = _new_record(site, user=user, actor=actor, from_step=from_step)
     record.api = api
     record.method = method
     record.command = command[:120]
@@ -115,9 +127,9 @@ def _fill_from_answer(record, fetched, answer, diagnosis, secrets):
 
 
 @sensitive_variables()
-def run_replay(plan: ReplayPlan, *, user=None, actor=""):
+def run_replay(plan: ReplayPlan, *, user=None, actor="", from_step=""):
     """Send the plan through the guard, read and diagnose the answer, save and return the record."""
-    record = _new_record(plan, user=user, actor=actor)
+    record = _new_record(plan, user=user, actor=actor, from_step=from_step)
     record.api = plan.api
     record.method = plan.method
     record.command = plan.command[:120]

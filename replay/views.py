@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import tickets
-from core.rendering import render_page, vary_on_htmx
+from core.rendering import render_page, render_partial, wants_fragment
 from kb.models import Command, Suggestion
 from replay import prefill, run
 from replay.forms import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
@@ -70,22 +70,15 @@ def replay(request):
 
     form = ReplayForm(request.POST, commands=commands)
     record = None
-    status = 200
+    status = 400
     if form.is_valid():
         try:
-            record = run.replay(form.cleaned_data["site"], form.replay_input(), user=request.user)
+            replayed = run.replay(form.cleaned_data["site"], form.replay_input(), user=request.user)
         except ReplayInputError as error:  # an input mistake: shown on the form, nothing sent, nothing recorded
             form.add_error(form.input_field(), error.message)
-            status = 400
         else:
-            if getattr(record, "busy", False):
-                status = 429  # too many replays in flight (replay/slots.py): recorded, nothing sent
-            step = form.cleaned_data.get("from_step") or ""
-            if step:
-                record.from_step = step
-                record.save(update_fields=["from_step"])
-    else:
-        status = 400
+            record = replayed.record
+            status = 429 if replayed.busy else 200  # busy: too many replays in flight, recorded, nothing sent
     form.scrub()
     context = {**_panel_context(form, sites), **result_context(record)}
     response = render_page(request, "replay/replay.html", context, status=status)
@@ -107,7 +100,7 @@ def _uuid_or_none(value):
 def replay_parameters(request):
     """The build mode's parameter fields for ``?command=<key>`` (htmx swaps them in when the command changes)."""
     form = ReplayForm(initial={"mode": "build", "command": request.GET.get("command", "")[:120]})
-    return vary_on_htmx(render(request, "replay/_build_params.html", {"form": form}))
+    return render_partial(request, "replay/_build_params.html", {"form": form})
 
 
 @require_safe
@@ -182,7 +175,7 @@ def replay_suggest(request, pk):
         return HttpResponseBadRequest("This replay has no unknown code to suggest.")
     note = f"Seen in replay {record.get_absolute_url()} ({record.command or 'command'} on {record.site_label})."
     Suggestion.objects.record(record.code, note=note, origin=Suggestion.Origin.REPLAY, user=request.user)
-    if request.htmx:
-        return vary_on_htmx(render(request, "replay/_suggested.html", {"record": record}))
+    if wants_fragment(request):
+        return render_partial(request, "replay/_suggested.html", {"record": record})
     messages.success(request, f"Thank you: a new entry for {record.code} was suggested.")
     return redirect(record)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import tickets
-from core.rendering import render_page
+from core.rendering import push_url, render_page, render_partial, wants_fragment
 from kb.models import Suggestion
 from kb.textlinks import build_link_map, command_links
 from troubleshooter.flows import SLUG_RE, FlowGraph, published_flows, served_graph
@@ -87,15 +87,15 @@ def wizard_step(request, slug):
     change = request.GET.get("change", "").strip() or None
     walk = graph.walk(read_answers(request), change)
     canonical = _canonical(flow, walk, change)
-    if request.get_full_path() != canonical and not walk.stale and not request.htmx:
+    if request.get_full_path() != canonical and not walk.stale and not wants_fragment(request):
         return HttpResponseRedirect(canonical)  # tidy address: answers in path order, none that do not apply
     if walk.is_outcome:
         record_finished(request, flow, walk)
     else:
         record_started(request, flow)
     response = _step_response(request, flow, graph, walk, canonical)
-    if request.htmx and request.get_full_path() != canonical:
-        response["HX-Push-Url"] = canonical
+    if wants_fragment(request) and request.get_full_path() != canonical:
+        push_url(response, canonical)
     return response
 
 
@@ -162,9 +162,9 @@ def wizard_feedback(request, slug):
         return HttpResponseRedirect(outcome_url)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        if request.htmx:  # htmx swaps only 2xx answers: the form comes back with its message
+        if wants_fragment(request):  # htmx swaps only 2xx answers: the form comes back with its message
             context = {"flow": flow, "feedback_form": form, "feedback_url": request.get_full_path()}
-            return render_page(request, "troubleshooter/_wizard_feedback.html", context)
+            return render_partial(request, "troubleshooter/_wizard_feedback.html", context)
         return _step_response(request, flow, graph, walk, outcome_url, feedback_form=form, status=400)
     resolved = form.cleaned_data["resolved"] == "yes"
     comment = form.cleaned_data["comment"]
@@ -188,7 +188,7 @@ def wizard_feedback(request, slug):
             user=user,
         )
     thanks = "Thank you: recorded as solved." if resolved else "Thank you: recorded as not solved."
-    if request.htmx:
-        return render_page(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
+    if wants_fragment(request):
+        return render_partial(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
     messages.success(request, thanks)
     return HttpResponseRedirect(outcome_url)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.rendering import render_page
+from core.rendering import render_page, wants_fragment
 from kb import fixtures, search
 from kb.editing import editor, history
 from kb.editing.access import editors_only, get_entry
@@ -129,7 +129,7 @@ def entry_preview(request, code):
     html, errors = _preview(request, entry, state)
     context = {"entry": entry, "preview": html, "errors": errors}
     return render_page(
-        request, "kb/entry_preview.html", context, status=200 if request.htmx else (400 if errors else 200)
+        request, "kb/entry_preview.html", context, status=200 if wants_fragment(request) else (400 if errors else 200)
     )
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.rendering import render_page, render_page_to_string, vary_on_htmx, wants_fragment
+from core.rendering import push_url, render_fragment, render_page, render_partial, vary_on_htmx, wants_fragment
 from kb.generation import GenerationCache
 from kb.models import Suggestion
 from kb.pages import redirected_from
@@ -87,7 +87,7 @@ def search_page(request):
         return _live_search(request)
     raw = _query(request.GET)
     result = search(raw)
-    if not request.htmx:
+    if not wants_fragment(request):
         if request.GET.get("go"):
             target = go_target(result)
             if target:
@@ -100,8 +100,8 @@ def search_page(request):
             # the browser's history and address bar. That page records the search.
             return redirect(_search_url(results_query(result, raw)))
     response = _results(request, result, raw)
-    if request.htmx and result.redacted:
-        response["HX-Push-Url"] = _search_url(results_query(result, raw))
+    if wants_fragment(request) and result.redacted:
+        push_url(response, _search_url(results_query(result, raw)))
     search_log.record(result, request.user)
     return response
 
@@ -112,7 +112,7 @@ def _live_search(request):
     Without htmx, the redacted results page (303)."""
     raw = _query(request.POST)
     result = search(raw)
-    if not request.htmx:
+    if not wants_fragment(request):
         response = HttpResponseRedirect(_search_url(results_query(result, raw)))
         response.status_code = 303
         return response
@@ -128,9 +128,7 @@ def _results(request, result, raw):
     if wants_fragment(request) and result.results and not result.missing_code:
         # A fragment with results depends only on the answer (no form, no user): render it once per cached
         # answer. The empty state and a missing code's "suggest this code" carry a CSRF token: always rendered afresh.
-        html = fragment_cache.get_or_build(
-            result.key, lambda: render_page_to_string(request, "kb/search.html", context)
-        )
+        html = fragment_cache.get_or_build(result.key, lambda: render_fragment(request, "kb/search.html", context))
         return vary_on_htmx(HttpResponse(html))
     context["suggest_form"] = SuggestionForm(initial={"query": result.query})
     if not wants_fragment(request):
@@ -224,8 +222,8 @@ def search_suggest(request):
         form.cleaned_data["query"], note=form.cleaned_data["note"], origin=Suggestion.Origin.SEARCH, user=request.user
     )
     thanks = "Thank you: the missing entry was recorded for the knowledge base editors."
-    if request.htmx:
-        return render_page(request, "kb/_search_suggest.html", {"suggested": True, "thanks": thanks})
+    if wants_fragment(request):
+        return render_partial(request, "kb/_search_suggest.html", {"suggested": True, "thanks": thanks})
     messages.success(request, thanks)
     return redirect(_search_url(form.cleaned_data["query"]))
 
@@ -241,7 +239,7 @@ def suggest_code(request, code):
         code, note=request.POST.get("note", ""), origin=Suggestion.Origin.NOT_FOUND, user=request.user
     )
     thanks = f"Thank you: {code} was recorded for the knowledge base editors."
-    if request.htmx:
-        return render_page(request, "kb/_suggest_code.html", {"code": code, "suggested": True, "thanks": thanks})
+    if wants_fragment(request):
+        return render_partial(request, "kb/_suggest_code.html", {"code": code, "suggested": True, "thanks": thanks})
     messages.success(request, thanks)
     return redirect(reverse("kb:entry-detail", args=[code]))

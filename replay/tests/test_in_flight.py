@@ -92,8 +92,9 @@ def test_the_per_process_cap(db, sandbox, make_site, replayer, settings, monkeyp
     """Each app server process keeps threads for pages, whatever the site-wide cap."""
     settings.REPLAY_MAX_IN_FLIGHT_PER_PROCESS = 2
     monkeypatch.setattr(slots, "_in_process", 2)
-    record = run.replay(make_site(sandbox), ReplayInput(text="p.php?AT=LI&WID=host1"), user=replayer)
-    assert record.outcome == "blocked" and record.busy
+    replayed = run.replay(make_site(sandbox), ReplayInput(text="p.php?AT=LI&WID=host1"), user=replayer)
+    record = replayed.record
+    assert record.outcome == "blocked" and replayed.busy
     assert "this app server is already running 2 replays" in record.message
     assert sandbox.state.hits == 0
 

@@ -25,7 +25,7 @@ def test_secrets_are_removed_before_the_preview_is_cut(at):
 def test_a_record_never_keeps_part_of_an_echoed_password(db, stand_in, make_site):
     body = ("<html><body>" + "w" * 190 + f" {SECRET} is wrong</body></html>").encode()
     site = make_site(base_url=f"{stand_in(body=body).base_url}/acme/", slug="echo")
-    record = run.replay(site, ReplayInput(text="p.php?AT=LI&WID=host1", secrets={"PW": SECRET}), actor="test")
+    record = run.replay(site, ReplayInput(text="p.php?AT=LI&WID=host1", secrets={"PW": SECRET}), actor="test").record
     stored = ReplayRecord.objects.get(pk=record.pk)
     for field in ("response_preview", "message", "reason", "location"):
         assert SECRET[:4] not in getattr(stored, field), field
@@ -38,7 +38,7 @@ def test_a_record_never_keeps_part_of_an_echoed_password(db, stand_in, make_site
 def test_a_non_http_redirect_is_kept_as_the_answer(db, stand_in, make_site, replay_client, location):
     site_server = stand_in(status=302, headers=[("Location", location)], body=b"")
     site = make_site(base_url=f"{site_server.base_url}/acme/", slug="redirecting")
-    record = run.replay(site, ReplayInput(text="p.php?AT=LI&WID=host1"), actor="test")
+    record = run.replay(site, ReplayInput(text="p.php?AT=LI&WID=host1"), actor="test").record
     assert record.outcome == "unrecognized"
     assert record.http_status == 302
     assert record.answer_form == "non-http-redirect"

@@ -119,7 +119,7 @@ class Command(BaseCommand):
             login_password=login_password if options["login_first"] else "",
         )
         try:
-            record = run.replay(site, given, actor=actor)
+            record = run.replay(site, given, actor=actor).record
         except LoginDetailsMissing:
             self.fail("--login-first needs a WID (--login-wid or WID= in the command) and a password.")
         except ReplayInputError as error:  # an input mistake: nothing was sent, nothing is recorded
