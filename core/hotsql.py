@@ -37,7 +37,9 @@ def _cursor():
     if raw.prepare_threshold is None:
         return connection.cursor()
     cursor = psycopg.Cursor(raw)  # server-side binding, so that one statement serves every parameter value
-    return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)  # type: ignore[arg-type]  # Django wraps any DB-API cursor; the stubs name its own
 
 
 def fetchall(sql: str, params=()) -> list[tuple]:

@@ -68,6 +68,7 @@ def is_database_outage(exc):
 
 
 def database_unavailable_response(request):
+    response: HttpResponse
     if request.path.startswith("/api/") or request.path == "/healthz":
         response = JsonResponse({"error": "the database is unavailable; try again shortly"}, status=503)
     else:

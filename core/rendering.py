@@ -19,7 +19,9 @@ SITE_TITLE = "WebEx API KB"  # after every page's own title (base.html writes it
 def wants_fragment(request) -> bool:
     """The one predicate for "fragment or page": an htmx request, unless it restores history (then the page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
 def vary_on_htmx(response):

@@ -40,7 +40,7 @@ class DatabaseFileMissing(Exception):
 def _check_sqlite_file():
     """The configured file exists (checked before connecting: connecting would create an empty one) and is the
     file the connection has open."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's own
         return
     configured = os.path.realpath(str(connection.settings_dict["NAME"]))
     if not os.path.isfile(configured):

@@ -159,3 +159,22 @@ def test_kb_is_not_the_one_big_room():
     total = sum(_lines(p) for p in files)
     kb = sum(_lines(p) for p in files if p.relative_to(ROOT).parts[0] == "kb")
     assert kb / total <= MAX_KB_SHARE, f"kb/ is {kb / total:.0%} of {total} lines"
+
+
+def _is_view_module(name):
+    last = name.rsplit(".", 1)[-1]
+    return last == "views" or last.startswith("views_") or last.endswith("_views")
+
+
+def test_no_view_module_imports_another():
+    """Views stay thin: what two views share lives in a module that is not a view module."""
+    modules = dict(_modules())
+    wrong = [
+        f"{name} imports {target}"
+        for name, path in modules.items()
+        if _is_view_module(name)
+        for module, imported in _imports(path, name)
+        for target in (f"{module}.{imported}" if imported else module, module)
+        if target in modules and target != name and _is_view_module(target)
+    ]
+    assert wrong == []

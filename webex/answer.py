@@ -252,9 +252,9 @@ def find_script_redirect(text: str):
                 url = url.replace("&amp;", "&")
             found.append((m.start(), url, m.group(0)))
             break
-    m = _META_REFRESH.search(text)
-    if m:
-        found.append((m.start(), xml_unescape(m.group("url")).strip(), m.group(0)))
+    meta = _META_REFRESH.search(text)
+    if meta:
+        found.append((meta.start(), xml_unescape(meta.group("url")).strip(), meta.group(0)))
     found.sort(key=lambda item: item[0])
     for _pos, url, fragment in found:
         if url and _webex_params(url):

@@ -450,15 +450,14 @@ def _log_answer(text: str):
             ),
             _line_around(text, m.start()),
         )
-    m = _LOG_RS.search(text)
-    rs = m.group("rs") if m else None
+    found = _LOG_RS.search(text)
+    rs, where = (found.group("rs"), found.start()) if found else (None, 0)
     r = _LOG_REASON.search(text)
     if not rs and r:
         value = r.group("reason").strip()
         code = _CAMEL_CODE.fullmatch(value.split()[0]) if value else None
         if code and len(value.split()) == 1:
-            rs = code.group(0)
-            m = r
+            rs, where = code.group(0), r.start()
         elif _known_reason(value):
             return (
                 Answer(
@@ -483,7 +482,7 @@ def _log_answer(text: str):
             api="url",
             preview=make_preview(text),
         ),
-        _line_around(text, m.start()),
+        _line_around(text, where),
     )
 
 

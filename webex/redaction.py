@@ -205,7 +205,8 @@ def _redact_tags(text: str) -> str:
     for m in _TAG_START.finditer(text):
         if m.start() < pos:
             continue
-        i, attrs = m.end(), []
+        i = m.end()
+        attrs: list[re.Match[str]] = []
         while len(attrs) < _MAX_ATTRS:
             a = _ATTR.match(text, i)
             if not a or a.end() == i:
