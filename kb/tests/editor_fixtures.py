@@ -1,4 +1,4 @@
-"""Users in each role, for the editors' pages (import the fixtures you use into a test module).
+"""Users in each role, for the editors' pages (fixtures of every test: the root conftest.py names this module).
 
 The role groups ("Help desk", "KB editors", "Admins") are created by every migrate, the test database's too."""
 
