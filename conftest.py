@@ -28,7 +28,7 @@ from django.core.management import call_command
 
 # Fixture modules shared beyond one test module (pytest takes pytest_plugins only from the root conftest): the browser
 # tests' ``site`` and ``page``, and the editors' pages' ``people``, ``editor`` and ``editor_client``.
-pytest_plugins = ["kb.tests.browser", "kb.tests.editor_fixtures"]
+pytest_plugins = ["kb.tests.browser", "kb.tests.editing.fixtures"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

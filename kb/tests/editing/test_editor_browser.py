@@ -21,7 +21,7 @@ from django.core.management import call_command
 from kb.tests.browser import console_error
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PASSWORD = "Editor-pass-1"
 
 
