@@ -5,7 +5,8 @@ Tests that use ``transactional_db`` or ``live_server`` get an emptied database a
 and must load what they need themselves (``call_command("load_kb")``).
 
 Also here, for every app's tests: ``browser`` (Debian's Chromium through Playwright), ``gunicorn`` (the
-production server on a free loopback port) and ``scratch_env`` (a database separate processes can share).
+production server on a free loopback port) and ``scratch_env`` (a database separate processes can share); a test that
+uses ``gunicorn``, ``scratch_env`` or ``manage`` is marked ``server``, one that uses ``browser`` is marked ``browser``.
 """
 
 import functools
@@ -37,6 +38,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Tests that use these fixtures start a real server process (gunicorn on a scratch database): they are marked
+# ``server``, as tests that use ``browser`` are marked ``browser``, so that ``pytest -m "not browser and not server"``
+# (make quick) leaves them out whatever their module says.
+SERVER_FIXTURES = frozenset({"gunicorn", "scratch_env", "manage"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & SERVER_FIXTURES and not item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.server)
+        if "browser" in used and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
