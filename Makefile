@@ -1,4 +1,4 @@
-# Two commands do everything: `make run` and `make test`.
+# Two commands do everything: `make run` and `make test` (`make quick` is the test run without browser and server tests).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8765
 
-.PHONY: run test setup lint format bench eval loadtest serve screenshots clean
+.PHONY: run test quick setup lint format bench eval loadtest serve screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# A few minutes instead of the full run: lint, and every test except those that drive Chromium (browser) or start a
+# server process (server; see conftest.py). `make test` still runs everything.
+quick: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -m "not browser and not server"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -5,26 +5,29 @@ Tests that use ``transactional_db`` or ``live_server`` get an emptied database a
 and must load what they need themselves (``call_command("load_kb")``).
 
 Also here, for every app's tests: ``browser`` (Debian's Chromium through Playwright), ``gunicorn`` (the
-production server on a free loopback port) and ``scratch_env`` (a database separate processes can share).
+production server on a free loopback port) and ``scratch_env`` (a database separate processes can share); a test that
+uses ``gunicorn``, ``scratch_env`` or ``manage`` is marked ``server``, one that uses ``browser`` is marked ``browser``.
 """
 
+import functools
 import io
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from bench.scratch import server_env, start_gunicorn
+
+# Fixture modules shared beyond one test module (pytest takes pytest_plugins only from the root conftest): the browser
+# tests' ``site`` and ``page``, and the editors' pages' ``people``, ``editor`` and ``editor_client``.
+pytest_plugins = ["kb.tests.browser", "kb.tests.editing.fixtures"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,6 +38,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Tests that use these fixtures start a real server process (gunicorn on a scratch database): they are marked
+# ``server``, as tests that use ``browser`` are marked ``browser``, so that ``pytest -m "not browser and not server"``
+# (make quick) leaves them out whatever their module says.
+SERVER_FIXTURES = frozenset({"gunicorn", "scratch_env", "manage"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & SERVER_FIXTURES and not item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.server)
+        if "browser" in used and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -144,64 +163,22 @@ def screenshots(shots_dir, request):
     return take
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _gunicorn(env, *, workers=1):
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-c", "gunicorn.conf.py"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=settings.BASE_DIR,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f"gunicorn on port {port} did not start")
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
 @pytest.fixture(scope="session")
 def gunicorn():
     """``with gunicorn(env, workers=1) as base_url:`` runs the production server (config.wsgi) on a free loopback
-    port with the environment ``env``, yields its URL once /healthz answers 200, and stops it on exit."""
-    return _gunicorn
+    port with the environment ``env``, yields its URL once /healthz answers 200, and stops it on exit
+    (bench.scratch.start_gunicorn, which the benchmarks use too)."""
+    return functools.partial(start_gunicorn, workers=1)
 
 
 @pytest.fixture(scope="session")
 def scratch_env(tmp_path_factory):
-    """Environment for server processes that share one scratch database, migrated and loaded, with DEBUG off.
+    """Environment for server processes that share one scratch database, migrated and loaded, with DEBUG off
+    (bench.scratch.server_env, which the benchmarks use too).
 
     The database is a scratch SQLite file in write-ahead mode, or a scratch PostgreSQL database when DATABASE_URL
     points at PostgreSQL (dropped at the end), so that separate processes share it as they do in production.
     ``manage(env, *args)`` runs a management command against it."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="scratch-server-tests-" + "k" * 40,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SECURE_COOKIES="0",
-        LOG_LEVEL="WARNING",
-        ACCESS_LOG_LEVEL="WARNING",
-        STATIC_ROOT=str(tmp_path_factory.mktemp("static")),
-    )
     url = os.getenv("DATABASE_URL", "")
     dbname = None
     if url.startswith(("postgres", "pgsql")):
@@ -209,9 +186,10 @@ def scratch_env(tmp_path_factory):
         base = url.rsplit("/", 1)[0]
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
-        env["DATABASE_URL"] = f"{base}/{dbname}"
+        database = {"DATABASE_URL": f"{base}/{dbname}"}
     else:
-        env["SQLITE_PATH"] = str(tmp_path_factory.mktemp("db") / "kb.sqlite3")
+        database = {"SQLITE_PATH": str(tmp_path_factory.mktemp("db") / "kb.sqlite3")}
+    env = server_env(database, static_root=tmp_path_factory.mktemp("static"))
     for args in (["migrate", "--noinput"], ["load_kb"], ["collectstatic", "--noinput"]):
         _manage(env, *args)
     yield env

@@ -7,7 +7,7 @@ shipped knowledge base, runs every text of kb/tests/data/eval_corpus.json throug
 kb/evaluation.py for the scoring), prints ``top-1 0.xx (n/N), top-3 0.xx`` and the misses, and writes
 bench/results/eval.json. Each database is evaluated in a child process (Django is set up once per process).
 
-A report, not a test: the threshold is asserted by kb/tests/test_eval.py.
+A report, not a test: the threshold is asserted by kb/tests/search/test_eval.py.
 """
 
 from __future__ import annotations

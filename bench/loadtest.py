@@ -12,14 +12,10 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -28,6 +24,11 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.scratch import server_env, start_gunicorn  # noqa: E402 - after the path
+
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 SECONDS = int(os.getenv("LOADTEST_SECONDS", "60"))
@@ -66,31 +67,6 @@ done = function(summary, latency, requests)
     summary.errors.status))
 end
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_env(db_path):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        # Plain http on loopback: no TLS redirect, no HSTS, cookies without the Secure flag.
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SECURE_COOKIES="0",
-        ACCESS_LOG_LEVEL="WARNING",
-        LOG_LEVEL="WARNING",
-    )
-    if not env.get("DATABASE_URL"):
-        env["SQLITE_PATH"] = str(db_path)
-    return env
 
 
 def manage(env, *args):
@@ -222,39 +198,28 @@ def main():
         raise SystemExit("loadtest needs wrk: apt-get install -y wrk (make loadtest installs it when run as root)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="kb-loadtest-"))
-    env = server_env(workdir / "loadtest.sqlite3")
-    env["STATIC_ROOT"] = str(workdir / "static")
-    print("loadtest: preparing a scratch database and static files …", flush=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_kb")
-    manage(env, "collectstatic", "--noinput")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
+    # DATABASE_URL when set (the database it names), a scratch SQLite file otherwise.
+    database = None if os.getenv("DATABASE_URL") else {"SQLITE_PATH": str(workdir / "loadtest.sqlite3")}
+    env = server_env(
+        database,
+        static_root=workdir / "static",
+        allowed_hosts="127.0.0.1,localhost",
+        settings_module="bench.settings",
     )
+    print("loadtest: preparing a scratch database and static files …", flush=True)
     try:
-        for _ in range(100):
-            try:
-                if fetch(base, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("loadtest: the server did not come up")
-        paths, mix = build_paths(base)
-        print(f"loadtest: mix of {mix}; {CONNECTIONS} connections", flush=True)
-        cookies = session_cookies(base, THREADS)
-        results = {}
-        for name, seconds in (("mixed", SECONDS), ("entry", SHORT), ("bare", SHORT)):
-            print(f"loadtest: {name} for {seconds}s …", flush=True)
-            results[name] = run_wrk(base, paths[name], seconds, cookies if name == "mixed" else ())
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_kb")
+        manage(env, "collectstatic", "--noinput")
+        with start_gunicorn(env) as base:  # gunicorn.conf.py's workers and threads, as `make serve` runs
+            paths, mix = build_paths(base)
+            print(f"loadtest: mix of {mix}; {CONNECTIONS} connections", flush=True)
+            cookies = session_cookies(base, THREADS)
+            results = {}
+            for name, seconds in (("mixed", SECONDS), ("entry", SHORT), ("bare", SHORT)):
+                print(f"loadtest: {name} for {seconds}s …", flush=True)
+                results[name] = run_wrk(base, paths[name], seconds, cookies if name == "mixed" else ())
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
 
     ratio = results["entry"]["rps"] / results["bare"]["rps"]

@@ -1,19 +1,30 @@
-"""Scratch databases and child processes, shared by `make bench` (bench/search.py) and `make eval` (bench/eval.py).
+"""Scratch databases, child processes and production-like servers, shared by `make bench` (bench/search.py),
+`make eval` (bench/eval.py), `make loadtest` (bench/loadtest.py), `make screenshots` (bench/screenshots.py) and the
+server tests (the root conftest.py's ``gunicorn`` and ``scratch_env``).
 
-Each measures every database it is given in a child process of its own (Django is set up once per process): SQLite
-always, in a temporary file; PostgreSQL too when DATABASE_URL points at one, in a database ``<prefix>_<pid>`` on
-that server, created and dropped here. The child writes its findings as JSON to a file named on its command line.
+Each benchmark measures every database it is given in a child process of its own (Django is set up once per
+process): SQLite always, in a temporary file; PostgreSQL too when DATABASE_URL points at one, in a database
+``<prefix>_<pid>`` on that server, created and dropped here. The child writes its findings as JSON to a file named on
+its command line.
+
+A server is started the one way production starts it: ``server_env()`` is its environment (DEBUG off, plain http on
+loopback) and ``start_gunicorn()`` runs gunicorn with config.wsgi and gunicorn.conf.py on a free loopback port.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
+import secrets
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -101,3 +112,114 @@ def server_version(connection) -> str:
     import sqlite3
 
     return sqlite3.sqlite_version
+
+
+# ------------------------------------------------------------------------------------------------ servers
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (a server started right after takes it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(
+    database: Mapping[str, str] | None = None,
+    *,
+    base: Mapping[str, str] | None = None,
+    static_root: str | os.PathLike | None = None,
+    allowed_hosts: str = "127.0.0.1",
+    settings_module: str | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    """The environment of a production-like server process on loopback (and of the management commands that prepare
+    its database): DEBUG off with a random SECRET_KEY, ``allowed_hosts``, plain http (no TLS redirect, no HSTS,
+    cookies without the Secure flag), the app's log and access log at WARNING.
+
+    It starts from ``base`` (this process's environment by default). ``database`` (``{"SQLITE_PATH": …}`` or
+    ``{"DATABASE_URL": …}``) replaces the database of ``base``; None keeps it. ``static_root`` is where collectstatic
+    writes and the server reads (DEBUG off serves the hashed manifest). ``settings_module`` sets
+    DJANGO_SETTINGS_MODULE. The ``extra`` variables go last and win."""
+    env = dict(os.environ if base is None else base)
+    if database is not None:
+        env.pop("DATABASE_URL", None)
+        env.pop("SQLITE_PATH", None)
+        env.update(database)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=allowed_hosts,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_COOKIES="0",
+        LOG_LEVEL="WARNING",
+        ACCESS_LOG_LEVEL="WARNING",
+    )
+    if static_root is not None:
+        env["STATIC_ROOT"] = str(static_root)
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
+    env.update(extra)
+    return env
+
+
+def _healthy(port: int) -> bool:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+        try:
+            conn.request("GET", "/healthz")
+            return conn.getresponse().status == 200
+        finally:
+            conn.close()
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def start_gunicorn(
+    env: Mapping[str, str],
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+    port: int | None = None,
+    output=None,
+    seconds: float = 30.0,
+) -> Iterator[str]:
+    """``with start_gunicorn(env) as base_url:`` runs gunicorn (config.wsgi, gunicorn.conf.py) with ``env`` on
+    127.0.0.1:``port`` (a free port by default) in a process group of its own, yields ``http://127.0.0.1:<port>`` once
+    /healthz answers 200, and stops the group on exit (SIGTERM; SIGKILL after 30 seconds).
+
+    ``workers`` and ``threads`` default to gunicorn.conf.py's (WEB_CONCURRENCY, GUNICORN_THREADS in ``env``).
+    ``output`` takes the server's standard output and error (a file, subprocess.DEVNULL); None leaves them this
+    process's. Raises ServerDidNotStart when the server exits or does not answer within ``seconds``."""
+    port = port or free_port()
+    args = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", str(ROOT / "gunicorn.conf.py")]
+    args += ["--bind", f"127.0.0.1:{port}"]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    if threads is not None:
+        args += ["--threads", str(threads)]
+    process = subprocess.Popen(args, cwd=ROOT, env=dict(env), start_new_session=True, stdout=output, stderr=output)
+    try:
+        deadline = time.monotonic() + seconds
+        while not _healthy(port):
+            if process.poll() is not None:
+                raise ServerDidNotStart(f"gunicorn on port {port} exited with status {process.returncode}")
+            if time.monotonic() > deadline:
+                raise ServerDidNotStart(f"gunicorn on port {port} did not answer /healthz within {seconds:g} s")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

@@ -1,6 +1,7 @@
 """`make screenshots`: PNGs of the main pages at 1280×800 and 390×844, light and dark, in docs/screenshots/.
 
-It serves the app with gunicorn on a free loopback port with a scratch SQLite database, loads the knowledge base,
+It serves the app as production does (gunicorn, DEBUG off, collected static files; bench/scratch.py's server_env and
+start_gunicorn) on a free loopback port with a scratch SQLite database, loads the knowledge base,
 starts the WebEx sandbox on another free port and configures the "Sandbox" site, creates a help-desk user (and a
 staff user for /insights/), then drives Debian's Chromium through Playwright: it logs in, opens each page, makes a
 replay against the sandbox, and writes ``<page>-<desktop|phone>-<light|dark>.png``. Nothing leaves 127.0.0.1.
@@ -12,7 +13,6 @@ replay against the sandbox, and writes ``<page>-<desktop|phone>-<light|dark>.png
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +22,11 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.scratch import free_port, server_env, start_gunicorn  # noqa: E402 - after the path
+
 PY = sys.executable
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -30,17 +35,11 @@ FULL_PAGE = os.getenv("SCREENSHOTS_FULL_PAGE") == "1"
 PASSWORD = "Screens-pass-1"  # noqa: S105 - a throwaway user in a scratch database
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(url, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=1) as response:  # loopback only
                 if response.status < 500:
                     return
         except OSError:
@@ -74,6 +73,7 @@ def manage(env, *args):
 def prepare(env, sandbox_port):
     manage(env, "migrate", "--noinput")
     manage(env, "load_kb")
+    manage(env, "collectstatic", "--noinput")
     manage(env, "ensure_sandbox_site", "--port", str(sandbox_port))
     script = (
         "from django.contrib.auth import get_user_model;"
@@ -135,7 +135,7 @@ def take(page, base, out, wanted):
     # A few look-ups, so that the home page has "most looked up" codes to show.
     for query, times in (("AccessDenied", 5), ("BadWebExIDorPassword", 4), ("030002", 2), ("AlreadyLogon", 1)):
         for _ in range(times):
-            urllib.request.urlopen(f"{base}/search/?q={query}", timeout=10).close()  # noqa: S310 - loopback
+            urllib.request.urlopen(f"{base}/search/?q={query}", timeout=10).close()  # loopback
     step = "/troubleshoot/schedule-meeting/?came-back=reason-code&sm-code=duration"
     visit("home", "/")
     visit("entry", "/errors/BadWebExIDorPassword/")
@@ -179,22 +179,17 @@ def main():
     port, sandbox_port = free_port(), free_port()
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kb-screens-")))
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
-            DEBUG="1",
+        env = server_env(
+            {"DATABASE_URL": f"sqlite:///{scratch / 'db.sqlite3'}"},
+            static_root=scratch / "static",
             SITE_ROOT=f"http://127.0.0.1:{port}",
             REPLAY_RATE_LIMIT="1000",
-            LOG_LEVEL="WARNING",
         )
         prepare(env, sandbox_port)
         log = scratch / "server.log"
         stack.enter_context(process([PY, "manage.py", "webex_sandbox", "--port", str(sandbox_port)], env, log))
-        gunicorn = str(Path(PY).parent / "gunicorn")
-        args = [gunicorn, "config.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        stack.enter_context(process(args, env, log))
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/healthz")
+        output = stack.enter_context(open(log, "ab"))
+        base = stack.enter_context(start_gunicorn(env, workers=2, port=port, output=output))
         wait_for(f"http://127.0.0.1:{sandbox_port}/")
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         from playwright.sync_api import sync_playwright

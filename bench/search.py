@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,11 +41,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.scratch import (  # noqa: E402 - after the path
+    ServerDidNotStart,
     child_env,
     chosen_backends,
     each_scratch_database,
+    free_port,
     run_child,
+    server_env,
     server_version,
+    start_gunicorn,
 )
 
 RESULTS = ROOT / "bench" / "results" / "search.json"
@@ -398,25 +401,6 @@ def time_calls(fn, queries, repeat=1):
 # ------------------------------------------------------------------------------------------------ HTTP
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port, path, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", path)
-            if conn.getresponse().status == 200:
-                return True
-        except OSError:
-            time.sleep(0.2)
-    return False
-
-
 def load(port, paths, headers, seconds, threads):
     """Requests per second over ``seconds`` with ``threads`` client threads cycling through ``paths``."""
     stop = time.perf_counter() + seconds
@@ -458,57 +442,41 @@ def load(port, paths, headers, seconds, threads):
 
 def http_comparison(env, queries, seconds, threads, workers, cache=True):
     port = free_port()
-    env = dict(env, BENCH_SEARCH_CACHE_SIZE="512" if cache else "0")
-    env = dict(
-        env,
-        BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY=str(workers),
-        DJANGO_SETTINGS_MODULE="bench.search_settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + "x" * 40,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SECURE_COOKIES="0",
+    env = server_env(
+        base=env,  # the child's: its scratch database, LOG_LEVEL and ACCESS_LOG_LEVEL at WARNING
+        settings_module="bench.search_settings",
+        BENCH_SEARCH_CACHE_SIZE="512" if cache else "0",
         DB_CONN_MAX_AGE="60",  # persistent database connections, as a production deployment would use
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "config.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        if not wait_for(port, "/bench/bare"):
-            return {"error": "gunicorn did not start"}
-        bare_paths = ["/bench/bare"]
-        fragment_paths = ["/search/?q=" + quote(q, safe="") for _k, q in queries]
-        hx = {"HX-Request": "true"}
-        load(port, bare_paths, {}, 2, threads)  # warm up both
-        load(port, fragment_paths, hx, 2, threads)
-        rounds = []
-        for _ in range(3):  # interleave, so drift on a shared machine hits both alike
-            bare = load(port, bare_paths, {}, seconds, threads)
-            fragment = load(port, fragment_paths, hx, seconds, threads)
-            rounds.append((bare, fragment))
-        bare_rps = statistics.median(b["rps"] for b, _ in rounds)
-        fragment_rps = statistics.median(f["rps"] for _, f in rounds)
-        return {
-            "workers": workers,
-            "client_threads": threads,
-            "seconds_per_round": seconds,
-            "rounds": [{"bare": b, "fragment": f} for b, f in rounds],
-            "bare_rps": round(bare_rps, 1),
-            "fragment_rps": round(fragment_rps, 1),
-            "ratio": round(fragment_rps / bare_rps, 3) if bare_rps else None,
-        }
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        with start_gunicorn(env, workers=workers, port=port, output=subprocess.DEVNULL):
+            return measure_http(port, queries, seconds, threads, workers)
+    except ServerDidNotStart as exc:
+        return {"error": str(exc)}
+
+
+def measure_http(port, queries, seconds, threads, workers):
+    bare_paths = ["/bench/bare"]
+    fragment_paths = ["/search/?q=" + quote(q, safe="") for _k, q in queries]
+    hx = {"HX-Request": "true"}
+    load(port, bare_paths, {}, 2, threads)  # warm up both
+    load(port, fragment_paths, hx, 2, threads)
+    rounds = []
+    for _ in range(3):  # interleave, so drift on a shared machine hits both alike
+        bare = load(port, bare_paths, {}, seconds, threads)
+        fragment = load(port, fragment_paths, hx, seconds, threads)
+        rounds.append((bare, fragment))
+    bare_rps = statistics.median(b["rps"] for b, _ in rounds)
+    fragment_rps = statistics.median(f["rps"] for _, f in rounds)
+    return {
+        "workers": workers,
+        "client_threads": threads,
+        "seconds_per_round": seconds,
+        "rounds": [{"bare": b, "fragment": f} for b, f in rounds],
+        "bare_rps": round(bare_rps, 1),
+        "fragment_rps": round(fragment_rps, 1),
+        "ratio": round(fragment_rps / bare_rps, 3) if bare_rps else None,
+    }
 
 
 # ------------------------------------------------------------------------------------------------ one backend

@@ -68,6 +68,12 @@ def test_anonymous_can_read_by_default(client, kb):
     assert client.get("/errors/AccessDenied/").status_code == 200
 
 
+def test_favicon_is_served_even_when_login_is_required(client, settings):
+    settings.KB_REQUIRE_LOGIN = True
+    assert client.get("/favicon.ico").status_code == 200
+    assert client.get("/").status_code == 302
+
+
 def test_rate_counter_counts_per_window(db):
     now = 1_000_000.0
     verdicts = [ratelimit.hit("t:key", limit=2, window=60, now=now) for _ in range(3)]

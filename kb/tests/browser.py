@@ -2,8 +2,8 @@
 
 ``wait_until`` polls from the test: page.wait_for_function polls with eval, which the app's strict CSP refuses
 whenever the first check is not already true. ``site`` and ``page`` serve the shipped knowledge base to a fresh
-browser context that fails the test on any script error or CSP report; kb/tests/conftest.py makes them the kb tests'
-fixtures (a module with its own ``page`` or ``site`` keeps that one).
+browser context that fails the test on any script error or CSP report; the root conftest.py's ``pytest_plugins``
+makes them fixtures of every test (a module with its own ``page`` or ``site`` keeps that one).
 """
 
 import io

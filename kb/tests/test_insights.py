@@ -2,11 +2,9 @@
 
 import pytest
 
+from kb.tests.helpers import text_of
+
 URL = "/insights/"
-
-
-def text_of(response):
-    return response.content.decode()
 
 
 def test_anonymous_people_are_sent_to_log_in(kb, client):

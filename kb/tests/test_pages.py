@@ -1,4 +1,4 @@
-"""Entry, list, command and home pages: what a person sees, status codes, methods and query counts."""
+"""Entry, list, command and home pages, and /favicon.ico: what a person sees, status codes, methods and query counts."""
 
 import re
 
@@ -191,3 +191,10 @@ def test_public_entry_page_is_shared_but_never_carries_a_token_or_a_message(clie
     page = client.get("/errors/AccessDenied/").content.decode()
     assert "Log out reader" in page
     assert "X-CSRFToken" in page
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00" and "max-age=86400" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405

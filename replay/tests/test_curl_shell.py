@@ -1,6 +1,7 @@
 """Copy as curl is safe by construction: the copied command is pasted into bash, with curl stubbed as a shell
 function that records its arguments. Hostile bodies, parameters and URLs run nothing, and curl receives exactly
-the bytes that were replayed (secrets coming from the $WEBEX_… variables the person exported)."""
+the bytes that were replayed (secrets coming from the $WEBEX_… variables the person exported). An IPv6 host is in
+brackets, in records stored before targets had them too."""
 
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 
 from replay.curl import curl_command
 from replay.models import ReplayRecord
+from replay.outbound import log_target
 
 MASK = "\u2022\u2022\u2022"
 SECRETS = {"WEBEX_PW": "pw'\"$(x)`y`!\\", "WEBEX_NPW": "new pw", "WEBEX_LOGIN_PW": "login$pw"}
@@ -140,3 +142,15 @@ def test_the_copied_command_holds_only_printable_text(tmp_path):
     lines = command.split("\n")
     assert all(line.isprintable() for line in lines)
     assert all(line.endswith(" \\") for line in lines[:-1]), "every newline is a line continuation"
+
+
+def test_an_ipv6_site_gets_brackets(tmp_path):
+    assert log_target("http://[::1]:8765/sandbox/p.php?AT=LI&PW=x") == "http://[::1]:8765/sandbox/p.php"
+    record, _params = url_record([])
+    record.target = "http://::1:8765/sandbox/p.php"  # a record stored before targets were bracketed
+    (args,) = paste_into_bash(curl_command(record), tmp_path, interactive=False)
+    assert value_after(args, "--url") == ["http://[::1]:8765/sandbox/p.php"]
+    record.target = log_target("http://[::1]:8765/sandbox/p.php")
+    (tmp_path / "again").mkdir()
+    (args,) = paste_into_bash(curl_command(record), tmp_path / "again", interactive=False)
+    assert value_after(args, "--url") == ["http://[::1]:8765/sandbox/p.php"]

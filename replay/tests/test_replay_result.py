@@ -1,12 +1,17 @@
 """The replay result: the whole answer (redacted, XML indented, collapsible) with its headers (cookie values hidden),
 the next test as one click, the way back to the wizard step with the answer marked, "Replay again", the record as
-ticket text, and refusals of real commands still recorded."""
+ticket text, refusals of real commands still recorded, and a redirect to a non-http address kept as the answer,
+labelled and never linked."""
 
 import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
+from replay import run
 from replay.models import ReplayRecord
+from replay.plan import ReplayInput
 from replay.pretty import indent_xml, pretty_body
 from replay.tests.helpers import post_replay
 
@@ -208,3 +213,21 @@ def test_kept_headers_hide_cookie_values_and_secrets():
         ["Location", "https://h/p.php?AT=LI&PW=•••"],
         ["X-Echo", "•••"],
     ]
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["javascript:alert(document.cookie)", "mailto:desk@example.com?subject=PW%3Dx", "data:text/html,<b>x</b>"],
+)
+def test_a_non_http_redirect_is_kept_as_the_answer(db, stand_in, make_site, replay_client, location):
+    site_server = stand_in(status=302, headers=[("Location", location)], body=b"")
+    site = make_site(base_url=f"{site_server.base_url}/acme/", slug="redirecting")
+    record = run.replay(site, ReplayInput(text="p.php?AT=LI&WID=host1"), actor="test").record
+    assert record.outcome == "unrecognized"
+    assert record.http_status == 302
+    assert record.answer_form == "non-http-redirect"
+    assert record.location.split(":", 1)[0] == location.split(":", 1)[0]
+    assert "PW%3Dx" not in record.location
+    assert "not an http" in record.message and "not followed" in record.message
+    page = replay_client.get(record.get_absolute_url()).content.decode()
+    assert 'href="javascript:' not in page and 'href="mailto:' not in page and 'href="data:' not in page

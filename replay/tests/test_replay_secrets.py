@@ -1,4 +1,5 @@
-"""The password never reaches the database, a log line, an error page, the browser's URL or a response."""
+"""The password never reaches the database, a log line, an error page, the browser's URL or a response; an echoed
+password is removed from an answer before its preview is cut, so no part of it is kept."""
 
 import io
 import logging
@@ -8,8 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from replay import run
 from replay.models import ReplayRecord
+from replay.plan import ReplayInput
 from replay.tests.helpers import post_replay
+from webex import read_answer
+
+SECRET = "Sandbox-Secret-4431"
 
 
 def unique_secret():
@@ -176,3 +182,20 @@ def test_plan_repr_hides_values(sandbox, make_site):
     secret = unique_secret()
     plan = plan_from_paste(make_site(sandbox), "p.php?AT=LI&WID=host1", secrets={"PW": secret})
     assert secret not in repr(plan) and secret not in str(plan)
+
+
+@pytest.mark.parametrize("at", [150, 180, 190, 195, 198])
+def test_secrets_are_removed_before_the_preview_is_cut(at):
+    body = ("<html><body><p>" + "w" * at + f" your password {SECRET} was wrong</p></body></html>").encode()
+    answer = read_answer(body, status=200, secrets=[SECRET])
+    for n in range(4, len(SECRET) + 1):
+        assert SECRET[:n] not in answer.preview, answer.preview
+
+
+def test_a_record_never_keeps_part_of_an_echoed_password(db, stand_in, make_site):
+    body = ("<html><body>" + "w" * 190 + f" {SECRET} is wrong</body></html>").encode()
+    site = make_site(base_url=f"{stand_in(body=body).base_url}/acme/", slug="echo")
+    record = run.replay(site, ReplayInput(text="p.php?AT=LI&WID=host1", secrets={"PW": SECRET}), actor="test").record
+    stored = ReplayRecord.objects.get(pk=record.pk)
+    for field in ("response_preview", "message", "reason", "location"):
+        assert SECRET[:4] not in getattr(stored, field), field

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kb.tests.test_insights import text_of
+from kb.tests.helpers import text_of
 from troubleshooter.models import Flow, Node, WizardEvent
 
 URL = "/insights/"

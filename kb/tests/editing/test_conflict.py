@@ -4,8 +4,7 @@ text in the form, saves nothing, and saving again (after merging by hand) goes o
 from django.test import Client
 
 from kb.models import Entry
-from kb.tests.editor_fixtures import make_user
-from kb.tests.test_editor import URL, form_data
+from kb.tests.editing.helpers import URL, form_data, make_user
 
 
 def test_a_conflict_shows_their_change_beside_yours_and_keeps_your_text(kb):

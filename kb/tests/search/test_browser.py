@@ -11,14 +11,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from kb.tests.browser import wait_until  # page.wait_for_function polls with eval, which the CSP refuses
+from kb.tests.browser import console_error, wait_until  # wait_until: wait_for_function's eval is refused by the CSP
 
 pytestmark = pytest.mark.browser
-
-
-def _console_error(msg, errors):
-    if msg.type == "error" and not (msg.location or {}).get("url", "").endswith("/favicon.ico"):
-        errors.append(msg.text)
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def page(live_server, transactional_db, browser):
     pg.set_default_timeout(10_000)
     errors = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: _console_error(msg, errors))
+    pg.on("console", lambda msg: console_error(msg, errors))
     yield pg
     context.close()
     assert errors == [], errors  # no script errors and no CSP violations

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from kb.editing import review
 from kb.models import Entry, EntryFeedback, KbState, SearchLog, Suggestion
-from kb.tests.editor_fixtures import ROLES, as_role, expect_access
-from kb.tests.test_history import revisions_of
+from kb.tests.editing.helpers import ROLES, as_role, expect_access, revisions_of
 
 
 def reviewed(code, days_ago, interval=None, by=None):

@@ -8,8 +8,7 @@ from reversion.models import Revision, Version
 
 from kb.editing import editor, history
 from kb.models import Command, Entry
-from kb.tests.editor_fixtures import ROLES, as_role, expect_access
-from kb.tests.test_editor import form_data
+from kb.tests.editing.helpers import ROLES, as_role, expect_access, form_data, revisions_of
 
 HISTORY = "/errors/AlreadyLogon/history/"
 
@@ -31,10 +30,6 @@ def admin_form_data(client, url, **changes):
                     data[f[name].html_name] = value
     data.update(changes)
     return data
-
-
-def revisions_of(code):
-    return history.revisions(Entry.objects.get(code=code))[0]
 
 
 def test_loading_the_knowledge_base_kept_a_first_revision(kb):

@@ -18,10 +18,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from kb.tests.test_search_browser import _console_error
+from kb.tests.browser import console_error
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PASSWORD = "Editor-pass-1"
 
 
@@ -43,7 +43,7 @@ def open_page(browser, live_server, errors, *, width=1280, height=800, scheme="l
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: _console_error(msg, errors))
+    page.on("console", lambda msg: console_error(msg, errors))
     page.goto(f"{live_server.url}/accounts/login/?next=/review/")
     page.fill("input[name=username]", "alice")
     page.fill("input[name=password]", PASSWORD)

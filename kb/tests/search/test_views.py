@@ -86,7 +86,7 @@ def test_corrected_query_says_showing_results_for(client):
 
 
 def test_empty_results_offer_close_codes_and_a_suggestion_form(client):
-    # Lower case: not code-shaped (AccessDnied99 is, and gets "not in the knowledge base yet": test_search_honest).
+    # Lower case: not code-shaped (AccessDnied99 is, and gets "not in the knowledge base yet": test_honest.py).
     body = html(client.get("/search/", {"q": "accessdnied99"}))
     assert "No entry matches" in body
     assert "Codes that look similar" in body and "/errors/AccessDenied/" in body
@@ -98,7 +98,7 @@ def test_empty_results_offer_close_codes_and_a_suggestion_form(client):
 @pytest.mark.parametrize("url", ["/search/", "/api/search/", "/opensearch.xml"])
 def test_wrong_method_is_405(client, method, url):
     if (url, method) == ("/search/", "post"):
-        return  # search as you type (test_search_settled.py)
+        return  # search as you type (test_settled.py)
     assert getattr(client, method)(url).status_code == 405
 
 

@@ -9,38 +9,7 @@ from reversion.models import Version
 
 from kb.editing import editor
 from kb.models import Entry
-from kb.tests.editor_fixtures import ROLES, as_role, expect_access
-
-URL = "/errors/AlreadyLogon/edit/"
-
-
-def form_data(client, url=URL, **changes):
-    """What the editor posts for the entry as it stands, as a dict of lists, with ``changes`` applied."""
-    state = client.get(url).context["state"]
-    data = {
-        "loaded_version": [str(state.loaded_version)],
-        "title": [state.title],
-        "summary": [state.summary],
-        "api": [state.api],
-        "category": [state.category],
-        "source": [state.source],
-        "confidence": [state.confidence],
-        "related": [state.related],
-        "review_interval_days": [state.review_interval_days],
-        "alias": [a["alias"] for a in state.aliases],
-        "alias-note": [a["note"] for a in state.aliases],
-        "cause-count": [str(len(state.causes))],
-        "note": [""],
-    }
-    if state.retired:
-        data["retired"] = ["on"]
-    for i, cause in enumerate(state.causes):
-        for name in ("slug", "api", "title", "meaning", "when_seen", "commands", "services"):
-            data[f"cause-{i}-{name}"] = [getattr(cause, name)]
-        data[f"cause-{i}-step"] = list(cause.steps)
-    for key, value in changes.items():
-        data[key.replace("__", "-")] = value if isinstance(value, list) else [value]
-    return data
+from kb.tests.editing.helpers import ROLES, URL, as_role, expect_access, form_data
 
 
 def steps_of(code, slug=None):

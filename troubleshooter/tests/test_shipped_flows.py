@@ -1,4 +1,7 @@
-"""Corrections to the shipped flows after reading them against the sources (issue 10).
+"""What the shipped log-in and join-meeting flows conclude on their hard branches: a PartnerIDError from the sign-up
+probe is inconclusive, other sign-up codes point at a missing account with a hedge, a log-in page sends nobody in a
+circle, and an attendee who is not logged in is told to log in (not the host); every path of both still ends in an
+outcome.
 
 Each test walks the flow over HTTP, the way a help desk person clicks through it, and reads the outcome shown."""
 

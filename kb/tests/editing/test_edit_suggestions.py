@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from kb.models import Entry, Suggestion
-from kb.tests.editor_fixtures import ROLES, as_role
+from kb.tests.editing.helpers import ROLES, as_role
 
 URL = "/errors/AccessDenied/suggest/"
 

@@ -16,7 +16,7 @@ import pytest
 from kb.models import SearchLog, Suggestion
 
 SECRET = "Zq9-unique-secret"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 pytestmark = pytest.mark.browser
 
 
