@@ -240,7 +240,7 @@ def insights(request):
         "days": days,
         "periods": PERIODS,
         "sections": [
-            mark_safe(render_to_string(s.template, s.context(days), request))  # noqa: S308 - rendered template
+            mark_safe(render_to_string(s.template, s.context(days), request))  # rendered template
             for s in sections
         ],
         "stylesheets": sorted({s.stylesheet for s in sections if s.stylesheet}),

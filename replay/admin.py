@@ -12,7 +12,7 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "base_url")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "base_url", "xml_url", "partner_id", "timeout", "allow_private_network")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ReplayRecord)

@@ -113,7 +113,7 @@ class OutboundError(Exception):
         self.message = message
 
 
-class BlockedAddress(Exception):  # noqa: N818 - raised inside httpcore, turned into OutboundError("blocked")
+class BlockedAddress(Exception):  # raised inside httpcore, turned into OutboundError("blocked")
     def __init__(self, host, address, why):
         super().__init__(f"{host} resolves to {address}, a {why} address")
         self.host = host
@@ -121,7 +121,7 @@ class BlockedAddress(Exception):  # noqa: N818 - raised inside httpcore, turned 
         self.why = why
 
 
-class UnresolvableHost(Exception):  # noqa: N818
+class UnresolvableHost(Exception):
     def __init__(self, host):
         super().__init__(f"The name {host} could not be resolved")
         self.host = host

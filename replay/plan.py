@@ -36,7 +36,7 @@ class ReplayInputError(Exception):
         self.outcome = outcome
 
 
-class LoginDetailsMissing(Exception):  # noqa: N818 - a caller's mistake, raised before anything is recorded
+class LoginDetailsMissing(Exception):  # a caller's mistake, raised before anything is recorded
     """Asked to log in first without a WID (none given, none in the command) or without a password."""
 
 

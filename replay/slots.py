@@ -32,7 +32,7 @@ _process_lock = threading.Lock()
 _in_process = 0
 
 
-class Busy(Exception):  # noqa: N818 - a refusal, recorded as such
+class Busy(Exception):  # a refusal, recorded as such
     """Too many replays in flight; ``message`` says which cap, for people."""
 
     def __init__(self, message):

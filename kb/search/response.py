@@ -33,7 +33,7 @@ class Result:
     entry: Entry
     score: float
     how: str
-    snippet: SafeString = mark_safe("")  # noqa: S308
+    snippet: SafeString = mark_safe("")
     cause: Cause | None = None
     badge: str = ""  # the label the result carries on the page (SearchResponse.badge), and its extra CSS class
     badge_class: str = ""

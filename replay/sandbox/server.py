@@ -8,7 +8,7 @@ import contextlib
 import html
 import logging
 import threading
-import xml.etree.ElementTree as ET  # noqa: S405 - parses requests sent to a loopback-only test server
+import xml.etree.ElementTree as ET  # parses requests sent to a loopback-only test server
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -90,7 +90,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     # Never log the request line: it can carry PW in the query string.
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):  # the base class's signature
         return
 
     def log_request(self, code="-", size="-"):
