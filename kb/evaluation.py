@@ -1,4 +1,4 @@
-"""Search quality on real WebEx texts: the evaluation corpus and its scorer (``make eval``, kb/tests/search/test_eval.py).
+"""Search quality on real WebEx texts: the evaluation corpus and its scorer (``make eval``, kb/tests/search/test_eval).
 
 The corpus (kb/tests/data/eval_corpus.json) holds texts other people produced, found in public repositories and
 issue threads: captured XML API responses, client libraries' messages for a code, log lines, back URLs, request
