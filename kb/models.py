@@ -379,6 +379,12 @@ class Message(models.Model):
     text = models.CharField(max_length=MAX_LENGTH)
     kind = models.CharField(max_length=6, choices=Kind.choices)
     source = models.CharField(max_length=300, help_text="Where the text was seen: repository and path, or address")
+    language = models.CharField(
+        max_length=10, default="en", help_text="ISO 639-1 code of the text's language (en, de, pt-BR …)"
+    )
+    english = models.CharField(
+        max_length=MAX_LENGTH, blank=True, help_text="For a translation: the English original it translates"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -607,6 +613,9 @@ class EntryDocument(models.Model):
     b = models.TextField(blank=True, help_text="Title and cause titles")
     c = models.TextField(blank=True, help_text="Summary, meaning and when it is seen")
     d = models.TextField(blank=True, help_text="Steps")
+    words = models.TextField(
+        blank=True, help_text="The entry's vocabulary, space-separated: what SearchWord.documents counts"
+    )
 
     class Meta:
         verbose_name = "search document"
@@ -635,6 +644,9 @@ class SearchWord(models.Model):
     """A word that occurs in the knowledge base: the vocabulary typos are corrected against."""
 
     term = models.CharField(max_length=40, unique=True)
+    documents = models.PositiveIntegerField(
+        default=0, help_text="How many published entries use the word (its document frequency, for ranking)"
+    )
 
     def __str__(self):
         return self.term
@@ -649,6 +661,9 @@ class SearchLog(models.Model):
     detected = models.BooleanField(default=False, help_text="The query was a pasted WebEx answer or command")
     missing_code = models.CharField(
         max_length=80, blank=True, help_text="A code-shaped query (or a detected code) that no entry has"
+    )
+    unanswered = models.BooleanField(
+        default=False, help_text="Search was not sure of its answer: no entry matched the text well"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

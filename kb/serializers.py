@@ -34,7 +34,16 @@ def entry_detail(entry, request=None):
                 {"code": r.code, "title": r.title, "api": r.api, "url": _absolute(request, r.get_absolute_url())}
                 for r in sorted(entry.counterparts.all(), key=lambda r: r.code.lower())
             ],
-            "messages": [{"text": m.text, "kind": m.kind, "source": m.source} for m in entry.messages.all()],
+            "messages": [
+                {
+                    "text": m.text,
+                    "kind": m.kind,
+                    "source": m.source,
+                    "language": m.language,
+                    "english": m.english or None,
+                }
+                for m in entry.messages.all()
+            ],
             "created_at": entry.created_at.isoformat(),
             "updated_at": entry.updated_at.isoformat(),
         }

@@ -102,6 +102,8 @@ class Answer:
     @property
     def status(self) -> str | None:
         """``SUCCESS``, ``FAIL`` (URL API) or ``FAILURE`` (XML API), normalised; None when not said."""
+        if self.is_request:
+            return None  # a command being sent has no status: an ST it carries is one of its parameters
         raw = self.st if self.st is not None else self.result
         if raw is None:
             return None
@@ -157,11 +159,20 @@ _REQUEST_PARAMS = {*SECRET_PARAMS, "MU", "BU", "PID", "FN", "LN", "EM", "MN", "M
 
 
 def looks_like_request(params: dict, service, at, st, rs) -> bool:
-    """A command being sent: it names AT, says no ST or RS, and is sent to a URL API service file or carries
-    parameters only a command sends (``AT=LI&WID=bob&PW=…``). A bare ``AT=SU`` is a command's name, not a request."""
-    if not at or st or rs or service == "XMLService":
+    """A command being sent, told from an answer by its structure: it names AT and no RS, and it is sent to a URL
+    API service file or carries parameters only a command sends (``AT=LI&WID=bob&PW=…``). ST alone does not make an
+    answer: a request may carry an ST of its own (the state in an address), and a back URL carries no password or
+    more than one parameter only a command sends. A bare ``AT=SU`` is a command's name, not a request."""
+    if not at or rs or service == "XMLService":
         return False
-    return bool(service) or bool({k.upper() for k in params} & _REQUEST_PARAMS)
+    keys = {k.upper() for k in params}
+    sent_only = keys & _REQUEST_PARAMS
+    if st:
+        status_like = st.strip().upper() in ("SUCCESS", "FAIL", "FAILURE")
+        if keys & SECRET_PARAMS:
+            return True
+        return len(sent_only) >= (3 if status_like else 2)
+    return bool(service) or bool(sent_only)
 
 
 def answer_from_url(url: str, form: str, *, http_status=None, preview_source=None) -> Answer:
@@ -205,7 +216,11 @@ def url_answer(form, params, codes, *, url, service, shown, is_request=None) -> 
         service=service,
         api="url",
         preview=make_preview(shown),
-        is_request=bool(at and not st and not rs) if is_request is None else is_request,
+        is_request=(
+            bool(at and not rs and (not st or looks_like_request(params, service, at, st, rs)))
+            if is_request is None
+            else is_request
+        ),
     )
 
 

@@ -30,11 +30,26 @@ __all__ = [
 ]
 
 MASK = "\u2022\u2022\u2022"  # •••
-SECRET_PARAMS = frozenset({"PW", "NPW", "TK", "MPW"})
-SECRET_XML_ELEMENTS = ("password", "sessionTicket", "webExAccessToken", "clientSecret")
+# The URL API's secret parameters: passwords (PW, a meeting's PPW and MPW, a new NPW) and the log-in ticket TK.
+SECRET_PARAMS = frozenset({"PW", "PPW", "NPW", "TK", "MPW"})
+# Other names a secret goes by in pasted text (a form field, a log line, a JSON dump): matched whole, like a parameter.
+SECRET_WORDS = frozenset({"PWD", "PASSWD", "PASS", "PASSCODE"})
+# XML elements (and, anywhere, names ending in one of these: attendeePassword, accessToken, client_secret,
+# refresh_token): the XML API's own, and OAuth's.
+SECRET_XML_ELEMENTS = (
+    "password",
+    "sessionTicket",
+    "webExAccessToken",
+    "clientSecret",
+    "accessToken",
+    "token",
+    "secret",
+)
 # HTTP headers whose value is a credential, in a pasted capture (the scheme of Authorization is kept).
 SECRET_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie")
-_SECRET_NAMES_FOLDED = frozenset({*SECRET_PARAMS, *(name.upper() for name in SECRET_XML_ELEMENTS)})
+_SECRET_NAMES_FOLDED = frozenset(
+    {*SECRET_PARAMS, *SECRET_WORDS, *(name.upper() for name in SECRET_XML_ELEMENTS), "CLIENT_SECRET", "REFRESH_TOKEN"}
+)
 
 # The shell variable copy-as-curl leaves in place of each secret.
 _PLACEHOLDERS = {
@@ -46,6 +61,7 @@ _PLACEHOLDERS = {
     "SESSIONTICKET": "$WEBEX_SESSION_TICKET",
     "WEBEXACCESSTOKEN": "$WEBEX_ACCESS_TOKEN",
     "CLIENTSECRET": "$WEBEX_CLIENT_SECRET",
+    "ACCESSTOKEN": "$WEBEX_ACCESS_TOKEN",
 }
 
 _MAX_VALUE = 4096
@@ -71,15 +87,17 @@ def placeholder(name) -> str:
 
 def _spelled(name: str) -> str:
     """A pattern for ``name`` written plainly or with any of its letters percent-encoded, once or twice (``P%57``,
-    ``%50%57``, ``%2550%2557``); matched case-insensitively."""
+    ``%50%57``, ``%2550%2557``), or escaped as JSON or JavaScript writes it (``P\\u0057``, ``P\\x57``); matched
+    case-insensitively."""
     parts = []
     for ch in name:
         codes = sorted({f"{ord(c):02X}" for c in (ch.upper(), ch.lower())})
-        parts.append("(?:" + "|".join([re.escape(ch), *(f"%(?:25)?{code}" for code in codes)]) + ")")
+        escapes = [f"%(?:25)?{code}" for code in codes] + [rf"\\(?:u00|x){code}" for code in codes]
+        parts.append("(?:" + "|".join([re.escape(ch), *escapes]) + ")")
     return "".join(parts)
 
 
-_SHORT_NAMES = sorted(SECRET_PARAMS, key=len, reverse=True)
+_SHORT_NAMES = sorted(SECRET_PARAMS | SECRET_WORDS, key=len, reverse=True)
 _LONG_NAMES = sorted(SECRET_XML_ELEMENTS, key=len, reverse=True)
 _SECRET_NAMES_RE = "|".join(re.escape(n) for n in _SHORT_NAMES)  # PW, NPW, TK, MPW as written
 _XML_SECRET_RE = "|".join(_LONG_NAMES)
@@ -100,7 +118,7 @@ _NAME_START = (
 
 # "=" as written plainly (spaces allowed around it), percent-encoded (once or twice), JS hex/unicode-escaped, or
 # HTML-escaped.
-_EQ = r"(?:[ \t]{0,20}=[ \t]{0,20}|%3[dD]|%253[dD]|\\[xX]3[dD]|\\u003[dD]|&#0*61;|&#[xX]0*3[dD];)"
+_EQ = r"(?:[ \t]{0,20}=[ \t]{0,20}|\t+|%3[dD]|%253[dD]|\\[xX]3[dD]|\\u003[dD]|&#0*61;|&#[xX]0*3[dD];)"
 # Where an unquoted value ends: the next separator in any of those spellings, or a character a URL cannot hold.
 _VALUE = r"(?:(?!%26|%2526|\\[xX]26|\\u0026|&#0*38;|&#[xX]0*26;)[^&\s\"'<>`])*"
 # A quoted value: "…", '…', \"…\" (JSON inside a string) or &quot;…&quot;; an unclosed quote runs to the line's end.
@@ -182,6 +200,20 @@ _MAX_ATTRS = 100
 _SECRET_NAME_ONLY = re.compile(_ANY_SECRET_NAME, re.IGNORECASE)
 
 
+# Fullwidth ASCII (ＰＷ＝…), as some keyboards and pasted East Asian text write it: read as plain ASCII.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Inside an HTML or XML comment a name may be followed by its value after plain space: <!-- pw secret -->.
+_COMMENT = re.compile(r"<!--(?:(?!-->)[\s\S]){0,4096}(?:-->)?")
+_COMMENT_SECRET = re.compile(
+    rf"{_NAME_START}(?P<name>{_ANY_SECRET_NAME})(?P<eq>[ \t]+)(?P<value>[^\s<>\-]+)", re.IGNORECASE
+)
+# OAuth's authorization code, in a pasted token request (curl -d, a form, JSON): secret only in that context.
+_OAUTH_GRANT = re.compile(r"grant_type[\"']?\s*[:=]\s*[\"']?authorization_code", re.IGNORECASE)
+_OAUTH_CODE = re.compile(
+    r"(?<![\w-])(?P<name>code)(?P<eq>[\"']?\s*[:=]\s*)(?P<value>\"[^\"]{0,4096}\"?|'[^']{0,4096}'?|[^&\s\"'<>,}]+)"
+)
+
+
 def _attr_text(value: str) -> str:
     """An attribute's value without its quotes and escapes: \\"PW\\" -> PW, &quot;PW&quot; -> PW."""
     value = html.unescape(value.replace('\\"', '"'))
@@ -214,8 +246,10 @@ def _redact_tags(text: str) -> str:
             attrs.append(a)
             i = a.end()
         named = {a.group("name").lower(): _attr_text(a.group("value") or "") for a in attrs}
-        secret_field = any(is_secret_name(named.get(k, "")) for k in ("name", "id")) or (
-            named.get("type", "").lower() == "password"
+        secret_field = (
+            any(is_secret_name(named.get(k, "")) for k in ("name", "id"))
+            or named.get("type", "").lower() == "password"
+            or _SECRET_NAME_ONLY.fullmatch(m.group("tag").rsplit(":", 1)[-1]) is not None  # <password value="…"/>
         )
         for a in attrs:
             if a.group("value") is None:
@@ -294,8 +328,12 @@ def redact_text(text, secrets=()) -> str:
     elif not isinstance(text, str):
         text = str(text)
     try:
+        if not text.isascii() and any("\uff01" <= ch <= "\uff5e" for ch in text):
+            text = text.translate(_FULLWIDTH)
         named = _MAY_NAME_A_SECRET.search(text) is not None  # a cheap look first: most log lines name none
         headers = _MAY_HOLD_A_HEADER.search(text) is not None
+        if named and "<!--" in text:
+            text = _COMMENT.sub(lambda c: _COMMENT_SECRET.sub(_keep_name, c.group(0)), text)
         if named:
             text = _SECRET_ELEMENT.sub(lambda m: m.group("open") + MASK, text)
             text = _SECRET_ELEMENT_ESCAPED.sub(lambda m: m.group("open") + MASK, text)
@@ -308,6 +346,8 @@ def redact_text(text, secrets=()) -> str:
         if named:
             text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
             text = _SECRET_COLON.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
+        if _OAUTH_GRANT.search(text):
+            text = _OAUTH_CODE.sub(_keep_name, text)
         if "://" in text:
             text = _USERINFO.sub(lambda m: m.group("head") + MASK + "@", text)
         for variant in known_variants(secrets):
@@ -315,6 +355,10 @@ def redact_text(text, secrets=()) -> str:
     except Exception:  # pragma: no cover - regexes on str do not raise; be safe anyway
         return MASK
     return text
+
+
+def _keep_name(m) -> str:
+    return m.group("name") + m.group("eq") + _masked_value(m.group("value"))
 
 
 def _masked_value(value: str) -> str:

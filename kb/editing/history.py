@@ -155,7 +155,7 @@ def snapshot(rows, entry_pk) -> dict | None:
         if _natural(f.get("entry")) in (code, entry_pk)
     ]
     messages = sorted(
-        (f.get("position", 0), {"text": f.get("text", ""), "kind": f.get("kind", ""), "source": f.get("source", "")})
+        (f.get("position", 0), _message(f))
         for _, f in by_model[Message]
         if _natural(f.get("entry")) in (code, entry_pk)
     )
@@ -199,6 +199,16 @@ def snapshot(rows, entry_pk) -> dict | None:
         # Revisions made since messages and counterparts exist (older ones hold neither, so they compare as unknown).
         data["counterparts"] = sorted(_natural(r) for r in entry_fields["counterparts"])
         data["messages"] = [m for _, m in messages]
+    return data
+
+
+def _message(fields):
+    """A stored message's fields as the fixture writes them (a translation keeps its language and English original)."""
+    data = {"text": fields.get("text", ""), "kind": fields.get("kind", ""), "source": fields.get("source", "")}
+    if fields.get("language", "en") != "en":
+        data["language"] = fields["language"]
+        if fields.get("english"):
+            data["english"] = fields["english"]
     return data
 
 

@@ -10,11 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Max, Min
-from django.db.models.functions import Lower
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from kb.models import Alias, Entry, EntryFeedback, SearchLog, Suggestion
+from kb.models import Entry, EntryFeedback, SearchLog, Suggestion
+from kb.search import backend, key_term
+from kb.search.keys import keys_for
+from kb.search.text import edit_distance
 
 RECENT_DAYS = 30
 SHOWN = 50  # rows of a section at most
@@ -76,19 +78,24 @@ def open_suggestions():
     return new_codes[:SHOWN], edits[:SHOWN]
 
 
-def missing_codes(days=RECENT_DAYS):
-    """Codes people searched for that no entry has, most searched first: [(code, searches, last searched)]."""
+def looks_like(code):
+    """The known code a missing code is spelt almost like (one or two edits, case ignored), or None: such a code is
+    a typo to point at, not a draft to make. Six-digit codes are never near one another: each is its own."""
+    term = key_term(code)
+    if len(term) < 6 or term.isdigit():
+        return None
+    near = sorted((edit_distance(term, c, cap=2), c) for c in backend().fuzzy_terms(term))
+    keys = keys_for([c for d, c in near if d <= 2])
+    return next((keys[c].code for d, c in near if d <= 2 and c in keys), None)
+
+
+def unanswered_queries(days=RECENT_DAYS):
+    """Queries search found something for but was not sure of, most searched first: [(query, searches, last)]."""
     since = timezone.now() - timedelta(days=days)
     rows = (
-        SearchLog.objects.filter(created_at__gte=since)
-        .exclude(missing_code="")
-        .annotate(key=Lower("missing_code"))
-        .values("key")
-        .annotate(n=Count("id"), spelling=Min("missing_code"), last=Max("created_at"))
-        .order_by("-n", "key")[: SHOWN * 2]
+        SearchLog.objects.filter(created_at__gte=since, unanswered=True, results__gt=0)
+        .values("query")
+        .annotate(n=Count("id"), last=Max("created_at"))
+        .order_by("-n", "query")[:SHOWN]
     )
-    rows = list(rows)
-    keys = [r["key"] for r in rows]
-    known = set(Entry.objects.annotate(key=Lower("code")).filter(key__in=keys).values_list("key", flat=True))
-    known |= set(Alias.objects.annotate(key=Lower("alias")).filter(key__in=keys).values_list("key", flat=True))
-    return [(r["spelling"], r["n"], r["last"]) for r in rows if r["key"] not in known][:SHOWN]
+    return [(r["query"], r["n"], r["last"]) for r in rows]

@@ -35,7 +35,8 @@ def review_queue(request):
         "signalled": review.signalled_entries(),
         "new_codes": new_codes,
         "edits": edits,
-        "missing": review.missing_codes(),
+        "missing": [(code, n, last, review.looks_like(code)) for code, n, last in review.missing_codes()],
+        "unanswered": review.unanswered_queries(),
         "days": review.RECENT_DAYS,
     }
     return render_page(request, "kb/review.html", context)

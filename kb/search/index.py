@@ -6,10 +6,12 @@ block of bulk writes.
 """
 
 import threading
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Value
+from django.db.models.functions import Greatest
 
 from kb import generation
 from kb.models import Alias, Cause, Entry, EntryDocument, Message, SearchKey, SearchWord
@@ -34,12 +36,17 @@ def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
         term = key_term(display)
         if term and term not in keys:
             keys[term] = SearchKey(entry=entry, term=term, display=display, is_code=is_code)
-    vocabulary = {
-        w
-        for w in words(" ".join([entry.title, b, c, d, camel_words(entry.code)]))
-        if 3 <= len(w) <= 40 and not w.isdigit()
-    } - STOPWORDS
+    vocabulary = document_words(entry.code, b, c, d)
+    doc.words = " ".join(sorted(vocabulary))
     return doc, list(keys.values()), vocabulary
+
+
+def document_words(code, b, c, d) -> set[str]:
+    """An entry's vocabulary: the words of its titles, messages, texts, steps and code parts (3 to 40 letters, no
+    stopword, no number). SearchWord holds the union, with how many entries use each word."""
+    return {
+        w for w in words(" ".join([b, c, d, camel_words(code)])) if 3 <= len(w) <= 40 and not w.isdigit()
+    } - STOPWORDS
 
 
 def _entries_for_index(ids=None):
@@ -71,28 +78,32 @@ def reindex(entries=None, *, batch_size=2000):
         chunks = [None] if full else [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
         for chunk in chunks:
             if chunk is not None:
-                # Entries that changed or were deleted: drop their rows first, then write what exists now.
-                EntryDocument.objects.filter(entry_id__in=chunk).delete()
+                # Entries that changed or were deleted: drop their rows first (and their words' counts), then write
+                # what exists now.
+                old = EntryDocument.objects.filter(entry_id__in=chunk)
+                _count_words((text.split() for text in old.values_list("words", flat=True)), -1)
+                old.delete()
                 SearchKey.objects.filter(entry_id__in=chunk).delete()
             qs = _entries_for_index(chunk)
             if full:
                 qs = qs.order_by("pk").iterator(chunk_size=batch_size)
-            docs, keys, vocabulary = [], [], set()
+            docs, keys, vocabulary = [], [], Counter()
             for entry in qs:
                 doc, entry_keys, entry_words = build_document(entry)
                 docs.append(doc)
                 keys.extend(entry_keys)
-                vocabulary |= entry_words
+                vocabulary.update(entry_words)
                 count += 1
                 if len(docs) >= batch_size:
                     _write(be, docs, keys, vocabulary)
-                    docs, keys, vocabulary = [], [], set()
+                    docs, keys, vocabulary = [], [], Counter()
             _write(be, docs, keys, vocabulary)
         generation.bump()  # every cached answer and page, in every process, is stale now
     return count
 
 
-def _write(be, docs, keys, vocabulary):
+def _write(be, docs, keys, vocabulary: Counter):
+    """Write documents and keys; ``vocabulary`` counts, for each word, how many of ``docs`` use it."""
     EntryDocument.objects.bulk_create(docs, batch_size=1000)
     SearchKey.objects.bulk_create(keys, batch_size=1000)
     new_words = []
@@ -100,9 +111,30 @@ def _write(be, docs, keys, vocabulary):
         known = set()
         for chunk in _chunks(sorted(vocabulary), 500):
             known |= set(SearchWord.objects.filter(term__in=chunk).values_list("term", flat=True))
-        new_words = sorted(vocabulary - known)
-        SearchWord.objects.bulk_create([SearchWord(term=w) for w in new_words], batch_size=1000, ignore_conflicts=True)
+        new_words = sorted(set(vocabulary) - known)
+        SearchWord.objects.bulk_create(
+            [SearchWord(term=w, documents=vocabulary[w]) for w in new_words], batch_size=1000, ignore_conflicts=True
+        )
+        _add_counts({w: n for w, n in vocabulary.items() if w in known})
     be.add_terms({k.term for k in keys} | set(new_words))
+
+
+def _count_words(vocabularies, sign):
+    counts = Counter()
+    for vocabulary in vocabularies:
+        counts.update(vocabulary)
+    _add_counts({w: sign * n for w, n in counts.items()})
+
+
+def _add_counts(deltas):
+    """Move each word's document count by its delta, in one UPDATE per distinct delta (never below zero)."""
+    by_delta = defaultdict(list)
+    for word, delta in deltas.items():
+        if delta:
+            by_delta[delta].append(word)
+    for delta, terms in by_delta.items():
+        for chunk in _chunks(sorted(terms), 500):
+            SearchWord.objects.filter(term__in=chunk).update(documents=Greatest(F("documents") + delta, Value(0)))
 
 
 def _chunks(items, size):

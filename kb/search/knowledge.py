@@ -13,12 +13,13 @@ each change to the knowledge, in a few whole queries, and shared by every search
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from kb import generation
-from kb.models import Category, Cause, Entry, Message, SearchWord
+from kb.models import Category, Cause, Entry, EntryDocument, Message, SearchWord
 from kb.search.lexicon import NEGATIONS
 from kb.search.text import STOPWORDS, stem, words
 
@@ -50,15 +51,36 @@ class Family:
         return f"{self.prefix}xxxx"
 
 
+@dataclass(frozen=True)
+class KnownMessage:
+    """A stored message as search shows it when a text matched it."""
+
+    id: int
+    entry_id: int
+    text: str
+    language: str
+    english: str  # a translation's English original, or ""
+
+
 @dataclass
 class Snapshot:
-    phrases: dict[str, tuple[int, ...]] = field(default_factory=dict)  # message words -> entry ids
-    bags: dict[str, tuple[int, ...]] = field(default_factory=dict)  # message stems (a set) -> entry ids
+    phrases: dict[str, tuple[int, ...]] = field(default_factory=dict)  # message words -> message ids
+    bags: dict[str, tuple[int, ...]] = field(default_factory=dict)  # message stems (a set) -> message ids
+    messages: dict[int, KnownMessage] = field(default_factory=dict)
     phrase_sizes: tuple[int, ...] = ()
     bag_sizes: tuple[int, ...] = ()
     counterparts: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)  # SearchWord terms, sorted (prefixes are looked up here)
     vocabulary_set: frozenset[str] = frozenset()
+    documents: dict[str, int] = field(default_factory=dict)  # word -> how many entries use it
+    entry_count: int = 0  # entries in the index
+
+    def weight(self, word: str) -> float:
+        """How much a query word tells entries apart: its inverse document frequency, from 0.1 (a word every entry
+        uses) up (a rare word). A word the knowledge base does not use weighs as a rare one."""
+        n = max(self.entry_count, 1)
+        df = min(self.documents.get(word, 0), n)
+        return max(0.1, math.log((n + 1) / (df + 0.5)))
 
     def words_starting(self, prefix: str, limit: int = 200) -> list[str]:
         i = bisect_left(self.vocabulary, prefix)
@@ -68,8 +90,21 @@ class Snapshot:
             i += 1
         return out
 
-    def find_messages(self, text_words: list[str]) -> tuple[list[int], list[int]]:
-        """Entries whose message is the whole text (first list) or quoted inside it (second), longest first."""
+    def find_messages(self, text_words: list[str]) -> tuple[list[KnownMessage], list[KnownMessage]]:
+        """Messages that are the whole text (first list) or quoted inside it (second), longest first; one per
+        entry (the first found)."""
+        whole_ids, inside_ids = self._find_message_ids(text_words)
+        seen: set[int] = set()
+        out: tuple[list[KnownMessage], list[KnownMessage]] = ([], [])
+        for ids, found in ((whole_ids, out[0]), (inside_ids, out[1])):
+            for mid in ids:
+                message = self.messages[mid]
+                if message.entry_id not in seen:
+                    seen.add(message.entry_id)
+                    found.append(message)
+        return out
+
+    def _find_message_ids(self, text_words: list[str]) -> tuple[list[int], list[int]]:
         text_words = text_words[:MAX_SCANNED_WORDS]
         whole, inside = [], []
         if not self.phrases or not text_words:
@@ -111,8 +146,14 @@ def build() -> Snapshot:
     snap = Snapshot()
     published = Entry.Status.PUBLISHED
     phrase_sizes, bag_sizes = set(), set()
-    rows = Message.objects.filter(entry__status=published).order_by().values_list("text", "entry_id")
-    for text, pk in rows.iterator(chunk_size=5000):
+    rows = (
+        Message.objects.filter(entry__status=published)
+        .order_by("entry_id", "position", "pk")
+        .values_list("id", "entry_id", "text", "language", "english")
+    )
+    for mid, entry_id, text, language, english in rows.iterator(chunk_size=5000):
+        snap.messages[mid] = KnownMessage(mid, entry_id, text, language, english)
+        pk = mid
         ws = words(text)
         if not ws:
             continue
@@ -136,8 +177,10 @@ def build() -> Snapshot:
     for a, b, code in rows:
         links[a].append((b, code))
     snap.counterparts = {k: tuple(v) for k, v in links.items()}
-    snap.vocabulary = sorted(SearchWord.objects.values_list("term", flat=True).iterator(chunk_size=10000))
+    snap.documents = dict(SearchWord.objects.values_list("term", "documents").iterator(chunk_size=10000))
+    snap.vocabulary = sorted(snap.documents)
     snap.vocabulary_set = frozenset(snap.vocabulary)
+    snap.entry_count = EntryDocument.objects.count()
     return snap
 
 

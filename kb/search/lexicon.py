@@ -5,13 +5,15 @@
   passes AND the slots and OR inside each, so a synonym widens one word without flooding the results.
 * ``PROTECTED``: words typo correction never touches (meaning words such as inactive or disabled, common English).
 * ``flips_meaning(word, candidate)``: a correction that would turn a word into its opposite (inactive -> active).
-* ``code_shaped(token)`` and ``untouchable(token)``: tokens that are codes, URLs, XML, paths or parameters.
+* ``code_shape(token)``: the kinds of code WebEx and Cisco write; ``untouchable(token)``: tokens that are codes, URLs,
+  XML, paths or parameters.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -118,15 +120,57 @@ def slots(query_words: list[str], limit: int = 12) -> list[tuple[str, ...]]:
     return out
 
 
-_SIX_DIGITS = re.compile(r"\d{6}")
+_EXCEPTION_ID = re.compile(r"[Ee]?(\d{6})")  # Cisco's documents write some with an E: E030103
+_SUB_ERROR = re.compile(r"[A-Z]{2}\d{4}")  # a sub-error ID that comes with an exception: AS0001
+_REASON_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{5,79}")
+
+
+@dataclass(frozen=True)
+class OtherService:
+    service: str  # which service, as far as it is known
+    known: str  # how it is known
+    confidence: str  # high, medium or low
+
+
+@dataclass(frozen=True)
+class CodeShape:
+    """A token shaped like a code, and which kind: ``exception-id`` (six digits, an E before them allowed),
+    ``reason-code`` (CamelCase or lowerCamel), ``sub-error`` (AS0001) or ``other-service`` (wapi.login_failed)."""
+
+    token: str  # as written
+    code: str  # as the knowledge base writes such a code: E030103 -> 030103
+    kind: str
+    service: OtherService | None = None
+
+
+@cache
+def _other_services() -> tuple[tuple[re.Pattern, OtherService], ...]:
+    return tuple(
+        (re.compile(s["pattern"]), OtherService(s["service"], s["known"], s["confidence"]))
+        for s in data()["other_services"]
+    )
+
+
+def code_shape(token: str) -> CodeShape | None:
+    """What kind of code ``token`` is shaped like, or None for an ordinary word."""
+    token = token.strip(".,;:!?()[]{}\"'`")
+    m = _EXCEPTION_ID.fullmatch(token)
+    if m:
+        return CodeShape(token, m.group(1), "exception-id")
+    if _SUB_ERROR.fullmatch(token):
+        return CodeShape(token, token, "sub-error")
+    if _REASON_CODE.fullmatch(token) and re.search(r"[a-z][A-Z]", token):
+        return CodeShape(token, token, "reason-code")
+    for pattern, service in _other_services():
+        if pattern.fullmatch(token):
+            return CodeShape(token, token, "other-service", service)
+    return None
 
 
 def code_shaped(token: str) -> bool:
-    """A 6-digit XML exception ID (``030099``) or a CamelCase URL API code (``InvalidSiteID``, ``AccessDnied99``)."""
-    token = token.strip(".,;:!?()[]{}\"'`")
-    if _SIX_DIGITS.fullmatch(token):
-        return True
-    return bool(len(token) >= 6 and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", token) and re.search(r"[a-z][A-Z]", token))
+    """A 6-digit XML exception ID (``030099``, ``E030103``), a CamelCase or lowerCamel URL API code (``InvalidSiteID``,
+    ``exceededSiteHostLimit``), a sub-error (``AS0001``) or a dotted code of another Cisco service."""
+    return code_shape(token) is not None
 
 
 _UNTOUCHABLE = re.compile(r"://|[<>=?&/\\]|\.php|\.(?:com|net|org|xml|json)\b", re.IGNORECASE)

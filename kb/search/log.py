@@ -10,11 +10,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Min
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from kb.editing.review import missing_codes
-from kb.models import SearchLog
+from kb.models import Alias, Entry, SearchLog
 
 logger = logging.getLogger(__name__)
 MAX_LOGGED_QUERY = 200
@@ -108,6 +108,8 @@ def record(response, user=None) -> None:
             detected=response.detected is not None,
             # A code-shaped query word or a pasted answer's code that no entry has: /insights/ lists these.
             missing_code=(getattr(response, "missing_code", "") or "")[:80],
+            # Not sure of its answer (kb.search.confidence): /insights/ and the review queue list these.
+            unanswered=unanswered(response),
             user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
             created_at=timezone.now(),
         )
@@ -122,6 +124,15 @@ def record(response, user=None) -> None:
             flush()
     except Exception:  # recording must never fail the search (DatabaseError included)
         logger.warning("could not record a search", exc_info=True)
+
+
+def unanswered(response) -> bool:
+    """A question search could not answer with confidence. A pasted request or success answer asks no question,
+    and a missing code is recorded as such."""
+    detected = getattr(response, "detected", None)
+    if detected is not None and (detected.is_request or detected.is_success):
+        return False
+    return not getattr(response, "confident", False) and not getattr(response, "missing_code", "")
 
 
 def flush() -> None:
@@ -191,10 +202,35 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
     recent = SearchLog.objects.filter(created_at__gte=since)
     top = recent.values("query").annotate(n=Count("id")).order_by("-n", "query")[:limit]
     zero = recent.filter(results=0).values("query").annotate(n=Count("id")).order_by("-n", "query")[:limit]
+    unsure = (
+        recent.filter(unanswered=True, results__gt=0)
+        .values("query")
+        .annotate(n=Count("id"))
+        .order_by("-n", "query")[:limit]
+    )
     return {
         "top_queries": [(row["query"], row["n"]) for row in top],
         "zero_result_queries": [(row["query"], row["n"]) for row in zero],
+        "unanswered_queries": [(row["query"], row["n"]) for row in unsure],
         "missing_codes": [(code, n) for code, n, _last in missing_codes(days)][:limit],
         "total": recent.count(),
         "days": days,
     }
+
+
+def missing_codes(days=30):
+    """Codes people searched for that no entry has, most searched first: [(code, searches, last searched)]."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        SearchLog.objects.filter(created_at__gte=since)
+        .exclude(missing_code="")
+        .annotate(key=Lower("missing_code"))
+        .values("key")
+        .annotate(n=Count("id"), spelling=Min("missing_code"), last=Max("created_at"))
+        .order_by("-n", "key")[:100]
+    )
+    rows = list(rows)
+    keys = [r["key"] for r in rows]
+    known = set(Entry.objects.annotate(key=Lower("code")).filter(key__in=keys).values_list("key", flat=True))
+    known |= set(Alias.objects.annotate(key=Lower("alias")).filter(key__in=keys).values_list("key", flat=True))
+    return [(r["spelling"], r["n"], r["last"]) for r in rows if r["key"] not in known][:50]

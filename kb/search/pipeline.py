@@ -1,9 +1,9 @@
 """The query pipeline behind ``search(query)``: one :class:`Query`, then named steps, then one finish.
 
 Each step reads and adds to one :class:`_Search` (the query, the response being built, the entries found so far);
-the order is the package docstring's. Scores say how an entry was found (exact code 2000, known message 1900,
-detected 1500, a message quoted inside the text 1050, a code in the query 1000, corrected 900, command errors 800
-and below, code prefixes 700, words below 100); kb.search.ranking orders them and scores the words.
+the order is the package docstring's. Each entry remembers the evidence that found it first; kb.search.ranking
+orders the answer by that evidence, then by the text score of its words, and kb.search.confidence says whether the
+answer is sure.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 
 import kb.search.knowledge as knowledge
+import kb.search.language as language
 import kb.search.lexicon as lexicon
 import webex
 from kb import generation
@@ -23,9 +24,10 @@ from kb.models import Entry
 from kb.search.backends import Backend, backend
 from kb.search.cache import answer_cache
 from kb.search.commands import commands_for, entries_for_commands
-from kb.search.keys import MIN_WORD_CHARS, close_codes, keys_for, keys_starting, result_fields
+from kb.search.confidence import is_confident
+from kb.search.keys import MIN_WORD_CHARS, close_codes, entry_from_fields, keys_for, keys_starting, result_fields
 from kb.search.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS, Query
-from kb.search.ranking import Hit, Ranked, pattern_slots, text_pass, with_counterparts
+from kb.search.ranking import MATCH, Hit, Ranked, pattern_slots, slot_weight, text_pass, with_counterparts
 from kb.search.response import Detected, Result, SearchResponse
 from kb.search.text import (
     MARK_CLOSE,
@@ -45,6 +47,9 @@ __all__ = ["MAX_PASTE_CHARS", "MAX_QUERY_CHARS", "search"]
 logger = logging.getLogger(__name__)
 
 MAX_TERMS = 12
+MAX_SIMILAR_EDITS = 2  # a code-shaped word this many edits from a known code gets "did you mean"
+OR_SLOTS = 4  # the most informative query words whose entries are candidates when not every word matches
+MIN_OR_WEIGHT = 1.0  # a word this common (inverse document frequency below it) finds no candidates on its own
 
 
 def search(query, *, limit: int = 20, use_cache: bool = True) -> SearchResponse:
@@ -76,13 +81,14 @@ class _Search:
     query: Query
     response: SearchResponse
     be: Backend
+    language: language.Language
     ranked: Ranked = field(default_factory=Ranked)
     detection: webex.Detection | None = None
     whole: str = ""  # the whole query as a search term (case and punctuation folded)
     terms: list[str] = field(default_factory=list)  # its meaningful words, at most MAX_TERMS
     prefix_keys: list | None = None  # codes starting with the whole query (one word), read once
     code_terms: set[str] = field(default_factory=set)  # query words that are codes or aliases
-    missing_words: set[str] = field(default_factory=set)  # the words of a code no entry has
+    missing_words: set[str] = field(default_factory=set)  # the words of a code no entry has (or another service's)
     whole_message: bool = False  # the query is a known message text
 
     @property
@@ -95,7 +101,9 @@ def _run(q: Query, started: float) -> SearchResponse:
     if not q.shown:
         response.message = "Type a code, a command, some words, or paste a failing URL or response."
         return _finish(response, started)
-    s = _Search(q, response, backend(), whole=key_term(q.shown), terms=_query_terms(q.shown))
+    lang = language.detect(q.text)
+    response.language = lang.code
+    s = _Search(q, response, backend(), lang, whole=key_term(q.shown), terms=_query_terms(q.shown))
     detect_paste(s)
     if s.detection is None:
         exact_codes(s)
@@ -113,7 +121,7 @@ def _run(q: Query, started: float) -> SearchResponse:
         # Only the other words are searched: nothing is offered as the missing code's answer.
         s.terms = [t for t in s.terms if t not in s.missing_words]
         if not s.terms:
-            if not s.ranked and not key_term(response.missing_code).isdigit():
+            if not s.ranked and response.missing_code and not key_term(response.missing_code).isdigit():
                 response.close = close_codes(s.be, key_term(response.missing_code))
             return _finish(response, started, s)
     prefixes(s)
@@ -121,18 +129,15 @@ def _run(q: Query, started: float) -> SearchResponse:
         # The query is a known message: its entries are the answer (a full-text pass of every word of a long
         # message over a large index would only cost time).
         return _finish(response, started, s)
-    slots, prefix_last, any_word = full_text(s)
-    if not s.ranked and s.terms:
-        slots, prefix_last, any_word = correction(s, slots, prefix_last, any_word)
-    if not s.ranked and _wants_any_word(slots):
-        any_word = True
-        text_pass(s.be, slots, prefix_last, True, s.ranked, limit=q.limit)
+    slots, prefix_last = full_text(s)
+    if not _found_by_words(s) and s.terms and s.language.correctable:
+        slots, prefix_last = correction(s, slots, prefix_last)
     if not s.ranked:
-        if not response.missing_code:
+        if not response.missing_code and not response.other_service:
             response.close = close_codes(s.be, s.whole if len(s.terms) <= 1 else (s.terms[0] if s.terms else ""))
         if not response.message:
             response.message = "No entry matches."
-    return _finish(response, started, s, pattern_slots(slots, prefix_last), any_word, prefix_last)
+    return _finish(response, started, s, pattern_slots(slots, prefix_last), len(slots) > 1, prefix_last)
 
 
 # ---------------------------------------------------------------------------------------------------- the steps
@@ -153,56 +158,70 @@ def detect_paste(s: _Search) -> None:
         fragment=detection.fragment,
         is_request=detection.is_request,
     )
-    if detection.code and not s.success:
+    if detection.code and not s.success and not detection.is_request:
         key = keys_for([key_term(detection.code)]).get(key_term(detection.code))
         if key is not None:
             entry = Entry.objects.with_cause_links().get(pk=key.entry_id)
             cause = entry.cause_for(detection.api, detection.command)
             s.response.detected.entry, s.response.detected.cause = entry, cause
-            s.ranked.add(entry.pk, entry.code, 1500.0, "detected", cause=cause, entry=entry)
+            s.ranked.add(entry.pk, entry.code, "detected", cause=cause, entry=entry)
 
 
 def exact_codes(s: _Search) -> None:
-    """2. Exact code or alias: the whole query, then any word of it that is a code. A code-shaped word that no entry
-    has (030099, InvalidSiteID) is said to be missing, and never corrected into another code."""
+    """2. Exact code or alias: the whole query, then any word of it that is a code, in any of the shapes Cisco
+    writes them (E030103 is 030103). A code-shaped word that no entry has is said to be missing (030099,
+    InvalidSiteID), never corrected into another code; one or two edits from a known reason code, it gets "did
+    you mean" (never the diagnosis); a code of another Cisco service (wapi.login_failed) says which service."""
     shown, whole = s.query.shown, s.whole
+    shapes = [shape for token in shown.split() if (shape := lexicon.code_shape(token))]
     lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
+    lookup |= {key_term(shape.code) for shape in shapes if shape.kind != "other-service"}
     lookup.discard("")
-    if len(s.terms) == 1 and len(whole) >= MIN_WORD_CHARS and lookup == {whole}:
+    if len(s.terms) == 1 and len(whole) >= MIN_WORD_CHARS and lookup == {whole} and _prefix_allowed(shown.strip()):
         # One word: the code-prefix lookup also finds the exact code (it sorts first). One query.
         s.prefix_keys = keys_starting(whole, s.query.limit)
         keys = {k.term: k for k in s.prefix_keys if k.term == whole}
     else:
         keys = keys_for(lookup) if lookup else {}
     s.code_terms = set(keys)
-    if whole in keys:
-        key = keys[whole]
-        s.ranked.add_key(key, 2000.0, "exact" if key.is_code else "alias")
+    whole_keys = {whole} | {key_term(shape.code) for shape in shapes if key_term(shape.token) == whole}
     for term, key in sorted(keys.items()):
-        if term != whole:
-            s.ranked.add_key(key, 1000.0, "code")
-    for token in shown.split():
-        token = token.strip(".,;:!?()[]{}\"'`")
-        if s.prefix_keys and key_term(token) == whole:
+        if term in whole_keys:
+            s.ranked.add_key(key, "code" if key.is_code else "alias")
+    for _term, key in sorted(keys.items()):
+        s.ranked.add_key(key, "code-inside")
+    typing_a_code = bool(s.prefix_keys) and any(k.term.startswith(whole) for k in s.prefix_keys)
+    for shape in shapes:
+        term = key_term(shape.code)
+        if typing_a_code and key_term(shape.token) == whole and shape.kind != "other-service":
             continue  # the start of a known code, still being typed (TheDuration)
-        if lexicon.code_shaped(token) and key_term(token) not in keys:
+        if shape.kind == "other-service":
+            if s.response.other_service is None:
+                s.response.other_service = shape
+            s.missing_words.update(words(shape.token))
+        elif term not in keys:
+            if shape.kind == "reason-code" and _did_you_mean(s, shape):
+                continue
             if not s.response.missing_code:
-                _missing(s.response, token, s.be, similar=False)
-            s.missing_words.update(words(token))
+                _missing(s.response, shape.code, s.be, similar=False)
+            s.missing_words.update(words(shape.token))
+    if not shapes and len(s.terms) == 1 and not keys and _looks_like_a_code_typo(whole):
+        _did_you_mean(s, lexicon.CodeShape(shown.strip(), shown.strip(), "reason-code"))
 
 
 def messages(s: _Search) -> None:
-    """3. Known message texts: the whole query, or quoted inside it (a log line, an exception trace)."""
-    whole_ids, inside_ids = knowledge.snapshot().find_messages(words(s.query.text))
-    s.whole_message = bool(whole_ids)
-    for i, pk in enumerate(whole_ids):
-        s.ranked.add(pk, "", 1900.0 - i * 0.01, "message")
-    for i, pk in enumerate(inside_ids):
-        s.ranked.add(pk, "", 1050.0 - i * 0.01, "message")
+    """3. Known message texts, in any language: the whole query, or quoted inside it (a log line, a trace)."""
+    whole, inside = knowledge.snapshot().find_messages(words(s.query.text))
+    s.whole_message = bool(whole)
+    for i, message in enumerate(whole):
+        s.ranked.add(message.entry_id, "", "message", 100.0 - i * 0.01, message=message)
+    for i, message in enumerate(inside):
+        s.ranked.add(message.entry_id, "", "message-inside", 100.0 - i * 0.01, message=message)
 
 
 def commands(s: _Search) -> None:
-    """4. Commands named in the query, or the command of a pasted text: the errors it can return."""
+    """4. Commands named in the query, or the command of a pasted text: the errors it can return, the ones
+    documented for it first, then the ones seen for it, then those of its whole service."""
     cmds = commands_for(s.query.shown, s.detection)
     if not cmds:
         return
@@ -211,24 +230,28 @@ def commands(s: _Search) -> None:
         s.response.detected.command_obj = cmds[0]
     direct, wide = entries_for_commands(cmds, s.query.limit)
     for i, entry in enumerate(direct):
-        s.ranked.add(entry.pk, entry.code, 800.0 - i, "command", entry=entry)
+        s.ranked.add(entry.pk, entry.code, "command", 900.0 - i, entry=entry)
     for i, entry in enumerate(wide):
-        s.ranked.add(entry.pk, entry.code, 600.0 - i, "command", entry=entry)
+        s.ranked.add(entry.pk, entry.code, "command", 400.0 - i, entry=entry)
 
 
 def prefixes(s: _Search) -> None:
-    """5. Code prefixes (single-word queries): codes that start with what was typed."""
+    """5. Code prefixes: codes that start with what was typed, when it is one code-like token (TheDuration,
+    badweb), never an everyday or product word (webex, meeting, access)."""
     whole = s.whole
     if len(s.terms) == 1 and whole and len(whole) >= MIN_WORD_CHARS and not s.missing_words:
+        if not _prefix_allowed(s.query.shown.strip()):
+            return
         if s.prefix_keys is None:
             s.prefix_keys = keys_starting(whole, s.query.limit)
         for i, key in enumerate(s.prefix_keys):
-            s.ranked.add_key(key, 700.0 - i * 0.01 - len(key.term) * 0.001, "prefix")
+            s.ranked.add_key(key, "prefix", 100.0 - i * 0.01 - len(key.term) * 0.001)
 
 
 def full_text(s: _Search):
-    """6. Full text, all words (each or a synonym), the last one as a prefix while the person is still typing.
-    Returns the slots searched, whether the last was a prefix (or the known words it expands to), and any_word."""
+    """6. Full text, every query word optional: the entries that hold every word (each or a synonym), then those
+    holding the most informative ones, all scored by the ranking model; the last word is a prefix while the person
+    is still typing. Returns the slots searched and whether the last was a prefix (or the words it expands to)."""
     query_words = _query_words(s)
     slots = lexicon.slots(query_words, MAX_TERMS)
     prefix_last = (
@@ -241,34 +264,33 @@ def full_text(s: _Search):
     if len(s.ranked) < s.query.limit:
         if prefix_last:
             prefix_last = _expand_prefix(query_words[-1]) or True
-        text_pass(s.be, slots, prefix_last, False, s.ranked, limit=s.query.limit)
-    return slots, prefix_last, False
+        _word_passes(s, slots, prefix_last, "text")
+    return slots, prefix_last
 
 
-def correction(s: _Search, slots, prefix_last, any_word):
-    """7. Typo correction when nothing matched, of unknown words only; then any word of the corrected query.
-    Returns the slots, prefix flag and any_word the finish highlights with."""
+def correction(s: _Search, slots, prefix_last):
+    """7. Typo correction when the words found nothing, of unknown words only, in English text only; then the
+    corrected query's words. Returns the slots and prefix flag the finish highlights with."""
     shown, terms = s.query.shown, s.terms
     untouchable = lexicon.untouchable_words(shown)
     candidates = [t for t in terms if t not in untouchable and t not in lexicon.protected()]
     known = {t for t in candidates if t in knowledge.snapshot().vocabulary_set or t in s.code_terms}
+    known |= {t for t in candidates if language.is_common_english(t)}
     fixed, changed = _correct(s.be, terms, known, untouchable)
     if not changed:
-        return slots, prefix_last, any_word
+        return slots, prefix_last
     keys = keys_for(fixed)
     for term in fixed:
-        if term in keys:
-            s.ranked.add_key(keys[term], 900.0, "corrected")
+        if term in keys and term not in terms:
+            s.ranked.add_key(keys[term], "corrected")
     mapping = dict(zip(terms, fixed, strict=True))
     fixed_slots = lexicon.slots([mapping.get(w, w) for w in _query_words(s)], MAX_TERMS)
-    text_pass(s.be, fixed_slots, False, False, s.ranked, how="corrected", limit=s.query.limit)
-    if not s.ranked and _wants_any_word(fixed_slots):
-        text_pass(s.be, fixed_slots, False, True, s.ranked, how="corrected", limit=s.query.limit)
-        any_word = True
-    if s.ranked:
+    before = len(s.ranked)
+    _word_passes(s, fixed_slots, False, "text")
+    if len(s.ranked) > before or s.ranked:
         s.response.corrected = _corrected_text(shown, terms, fixed, keys)
-        return fixed_slots, False, any_word
-    return slots, prefix_last, any_word
+        return fixed_slots, False
+    return slots, prefix_last
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -316,8 +338,82 @@ def _expand_prefix(term, limit=8):
     return tuple(found[:limit])
 
 
-def _wants_any_word(slots):
-    return len(slots) > 1 or (len(slots) == 1 and len(slots[0]) > 1)
+def _word_passes(s: _Search, slots, prefix_last, how) -> None:
+    """The full-text passes of one set of slots, every word optional: the entries holding every word, then (for
+    several words) those holding any of the most informative ones (rare words have short posting lists; a word most
+    entries use finds no candidates on its own). Every candidate is scored with all the slots."""
+    scored = pattern_slots(slots, prefix_last)
+    limit = s.query.limit
+    text_pass(s.be, slots, prefix_last, False, s.ranked, how=how, limit=limit, scored=scored)
+    if len(slots) < 2:
+        if len(slots) == 1 and len(slots[0]) > 1 and not _found_by_words(s):
+            text_pass(s.be, slots, prefix_last, True, s.ranked, how=how, limit=limit, scored=scored)
+        return
+    weighted = sorted(((slot_weight(slot), i) for i, slot in enumerate(slots)), key=lambda pair: (-pair[0], pair[1]))
+    picked = sorted(i for w, i in weighted[:OR_SLOTS] if w >= MIN_OR_WEIGHT) or sorted(i for _, i in weighted[:2])
+    last = len(slots) - 1
+    text_pass(
+        s.be,
+        [slots[i] for i in picked],
+        prefix_last if last in picked else False,
+        True,
+        s.ranked,
+        how=how,
+        limit=limit,
+        scored=scored,
+    )
+
+
+def _found_by_words(s: _Search) -> bool:
+    return any(h.how == "text" for h in s.ranked.items.values())
+
+
+def _prefix_allowed(token: str) -> bool:
+    """A code's start may be looked up for ``token`` only when it is code-like: shaped like a code, or a word that
+    is not everyday English, not a product word (webex, meeting, user, host, site) and not a word of the knowledge
+    base (badweb, thedur)."""
+    token = token.strip(".,;:!?()[]{}\"'`")
+    if lexicon.code_shaped(token):
+        return True
+    folded = key_term(token)
+    if not folded or folded in language.product_words() or not folded.isalnum():
+        return False
+    if folded in knowledge.snapshot().vocabulary_set or language.is_common_english(folded):
+        return False
+    return folded not in lexicon.protected()
+
+
+def _looks_like_a_code_typo(term: str) -> bool:
+    """One lower-case word that could be a misspelt code (badwebexidorpasword): long, not a word we know."""
+    return (
+        len(term) >= 8
+        and term.isalpha()
+        and term not in knowledge.snapshot().vocabulary_set
+        and not language.is_common_english(term)
+    )
+
+
+def _did_you_mean(s: _Search, shape) -> bool:
+    """A reason code one or two edits from a known code (case ignored): offer it first as "did you mean", never as
+    the diagnosis. True when one was found."""
+    term = key_term(shape.code)
+    if len(term) < 6:
+        return False
+    near = sorted(
+        (edit_distance(term, cand, cap=MAX_SIMILAR_EDITS), cand)
+        for cand in s.be.fuzzy_terms(term)
+        if edit_distance(term, cand, cap=MAX_SIMILAR_EDITS) <= MAX_SIMILAR_EDITS
+    )
+    keys = keys_for([cand for _, cand in near])
+    found = [keys[cand] for _, cand in near if cand in keys]
+    if not found:
+        return False
+    for i, key in enumerate(found):
+        s.ranked.add_key(key, "similar", 100.0 - i)
+    s.response.similar = [entry_from_fields(k.entry_id, k.fields) for k in found]
+    s.response.similar_to = shape.token
+    s.missing_words.update(words(shape.token))
+    return True
 
 
 def _correct(be, terms, known_terms, untouchable):
@@ -379,14 +475,24 @@ def _missing(response, code, be=None, *, similar=True):
 
 
 def _finish(response, started, s=None, slots=(), any_word=False, prefix_last=False, highlight_terms=None):
-    """The one finish: counterparts placed, the first ``limit`` entries loaded, snippets cut, badges decided."""
+    """The one finish: counterparts placed, the first ``limit`` entries loaded, snippets cut, badges decided, and
+    how sure the answer is (kb.search.confidence)."""
     if s is not None and len(s.ranked):
         hits = with_counterparts(s.ranked.ordered(), s.ranked)[: s.query.limit]
         _load_fields(hits)
+        hits = [h for h in hits if h.entry is not None or h.fields is not None]
+        response.confident = is_confident(response, hits)
         results = [
-            Result(entry=h.get_entry(), score=h.score, how=h.how, cause=h.cause)
+            Result(
+                entry=h.get_entry(),
+                score=h.score,
+                how=h.how,
+                match=MATCH[h.how],
+                cause=h.cause,
+                coverage=h.text.coverage if h.text is not None else None,
+                message=h.message,
+            )
             for h in hits
-            if h.entry is not None or h.fields is not None
         ]
         native = _snippets(s.be, hits, results, slots, any_word, prefix_last)
         if highlight_terms is None:

@@ -1,10 +1,23 @@
-"""The shared ranking rule: how found entries are held and ordered, the same on both databases.
+"""The ranking model: one documented rule, the same on both databases, with its weights in one place.
 
-Each way of finding an entry gives it a score (see the pipeline's steps); the first way an entry was found wins.
-Words are scored here, in Python, from the text a full-text pass read: weighted field matches per query slot (the
-word as typed, or at a discount one of its synonyms), how many slots matched, and the words in order in one field.
-Between entries whose words fit about as well, the better-sourced one comes first (``CONFIDENCE_FACTOR``). Each
-found entry's counterparts in the other API follow it (``with_counterparts``).
+An answer's entries are ordered by the **evidence** that found them first, then, among entries found by their words,
+by a **text score**:
+
+1. Evidence, strongest first (``EVIDENCE``): the whole query is a code or an alias; the whole query is a known message
+   text, or a pasted answer names the entry's code; a code or an alias inside the query, or a known message quoted
+   inside it; a code that looks like a typed one ("did you mean"); the errors a named command can return; codes that
+   start with a typed code-shaped token; then words. Evidence is what an entry is found by, never how often a word
+   occurs, so an ordinary word ("webex") is never evidence for a code.
+2. Words (``score_documents``): every query word is optional. Each slot (a word or phrase, with its synonyms) weighs
+   its inverse document frequency (``Snapshot.weight``: a word every entry uses, such as "webex", weighs little; a
+   rare one much), and counts by the best field it is found in (code and aliases > titles and messages > summary,
+   meaning and when seen > steps; a synonym at a discount). The score is the covered share of the query's weight
+   (``COVERAGE``), the strength of the fields it was found in (``STRENGTH``), and a bonus when the words stand in
+   order in one field (``PHRASE``); then the source's confidence factor (``CONFIDENCE_FACTOR``): between entries whose
+   words fit about as well, the better-sourced one comes first.
+
+Each found entry's counterparts in the other API follow it (``with_counterparts``). ``TextScore`` keeps what the
+calibration of an answer needs (kb.search.confidence): the covered share and the score.
 """
 
 from __future__ import annotations
@@ -18,23 +31,69 @@ from kb.search.backends import CANDIDATES, slot_pattern
 from kb.search.keys import entry_from_fields
 from kb.search.text import STOPWORDS, stem
 
-# Words found in an entry we are less sure of count a little less: between two entries the words fit about as well,
-# the better-sourced one comes first (a documented code before one known from a single client).
-CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.97, "low": 0.94}
+# Evidence, strongest first; an entry's place in an answer is (its evidence's index, minus its score).
+EVIDENCE = (
+    "code",  # the whole query is the entry's code
+    "alias",  # the whole query is one of its aliases
+    "message",  # the whole query is one of its known message texts
+    "detected",  # a pasted answer names its code
+    "code-inside",  # its code or alias is a word of the query
+    "message-inside",  # one of its messages is quoted inside the query
+    "similar",  # its code looks like a code-shaped word of the query (one or two edits)
+    "command",  # an error the command the query names can return
+    "prefix",  # its code starts with the query (a code-shaped token being typed)
+    "corrected",  # its code is what a misspelt word of the query was corrected to
+    "text",  # its words
+    "counterpart",  # the same failure in the other API, placed after the entry it belongs to
+)
+# What each kind of evidence is called in the JSON API's ``match`` (documented in the README).
+MATCH = {
+    "code": "code",
+    "code-inside": "code",
+    "alias": "alias",
+    "message": "message",
+    "message-inside": "message",
+    "detected": "detected",
+    "similar": "similar",
+    "prefix": "similar",
+    "corrected": "similar",
+    "command": "command",
+    "text": "text",
+    "counterpart": "counterpart",
+}
+
+# The text score's weights (tuned on the dev corpus only: make eval).
+COVERAGE = 60.0
+STRENGTH = 30.0
+PHRASE = 10.0
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
-COLUMNS = (("a", 1.0), ("b", 0.4), ("c", 0.2), ("d", 0.1))
+COLUMNS = (("a", 1.0), ("b", 0.5), ("c", 0.25), ("d", 0.12))
+CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.97, "low": 0.94}
+
+
+def rank_key(evidence: str, score: float) -> float:
+    """One number that orders an answer: evidence first, then the score within it (what the API calls ``score``)."""
+    return (len(EVIDENCE) - EVIDENCE.index(evidence)) * 1000.0 + max(0.0, min(score, 999.0))
+
+
+@dataclass(frozen=True)
+class TextScore:
+    score: float  # 0 to 100
+    coverage: float  # the share of the query's weight the entry covers, 0 to 1
 
 
 @dataclass
 class Hit:
     entry_id: int
     code: str
-    score: float
-    how: str
+    score: float  # rank_key(evidence, within): what orders the answer
+    how: str  # the evidence (EVIDENCE)
     cause: Cause | None = None
     entry: Entry | None = None
     doc: dict | None = None  # the searchable text, for full-text hits
     fields: tuple | None = None  # the entry's result fields as read (an Entry is built only for the final page)
+    text: TextScore | None = None  # for word hits: the text score and the covered share
+    message: knowledge.KnownMessage | None = None  # for message hits: the message matched
 
     def get_entry(self):
         if self.entry is None and self.fields is not None:
@@ -49,12 +108,18 @@ class Ranked:
         self.items: dict[int, Hit] = {}
         self.loaded: dict[int, tuple[dict, tuple]] = {}  # documents and entry fields read by the text passes
 
-    def add(self, entry_id, code, score, how, cause=None, entry=None, doc=None, fields=None):
+    def add(
+        self, entry_id, code, how, within=0.0, *, cause=None, entry=None, doc=None, fields=None, text=None, message=None
+    ):
+        """Add an entry found by the evidence ``how`` (a word of EVIDENCE), ``within`` ordering it among others of the
+        same evidence (higher first); an entry already found keeps its first, stronger evidence."""
         if entry_id not in self.items:
-            self.items[entry_id] = Hit(entry_id, code, score, how, cause, entry, doc, fields)
+            self.items[entry_id] = Hit(
+                entry_id, code, rank_key(how, within), how, cause, entry, doc, fields, text, message
+            )
 
-    def add_key(self, key, score, how):
-        self.add(key.entry_id, key.code, score, how, fields=key.fields)
+    def add_key(self, key, how, within=0.0):
+        self.add(key.entry_id, key.code, how, within, fields=key.fields)
 
     def __contains__(self, pk):
         return pk in self.items
@@ -78,14 +143,22 @@ def _slots_regex(slots):
     return re.compile(r"\b(?:" + "|".join(parts) + ")")  # matched against lower-cased text: faster
 
 
-def score_documents(docs, slots):
-    """The shared ranking rule: weighted field matches per slot (the word as typed, or at a discount one of its
-    synonyms), plus how many slots matched, plus the words in order in one field (the text says it this way)."""
+def slot_weight(slot) -> float:
+    """How much a slot tells entries apart: the inverse document frequency of its word as typed (a phrase: its
+    rarest word), from the knowledge base's own counts."""
+    snap = knowledge.snapshot()
+    return max((snap.weight(w) for w in slot[0].split() if w not in STOPWORDS), default=0.1)
+
+
+def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:
+    """The text score of each document (``docs``: {entry id: {"a": …, "b": …, "c": …, "d": …}}) for ``slots``."""
     if not slots:
-        return dict.fromkeys(docs, 0.0)
+        return {pk: TextScore(0.0, 0.0) for pk in docs}
+    weights = weights or [slot_weight(slot) for slot in slots]
+    total_weight = sum(weights) or 1.0
     pattern = _slots_regex(slots)
     n = len(slots)
-    phrases = [(_phrase_pattern([_literal_and_synonyms(s)[0] for s in slots]), 2.0), (_phrase_pattern(slots), 1.2)]
+    phrases = [(_phrase_pattern([_literal_and_synonyms(s)[0] for s in slots]), 1.0), (_phrase_pattern(slots), 0.6)]
     scores = {}
     for entry_id, doc in docs.items():
         lit, syn = [0.0] * n, [0.0] * n
@@ -105,19 +178,22 @@ def score_documents(docs, slots):
                 (lit if group[0] == "l" else syn)[i] += weight * (1 + min(count, 4) / 4)
             if len(seen) == n:
                 full_columns.append((col, weight))
-        total, matched = 0.0, 0
+        covered = strength = 0.0
         for i in range(n):
-            term_score = max(lit[i], syn[i] * SYNONYM_WEIGHT)
-            if term_score:
-                matched += 1
-                total += term_score
-        for phrase, factor in phrases if full_columns else ():
-            if phrase is not None:
-                col_weight = next((w for col, w in full_columns if phrase.search(lowered[col])), 0.0)
+            found = max(lit[i], syn[i] * SYNONYM_WEIGHT)
+            if found:
+                covered += weights[i]
+                strength += weights[i] * min(found, 1.5) / 1.5
+        phrase = 0.0
+        for pattern_, factor in phrases if full_columns and n > 1 else ():
+            if pattern_ is not None:
+                col_weight = next((w for col, w in full_columns if pattern_.search(lowered[col])), 0.0)
                 if col_weight:
-                    total += factor * col_weight
+                    phrase = factor * min(1.0, col_weight / COLUMNS[1][1])
                     break
-        scores[entry_id] = round(60 * matched / n + 10 * min(total, 4.0) + min(total, 8.0) / 4, 3)
+        coverage = covered / total_weight
+        score = COVERAGE * coverage + STRENGTH * strength / total_weight + PHRASE * phrase
+        scores[entry_id] = TextScore(round(score, 3), round(coverage, 3))
     return scores
 
 
@@ -146,8 +222,9 @@ def pattern_slots(slots, prefix_last):
     return slots
 
 
-def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
-    """One full-text pass (one round trip, kb.search.backends); adds its results to ``ranked``, returns how many."""
+def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20, scored=None):
+    """One full-text pass (one round trip, kb.search.backends); adds its results to ``ranked``, returns how many.
+    ``scored``: the slots the text score is computed with (by default ``slots``; the words being typed expanded)."""
     if not slots:
         return 0
     rows = be.text_rows(slots, any_word=any_word, prefix_last=prefix_last, limit=limit)[:CANDIDATES]
@@ -162,11 +239,12 @@ def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20):
         strict = [slot_pattern(s) for s in slots if any(" " in alt and STOPWORDS & set(alt.split()) for alt in s)]
         rows = [row for row in rows if all(any(p.search(t or "") for t in row[3:7]) for p in strict)]
     docs = {row[0]: ranked.loaded[row[0]][0] for row in rows}
-    scores = score_documents(docs, pattern_slots(slots, prefix_last))
+    scores = score_documents(docs, scored or pattern_slots(slots, prefix_last))
     for row in rows:
         doc, fields = ranked.loaded[row[0]]
-        score = round(scores.get(row[0], 0.0) * CONFIDENCE_FACTOR.get(fields[-1], 1.0), 3)
-        ranked.add(row[0], fields[0], score, how, doc=doc, fields=fields)
+        text = scores[row[0]]
+        factor = CONFIDENCE_FACTOR.get(fields[-1], 1.0)
+        ranked.add(row[0], fields[0], how, round(text.score * factor, 3), doc=doc, fields=fields, text=text)
     return len(rows)
 
 

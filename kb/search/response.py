@@ -9,32 +9,39 @@ from html import unescape
 from django.utils.safestring import SafeString, mark_safe
 
 from kb.models import Api, Cause, Command, Entry
+from kb.search.knowledge import KnownMessage
 from kb.search.text import key_term, strip_marks
 
 SHORT_QUERY_CHARS = 3  # fewer letters and digits than this, and nothing found: a hint, not "no entry"
 
+# What each kind of evidence (kb.search.ranking.EVIDENCE) is called on the page.
 HOW_LABELS = {
-    "exact": "exact code",
+    "code": "exact code",
     "alias": "alias",
+    "message": "known message text",
     "detected": "detected from pasted text",
-    "code": "code in the query",
+    "code-inside": "code in the query",
+    "message-inside": "known message text",
+    "similar": "looks like the code you typed",
     "command": "error of this command",
     "prefix": "code starts with your text",
-    "text": "words",
     "corrected": "corrected spelling",
-    "message": "known message text",
+    "text": "words",
     "counterpart": "same failure in the other API",
 }
-BADGED = ("exact", "alias", "message", "counterpart")  # the ways of being found a result's badge names
+BADGED = ("code", "alias", "message", "message-inside", "similar", "counterpart")  # the evidence a badge names
 
 
 @dataclass
 class Result:
     entry: Entry
     score: float
-    how: str
+    how: str  # the evidence that found it (kb.search.ranking.EVIDENCE)
+    match: str = "text"  # how it matched, as the JSON API says it: code, alias, detected, message, command, …
     snippet: SafeString = mark_safe("")
     cause: Cause | None = None
+    coverage: float | None = None  # for a match by words: the share of the query's weight it covers
+    message: KnownMessage | None = None  # for a match by a known message: that message
     badge: str = ""  # the label the result carries on the page (SearchResponse.badge), and its extra CSS class
     badge_class: str = ""
 
@@ -63,14 +70,27 @@ class Result:
     def how_label(self):
         return HOW_LABELS.get(self.how, self.how)
 
+    @property
+    def translated_message(self):
+        """The matched message when it is a translation (the page shows it with its English original)."""
+        return self.message if self.message is not None and self.message.language != "en" else None
+
     def to_json(self):
-        return {
+        data = {
             "code": self.entry.code,
             "title": self.entry.title,
             "url": self.url,
             "score": round(self.score, 3),
+            "match": self.match,
             "snippet": strip_marks(str(self.snippet_text)),
         }
+        if self.message is not None:
+            data["message"] = {
+                "text": self.message.text,
+                "language": self.message.language,
+                "english": self.message.english or None,
+            }
+        return data
 
     @property
     def snippet_text(self):
@@ -185,12 +205,42 @@ class SearchResponse:
     # into another code), and what the knowledge base knows of its family (kb.search.knowledge.Family), if anything.
     missing_code: str = ""
     family: object | None = None
+    # How sure the answer is (kb.search.confidence): true only when its first entry is the diagnosis.
+    confident: bool = False
+    language: str = "und"  # the query's language (kb.search.language): en, de, pt …, or und
+    # Codes that look like a code-shaped word of the query (one or two edits): "did you mean", never the diagnosis.
+    similar: list[Entry] = field(default_factory=list)
+    similar_to: str = ""  # the word they look like
+    # A code of another Cisco service in the query (kb.search.lexicon.CodeShape with its service), or None.
+    other_service: object | None = None
     # What the answer depends on (kb.search.query.Query.key): the view keys its rendered fragment on it.
     key: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def empty(self):
         return not self.results
+
+    @property
+    def language_is_other(self) -> bool:
+        """The query is written in a language other than English (not merely undetermined)."""
+        return self.language not in ("en", "und")
+
+    @property
+    def did_you_mean(self) -> Entry | None:
+        return self.similar[0] if self.similar else None
+
+    @property
+    def not_sure(self) -> bool:
+        """Results are shown, but none of them is the answer: the page says so (no paste that lists a command's
+        errors, no "did you mean" and no other service, which say what they are themselves)."""
+        return (
+            bool(self.results)
+            and not self.confident
+            and not self.lists_command_errors
+            and not self.similar
+            and self.other_service is None
+            and not self.missing_code
+        )
 
     @property
     def lists_command_errors(self) -> bool:
@@ -221,9 +271,20 @@ class SearchResponse:
         )
 
     def to_json(self):
+        other = self.other_service
         return {
             "query": self.query,
+            "confident": self.confident,
+            "language": self.language,
             "corrected": self.corrected,
             "detected": self.detected.to_json() if self.detected else None,
+            "missing_code": self.missing_code or None,
+            "similar": [e.code for e in (self.similar or self.close)],
+            "did_you_mean": self.did_you_mean.code if self.did_you_mean else None,
+            "other_service": (
+                {"code": other.token, "service": other.service.service, "known": other.service.known}
+                if other is not None
+                else None
+            ),
             "results": [r.to_json() for r in self.results],
         }

@@ -68,7 +68,9 @@ def go_target(result) -> str | None:
         if detected.entry is None:
             return None
         return detected.entry.get_absolute_url() + (f"#{detected.cause.anchor}" if detected.cause else "")
-    if not result.results or result.results[0].how not in ("exact", "alias"):
+    if result.did_you_mean is not None and result.results and result.results[0].how == "similar":
+        return result.did_you_mean.get_absolute_url()  # "did you mean": Enter opens the code it looks like
+    if not result.results or result.results[0].how not in ("code", "alias"):
         return None
     top = result.results[0]
     if top.how == "alias":

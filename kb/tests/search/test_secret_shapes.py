@@ -4,7 +4,7 @@ JSON API), and the secret is then looked for everywhere it could end up: every r
 HX-Push-Url, HX-Replace-Url included), every row of every database table, everything logged (every logger at DEBUG,
 and what the configured handlers write), the answer cache and the page cache.
 
-One home for the rule: kb/redaction.py (SECRET_PARAMS, SECRET_XML_ELEMENTS, SECRET_HEADERS).
+One home for the rule: webex/redaction.py (SECRET_PARAMS, SECRET_WORDS, SECRET_XML_ELEMENTS, SECRET_HEADERS).
 """
 
 import io
@@ -20,6 +20,7 @@ from django.db import connection
 from core.logs import RedactingFilter
 from kb.search import answer_cache
 from kb.search import log as search_log
+from kb.search.views import fragment_cache
 from webex.redaction import MASK, SECRET_HEADERS, SECRET_PARAMS, SECRET_XML_ELEMENTS, redact_text
 
 # Each shape: (id, text with {s} where the secret goes). Most also carry an answer or a command, so detection runs
@@ -137,6 +138,31 @@ SHAPES = [
         "</serv:message>",
     ),
     ("userinfo", "https://bob:{s}@acme.webex.com/acme/p.php?AT=LI"),
+    # every password-like parameter of any command, and the common spellings of secrets
+    ("query-ppw", "https://acme.webex.com/acme/m.php?AT=SM&MN=Review&PPW={s}&DU=30"),
+    ("query-pwd", "p.php?AT=LI&WID=bob&pwd={s}"),
+    ("query-passwd", "p.php?AT=LI&WID=bob&passwd={s}&ST=FAIL&RS=BadWebExIDorPassword"),
+    ("query-pass", "login?user=bob&pass={s} RS=BadWebExIDorPassword"),
+    ("query-token", "https://a.example/cb?token={s}&AT=LI&ST=FAIL&RS=AccessDenied"),
+    ("xml-password-value-attribute", '<password value="{s}"/><serv:exceptionID>030002</serv:exceptionID>'),
+    (
+        "xml-comment-pw-space",
+        "<!-- pw {s} --><serv:result>FAILURE</serv:result><serv:exceptionID>030002</serv:exceptionID>",
+    ),
+    ("xml-session-ticket-value", '<sessionTicket value="{s}"/> exceptionID=030047'),
+    ("xml-pwd-element", "<pwd>{s}</pwd><serv:exceptionID>030002</serv:exceptionID>"),
+    ("xml-access-token-element", "<accessToken>{s}</accessToken><serv:exceptionID>000001</serv:exceptionID>"),
+    ("json-access-token", '{{"accessToken": "{s}", "exceptionID": "000001"}}'),
+    ("json-escaped-name", '{{"AT": "LI", "P\\u0057": "{s}", "ST": "FAIL", "RS": "AccessDenied"}}'),
+    ("fullwidth-pw", "p.php?AT=LI&WID=bob&\uff30\uff37\uff1d{s}"),
+    ("tab-separated-npw", "AT\tEU\nWID\tbob\nNPW\t{s}\nRS\tAccessDenied"),
+    ("attendee-password", "<att:attendeePassword>{s}</att:attendeePassword><panelistPassword>{s}</panelistPassword>"),
+    (
+        "oauth-token-request-curl",
+        'curl -X POST https://webexapis.com/v1/access_token -d "grant_type=authorization_code&client_id=abc'
+        '&client_secret={s}&code={s}&redirect_uri=https%3A%2F%2Fa.example%2Fcb"',
+    ),
+    ("oauth-refresh", '{{"grant_type": "refresh_token", "refresh_token": "{s}", "client_secret": "{s}"}}'),
     ("script-redirect", 'location.href="https\\x3a\\x2f\\x2fa.b\\x2fx\\x3fAT\\x3dLI\\x26PW\\x3d{s}\\x26ST\\x3dFAIL";'),
 ]
 
@@ -170,8 +196,8 @@ def _every_table():
 
 
 def _caches():
-    """The answer cache (keys and values) and the page cache (keys and pickled values)."""
-    parts = [repr(list(answer_cache.items.items()))]
+    """The answer cache and the fragment cache (keys and values) and the page cache (keys and pickled values)."""
+    parts = [repr(list(answer_cache.items.items())), repr(list(fragment_cache.items.items()))]
     store = getattr(cache, "_cache", {})
     for key, value in list(store.items()):
         parts.append(repr(key))
