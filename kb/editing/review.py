@@ -78,15 +78,25 @@ def open_suggestions():
     return new_codes[:SHOWN], edits[:SHOWN]
 
 
-def looks_like(code):
-    """The known code a missing code is spelt almost like (one or two edits, case ignored), or None: such a code is
-    a typo to point at, not a draft to make. Six-digit codes are never near one another: each is its own."""
-    term = key_term(code)
-    if len(term) < 6 or term.isdigit():
-        return None
-    near = sorted((edit_distance(term, c, cap=2), c) for c in backend().fuzzy_terms(term))
-    keys = keys_for([c for d, c in near if d <= 2])
-    return next((keys[c].code for d, c in near if d <= 2 and c in keys), None)
+def looks_like(codes) -> dict[str, str]:
+    """{missing code: the known code it is spelt almost like} (one or two edits, case ignored), for the codes that
+    have one: such a code is a typo to point at, not a draft to make. Six-digit codes are never near one another
+    (each is its own). A few queries for the whole list (the typo variants at once, the keys once)."""
+    terms = {code: key_term(code) for code in codes}
+    terms = {code: term for code, term in terms.items() if len(term) >= 6 and not term.isdigit()}
+    if not terms:
+        return {}
+    found = backend().fuzzy_terms_of(set(terms.values()))
+    near = {
+        code: sorted((edit_distance(term, t, cap=2), t) for t in found.get(term, ())) for code, term in terms.items()
+    }
+    keys = keys_for({t for pairs in near.values() for d, t in pairs if d <= 2})
+    out = {}
+    for code, pairs in near.items():
+        best = next((keys[t].code for d, t in pairs if d <= 2 and t in keys), None)
+        if best:
+            out[code] = best
+    return out
 
 
 def unanswered_queries(days=RECENT_DAYS):

@@ -14,6 +14,7 @@ from kb import fixtures
 from kb.editing import editor, review
 from kb.editing.access import editors_only
 from kb.models import Entry, Suggestion, can_edit
+from kb.search.log import missing_codes
 from webex.redaction import redact_text
 
 
@@ -35,11 +36,16 @@ def review_queue(request):
         "signalled": review.signalled_entries(),
         "new_codes": new_codes,
         "edits": edits,
-        "missing": [(code, n, last, review.looks_like(code)) for code, n, last in review.missing_codes()],
+        "missing": _with_look_alikes(missing_codes()),
         "unanswered": review.unanswered_queries(),
         "days": review.RECENT_DAYS,
     }
     return render_page(request, "kb/review.html", context)
+
+
+def _with_look_alikes(missing):
+    similar = review.looks_like([code for code, _n, _last in missing])
+    return [(code, n, last, similar.get(code)) for code, n, last in missing]
 
 
 def _draft_or_back(request, code, suggestion=None):

@@ -92,18 +92,28 @@ class Backend:
         substitution, transposition) and many double ones, with a handful of index lookups, and gives both
         databases the same candidates.
         """
-        depth = 2 if len(term) <= 30 else 1
-        variants = sorted(deletion_variants(term, depth))[:2000]
-        found = set()
+        return self.fuzzy_terms_of([term]).get(term, set())
+
+    def fuzzy_terms_of(self, terms) -> dict[str, set[str]]:
+        """``fuzzy_terms`` of several terms at once: {term: known terms}, in one query per 500 variants."""
+        owners: dict[str, set[str]] = {}
+        for term in terms:
+            depth = 2 if len(term) <= 30 else 1
+            for variant in sorted(deletion_variants(term, depth))[:2000]:
+                owners.setdefault(variant, set()).add(term)
+        found: dict[str, set[str]] = {term: set() for term in terms}
+        variants = sorted(owners)
         with connection.cursor() as cur:
             for i in range(0, len(variants), 500):
                 chunk = variants[i : i + 500]
                 placeholders = ", ".join(["%s"] * len(chunk))
                 cur.execute(
-                    f"SELECT DISTINCT term FROM kb_searchvariant WHERE variant IN ({placeholders})",  # noqa: S608
+                    f"SELECT DISTINCT variant, term FROM kb_searchvariant WHERE variant IN ({placeholders})",  # noqa: S608
                     chunk,
                 )
-                found.update(row[0] for row in cur.fetchall())
+                for variant, known in cur.fetchall():
+                    for term in owners[variant]:
+                        found[term].add(known)
         return found
 
     def close_terms(self, term):

@@ -8,8 +8,9 @@ held-out set it was never tuned on):
 * or by its words, when the query is in English (or in a language whose words a stored message matched), the first
   entry covers at least ``MIN_COVERAGE`` of the query's weight (rare words weigh more than common ones), and its text
   score beats the second's by at least ``MIN_MARGIN``;
-* never for a code that only looks like the one typed ("did you mean"), the errors a command can return (a list is no
-  diagnosis), a request or an answer that reports success, a code no entry has, or a code of another Cisco service.
+* never for words that had to be corrected, a code that only looks like the one typed ("did you mean"), the errors
+  a command can return (a list is no diagnosis), a request or an answer that reports success, a code no entry has,
+  or a code of another Cisco service.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ def is_confident(response, hits) -> bool:
     top = hits[0]
     if top.how in STRONG:
         return True
-    if top.how != "text" or top.text is None or response.language_is_other:
+    if top.how != "text" or top.text is None or response.language_is_other or response.corrected:
         return False
     if top.text.coverage < MIN_COVERAGE:
         return False
-    second = next((h for h in hits[1:] if h.how == "text" and h.text is not None), None)
-    return second is None or top.text.score - second.text.score >= MIN_MARGIN
+    others = [h.text.score for h in hits[1:] if h.how == "text" and h.text is not None]
+    return not others or top.text.score - max(others) >= MIN_MARGIN

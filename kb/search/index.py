@@ -24,6 +24,7 @@ def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
     aliases = [a.alias for a in entry.aliases.all()]
     causes = list(entry.causes.all())
     messages = [m.text for m in entry.messages.all()]
+    english = [m.text for m in entry.messages.all() if m.language == "en"]
     a = " ".join([entry.code, camel_words(entry.code), *aliases, *(camel_words(x) for x in aliases)])
     # Message texts weigh as much as titles: they are what people paste (and are also looked up as whole phrases,
     # kb.search.knowledge).
@@ -36,7 +37,8 @@ def build_document(entry) -> tuple[EntryDocument, list[SearchKey], set[str]]:
         term = key_term(display)
         if term and term not in keys:
             keys[term] = SearchKey(entry=entry, term=term, display=display, is_code=is_code)
-    vocabulary = document_words(entry.code, b, c, d)
+    # The vocabulary is English: words of translated messages are searchable, but no typo is corrected into one.
+    vocabulary = document_words(entry.code, " ".join([entry.title, *(x.title for x in causes), *english]), c, d)
     doc.words = " ".join(sorted(vocabulary))
     return doc, list(keys.values()), vocabulary
 

@@ -75,6 +75,13 @@ class Snapshot:
     documents: dict[str, int] = field(default_factory=dict)  # word -> how many entries use it
     entry_count: int = 0  # entries in the index
 
+    def stem_weight(self, word_stem: str) -> float:
+        """The weight of a stem as search matches it: its rarest reading is the most common word it starts."""
+        n = max(self.entry_count, 1)
+        df = max((self.documents.get(w, 0) for w in self.words_starting(word_stem, limit=60)), default=0)
+        df = max(df, self.documents.get(word_stem, 0))
+        return max(0.1, math.log((n + 1) / (min(df, n) + 0.5)))
+
     def weight(self, word: str) -> float:
         """How much a query word tells entries apart: its inverse document frequency, from 0.1 (a word every entry
         uses) up (a rare word). A word the knowledge base does not use weighs as a rare one."""

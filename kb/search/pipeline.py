@@ -130,7 +130,7 @@ def _run(q: Query, started: float) -> SearchResponse:
         # message over a large index would only cost time).
         return _finish(response, started, s)
     slots, prefix_last = full_text(s)
-    if not _found_by_words(s) and s.terms and s.language.correctable:
+    if s.terms and s.language.correctable and not s.whole_message:
         slots, prefix_last = correction(s, slots, prefix_last)
     if not s.ranked:
         if not response.missing_code and not response.other_service:
@@ -269,13 +269,16 @@ def full_text(s: _Search):
 
 
 def correction(s: _Search, slots, prefix_last):
-    """7. Typo correction when the words found nothing, of unknown words only, in English text only; then the
-    corrected query's words. Returns the slots and prefix flag the finish highlights with."""
+    """7. Typo correction of the words neither the knowledge base nor everyday English knows, in English text only
+    (never a code, a URL, a parameter, a protected word, or into a word's opposite); the corrected query's words
+    then replace what the words found. Returns the slots and prefix flag the finish highlights with."""
     shown, terms = s.query.shown, s.terms
     untouchable = lexicon.untouchable_words(shown)
     candidates = [t for t in terms if t not in untouchable and t not in lexicon.protected()]
     known = {t for t in candidates if t in knowledge.snapshot().vocabulary_set or t in s.code_terms}
     known |= {t for t in candidates if language.is_common_english(t)}
+    if prefix_last and terms:
+        known.add(terms[-1])  # the word still being typed is a prefix, not a typo
     fixed, changed = _correct(s.be, terms, known, untouchable)
     if not changed:
         return slots, prefix_last
@@ -285,12 +288,11 @@ def correction(s: _Search, slots, prefix_last):
             s.ranked.add_key(keys[term], "corrected")
     mapping = dict(zip(terms, fixed, strict=True))
     fixed_slots = lexicon.slots([mapping.get(w, w) for w in _query_words(s)], MAX_TERMS)
-    before = len(s.ranked)
+    for pk in [pk for pk, hit in s.ranked.items.items() if hit.how == "text"]:
+        del s.ranked.items[pk]  # what the misspelt words found is replaced by what the corrected words find
     _word_passes(s, fixed_slots, False, "text")
-    if len(s.ranked) > before or s.ranked:
-        s.response.corrected = _corrected_text(shown, terms, fixed, keys)
-        return fixed_slots, False
-    return slots, prefix_last
+    s.response.corrected = _corrected_text(shown, terms, fixed, keys)
+    return fixed_slots, False
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -433,11 +435,12 @@ def _correct(be, terms, known_terms, untouchable):
         for cand in be.fuzzy_terms(term):
             dist = edit_distance(term, cand, cap=typo_budget(term))
             if dist <= typo_budget(term) and not lexicon.flips_meaning(term, cand):
-                rank = (dist, abs(len(cand) - len(term)), cand)
+                # Between equally close candidates, an everyday English word before one only the text uses.
+                rank = (dist, not language.is_common_english(cand), abs(len(cand) - len(term)), cand)
                 if best is None or rank < best:
                     best = rank
         if best:
-            out.append(best[2])
+            out.append(best[-1])
             changed = True
         else:
             out.append(term)

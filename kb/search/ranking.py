@@ -29,7 +29,7 @@ import kb.search.knowledge as knowledge
 from kb.models import Cause, Entry
 from kb.search.backends import CANDIDATES, slot_pattern
 from kb.search.keys import entry_from_fields
-from kb.search.text import STOPWORDS, stem
+from kb.search.text import STOPWORDS, fold, stem
 
 # Evidence, strongest first; an entry's place in an answer is (its evidence's index, minus its score).
 EVIDENCE = (
@@ -63,11 +63,14 @@ MATCH = {
 }
 
 # The text score's weights (tuned on the dev corpus only: make eval).
-COVERAGE = 60.0
-STRENGTH = 30.0
-PHRASE = 10.0
+COVERAGE = 55.0  # the share of the query's weight an entry covers
+STRENGTH = 25.0  # the fields its words are found in (code and aliases > titles and messages > texts > steps)
+PHRASE = 20.0  # the query's words found in order, close together, in one field
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts for less than the word as typed
-COLUMNS = (("a", 1.0), ("b", 0.5), ("c", 0.25), ("d", 0.12))
+BREADTH = 0.25  # each further field a word is found in adds this share of that field's weight
+COVER_FLOOR = 0.5  # a word counts as covered by this much at least, plus the weight of the best field it is in
+MAX_GAP = 24  # characters between two query words still read as "in order"
+COLUMNS = (("a", 1.0), ("b", 0.6), ("c", 0.35), ("d", 0.2))
 CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.97, "low": 0.94}
 
 
@@ -144,10 +147,11 @@ def _slots_regex(slots):
 
 
 def slot_weight(slot) -> float:
-    """How much a slot tells entries apart: the inverse document frequency of its word as typed (a phrase: its
-    rarest word), from the knowledge base's own counts."""
+    """How much a slot tells entries apart: the inverse document frequency of its word as typed, counted as search
+    matches it (the entries using a word its stem starts: "fails" counts "failed" and "failure"); a phrase weighs
+    as its rarest word."""
     snap = knowledge.snapshot()
-    return max((snap.weight(w) for w in slot[0].split() if w not in STOPWORDS), default=0.1)
+    return max((snap.stem_weight(stem(w)) for w in slot[0].split() if w not in STOPWORDS), default=0.1)
 
 
 def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:
@@ -158,41 +162,38 @@ def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:
     total_weight = sum(weights) or 1.0
     pattern = _slots_regex(slots)
     n = len(slots)
-    phrases = [(_phrase_pattern([_literal_and_synonyms(s)[0] for s in slots]), 1.0), (_phrase_pattern(slots), 0.6)]
     scores = {}
     for entry_id, doc in docs.items():
-        lit, syn = [0.0] * n, [0.0] * n
-        full_columns = []  # the fields where every slot matched: the only ones the words in order can be in
-        lowered = {}
+        fields = [[] for _ in range(n)]  # per slot: the weight of each field it was found in
+        run = 0.0  # the longest run of query words found in order, by the field's weight
         for col, weight in COLUMNS:
-            text = lowered[col] = (doc[col] or "").lower()
+            text = fold(doc[col] or "")  # lower case without accents: sesión reads as the query's sesion
             if not text:
                 continue
-            counts = {}
+            found = [0.0] * n
+            ends = {}  # slot -> (end of its last match, run length ending there)
+            best_run = 0
             for m in pattern.finditer(text):
-                counts[m.lastgroup] = counts.get(m.lastgroup, 0) + 1
-            seen = set()
-            for group, count in counts.items():
-                i = int(group[1:])
-                seen.add(i)
-                (lit if group[0] == "l" else syn)[i] += weight * (1 + min(count, 4) / 4)
-            if len(seen) == n:
-                full_columns.append((col, weight))
+                i = int(m.lastgroup[1:])
+                found[i] = max(found[i], weight * (1.0 if m.lastgroup[0] == "l" else SYNONYM_WEIGHT))
+                before = ends.get(i - 1)
+                length = before[1] + 1 if before is not None and 0 <= m.start() - before[0] <= MAX_GAP else 1
+                ends[i] = (m.end(), length)
+                best_run = max(best_run, length)
+            for i, value in enumerate(found):
+                if value:
+                    fields[i].append(value)
+            if n > 1 and best_run > 1:
+                run = max(run, weight * (best_run - 1) / (n - 1))
         covered = strength = 0.0
-        for i in range(n):
-            found = max(lit[i], syn[i] * SYNONYM_WEIGHT)
-            if found:
-                covered += weights[i]
-                strength += weights[i] * min(found, 1.5) / 1.5
-        phrase = 0.0
-        for pattern_, factor in phrases if full_columns and n > 1 else ():
-            if pattern_ is not None:
-                col_weight = next((w for col, w in full_columns if pattern_.search(lowered[col])), 0.0)
-                if col_weight:
-                    phrase = factor * min(1.0, col_weight / COLUMNS[1][1])
-                    break
+        for i, values in enumerate(fields):
+            if values:
+                values.sort(reverse=True)
+                # A word found only as a synonym, or only in the summary or the steps, covers it less fully.
+                covered += weights[i] * min(1.0, COVER_FLOOR + values[0])
+                strength += weights[i] * min(1.0, values[0] + BREADTH * sum(values[1:]))
         coverage = covered / total_weight
-        score = COVERAGE * coverage + STRENGTH * strength / total_weight + PHRASE * phrase
+        score = COVERAGE * coverage + STRENGTH * strength / total_weight + PHRASE * run
         scores[entry_id] = TextScore(round(score, 3), round(coverage, 3))
     return scores
 
@@ -202,17 +203,6 @@ def _literal_and_synonyms(slot):
     typed = slot[0].replace(" ", "")
     literal = tuple(alt for alt in slot if alt.replace(" ", "") == typed)
     return literal, tuple(alt for alt in slot if alt not in literal)
-
-
-def _phrase_pattern(slots):
-    """The slots in order, any alternative of each, with up to two short words between them; None for one slot."""
-    if len(slots) < 2:
-        return None
-    parts = [
-        "(?:" + "|".join(r"\w*\W+".join(re.escape(stem(w)) for w in alt.split()) for alt in slot) + ")"
-        for slot in slots
-    ]
-    return re.compile(r"\b" + r"\w*\W+(?:\w+\W+){0,2}?".join(parts))  # for lower-cased text
 
 
 def pattern_slots(slots, prefix_last):
@@ -251,7 +241,8 @@ def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20, sc
 def with_counterparts(hits, ranked):
     """Each found entry's counterparts (the same failure in the other API) directly after it, unless ranked higher.
 
-    A command's list of possible errors is left as it is: its entries were not found by the query itself."""
+    A command's list of possible errors, and codes that only look like a typed one, are left as they are: their
+    entries were not found by the query itself."""
     counterparts = knowledge.snapshot().counterparts
     if not counterparts:
         return hits
@@ -261,7 +252,7 @@ def with_counterparts(hits, ranked):
             continue
         out.append(hit)
         placed.add(hit.entry_id)
-        if hit.how == "command":
+        if hit.how in ("command", "similar"):
             continue
         for pk, code in counterparts.get(hit.entry_id, ()):
             if pk not in placed:

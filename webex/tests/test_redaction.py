@@ -64,10 +64,10 @@ def test_secret_xml_elements_are_redacted(element, template):
 
 def test_redaction_keeps_everything_else():
     text = (
-        "https://a.webex.com/a/p.php?AT=LI&WID=bob&PWD=keep&XPW=keep&PW=" + SECRET + "&MU=GoBack<webExID>bob</webExID>"
+        "https://a.webex.com/a/p.php?AT=LI&WID=bob&PWDX=keep&XPW=keep&PW=" + SECRET + "&MU=GoBack<webExID>bob</webExID>"
     )
     out = redact_text(text)
-    assert out == "https://a.webex.com/a/p.php?AT=LI&WID=bob&PWD=keep&XPW=keep&PW=•••&MU=GoBack<webExID>bob</webExID>"
+    assert out == "https://a.webex.com/a/p.php?AT=LI&WID=bob&PWDX=keep&XPW=keep&PW=•••&MU=GoBack<webExID>bob</webExID>"
 
 
 def test_self_closing_password_element_is_left_alone():

@@ -223,7 +223,8 @@ def test_review_queue_query_count_does_not_grow_with_rows(editor_client, kb, dja
         Suggestion.objects.record(entry.code, origin=Suggestion.Origin.EDIT, note=f"note {n}", entry=entry)
         Suggestion.objects.record(f"Missing{n}", origin=Suggestion.Origin.SEARCH)
         SearchLog.objects.create(query=f"missing{n}", missing_code=f"Missing{n}")
-    with django_assert_max_num_queries(14) as captured:
+    # the sections, plus searches not answered well, and the codes missing ones look like (variants, keys)
+    with django_assert_max_num_queries(17) as captured:
         response = editor_client.get("/review/")
     assert response.status_code == 200
     print(f"/review/ with {len(entries)} entries of each kind: {len(captured.captured_queries)} queries")

@@ -1,12 +1,14 @@
-"""Search quality on real WebEx texts (kb/evaluation.py, kb/tests/data/eval_corpus.json; `make eval` prints more).
-
-The corpus is validated, the scorer is checked on a tiny fake corpus, and the shipped knowledge base must put the
-expected entry first for at least 95% of the corpus.
+"""Search quality on real WebEx texts (kb/evaluation.py; `make eval` prints more): the dev corpus
+(kb/tests/data/eval_corpus.json, tuned on) and the held-out corpus (kb/tests/data/eval_heldout.json, other sources,
+only scored). Both are validated, the scorer is checked on a tiny fake corpus, and the shipped knowledge base must
+meet the targets: dev top-1 ≥ 0.95; held-out top-1 ≥ 0.85 over texts whose code has an entry, ≥ 0.70 in each language
+with at least 5 such texts; no confident answer to a text with no error or another service's code; confident first
+results right ≥ 97% of the time; ≥ 90% of wrong first results marked not confident.
 """
 
 import pytest
 
-from kb.evaluation import KINDS, evaluate, load_corpus, missing_codes, score_item, validate_corpus
+from kb.evaluation import HELDOUT_PATH, KINDS, evaluate, load_corpus, missing_codes, score_item, validate_corpus
 from kb.search import SearchResponse
 
 MIN_TOP1 = 0.95
@@ -16,6 +18,11 @@ MIN_ITEMS = 60
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return load_corpus(HELDOUT_PATH)
 
 
 def test_corpus_is_large_enough_and_every_item_has_a_source(corpus):
@@ -42,6 +49,40 @@ def test_top1_accuracy_on_the_corpus(kb, corpus):
     assert report.top1 >= MIN_TOP1, report.summary() + "\n" + "\n".join(report.miss_lines())
 
 
+# ------------------------------------------------------------------------------------------------ held out
+
+
+def test_the_heldout_set_is_what_the_issue_asks_for(kb, heldout, corpus):
+    assert validate_corpus(heldout, set(kb.values_list("code", flat=True)), heldout=True) == []
+    assert len(heldout) >= 80
+
+    def repository(item):  # owner/name of a repository, or the address of a page
+        first = item["source"].split()[0]
+        return first if "/" in first else item["source"]
+
+    sources = {repository(i) for i in heldout}
+    assert len(sources) >= 15
+    assert not sources & {repository(i) for i in corpus}, "the held-out set uses sources of its own"
+    assert sum(i.get("language", "en") != "en" for i in heldout) >= len(heldout) / 4
+    assert sum(i.get("category") == "no-error" for i in heldout) >= 10
+    assert sum(i.get("category") == "other-service" for i in heldout) >= 5
+    assert sum(bool(i.get("phrased_by_person")) for i in heldout) >= 10
+
+
+def test_heldout_targets(kb, heldout):
+    """Scored, never tuned to: a failure here is answered by texts from new sources, not by tuning."""
+    report = evaluate(heldout)
+    hits, n = report.known_code_top1()
+    assert hits / n >= 0.85, report.summary()
+    for language, row in report.by_language_known().items():
+        if row["n"] >= 5:
+            assert row["top1"] / row["n"] >= 0.70, (language, row)
+    calibration = report.calibration()
+    assert calibration["confident_no_error"] == 0 and calibration["confident_other_service"] == 0, calibration
+    assert calibration["confident_right"] >= 0.97, calibration
+    assert calibration["wrong_not_confident"] >= 0.90, calibration
+
+
 # ------------------------------------------------------------------------------------------------ the scorer
 
 
@@ -63,6 +104,7 @@ class _Detected:
         self.api = fields.get("api")
         self.form = fields.get("form", "back-url")
         self.is_request = fields.get("is_request", False)
+        self.kind = "request" if self.is_request else {"SUCCESS": "success"}.get(self.status, "failure")
         self.entry = None
 
 
@@ -93,7 +135,7 @@ FAKE_ANSWERS = {
 
 
 def test_scorer_counts_hits_and_misses():
-    report = evaluate(FAKE, search=FAKE_ANSWERS.__getitem__)
+    report = evaluate(FAKE, search=FAKE_ANSWERS.__getitem__, messages=[])
     assert [(o.top1, o.top3) for o in report.outcomes] == [
         (True, True),
         (False, True),
@@ -109,7 +151,7 @@ def test_scorer_counts_hits_and_misses():
     assert report.top3 == pytest.approx(3 / 8)
     assert [o.index for o in report.misses] == [1, 2, 3, 4, 6, 7]
     assert report.outcomes[3].got == ["B", "C", "D"]  # the first three only
-    assert report.summary() == "top-1 0.25 (2/8), top-3 0.38 (3/8)"
+    assert report.summary().startswith("top-1 0.25 (2/8), top-3 0.38 (3/8); codes with an entry: top-1 1/5")
     lines = report.miss_lines()
     assert len(lines) == 6
     assert "expected A (in top 3)" in lines[0]
@@ -117,9 +159,27 @@ def test_scorer_counts_hits_and_misses():
     assert "detected status='FAIL', not 'SUCCESS'" in lines[4]
     assert "nothing detected" in lines[5]
     assert report.to_json()["by_kind"] == {
-        "log-line": {"n": 5, "top1": 1, "top3": 2},
-        "success": {"n": 3, "top1": 1, "top3": 1},
+        "log-line": {"n": 5, "top1": 1, "top3": 2, "confident": 0},
+        "success": {"n": 3, "top1": 1, "top3": 1, "confident": 0},
     }
+
+
+def test_calibration_counts_sure_answers_and_wrong_ones():
+    items = [
+        {"text": "a", "source": "s", "kind": "log-line", "expected": "A"},
+        {"text": "b", "source": "s", "kind": "log-line", "expected": "A"},
+        {"text": "c", "source": "s", "kind": "request", "expected": None, "category": "no-error"},
+    ]
+    sure, unsure = _response(["A"]), _response(["B"])
+    sure.confident, unsure.confident = True, False
+    listed = _response(["X"])
+    listed.confident = True
+    report = evaluate(items, search={"a": sure, "b": unsure, "c": listed}.__getitem__, messages=[])
+    calibration = report.calibration()
+    assert calibration["confident_right"] == 1.0
+    assert calibration["wrong_first"] == 2 and calibration["wrong_not_confident"] == 0.5
+    assert calibration["confident_no_error"] == 1
+    assert "confident" in report.outcomes[2].problem
 
 
 def test_scorer_checks_the_number_of_results_when_asked():

@@ -49,7 +49,7 @@ def first(query):
 )
 def test_a_known_message_finds_its_entry_first(messages, query, code):
     result = first(query)
-    assert (result.code, result.how) == (code, "message")
+    assert (result.code, result.match) == (code, "message")
 
 
 @pytest.mark.parametrize(
@@ -88,13 +88,13 @@ def test_small_wording_changes_still_find_the_message(messages, query, code):
 )
 def test_a_message_quoted_inside_a_longer_text_finds_its_entry_first(messages, text, code):
     result = first(text)
-    assert (result.code, result.how) == (code, "message")
+    assert (result.code, result.match) == (code, "message")
 
 
 def test_a_negation_is_part_of_the_message(messages):
     # "could be located" says the opposite of "could not be located": no message match.
     response = search("meeting ID could be located")
-    assert all(r.how != "message" for r in response.results)
+    assert all(r.match != "message" for r in response.results)
 
 
 def test_messages_are_in_the_search_documents_with_the_titles_weight(messages):
@@ -105,13 +105,16 @@ def test_messages_are_in_the_search_documents_with_the_titles_weight(messages):
 
 
 def test_message_changes_are_followed_at_once(messages):
-    assert first("the user account is locked").how == "message"
+    assert first("the user account is locked").match == "message"
     Message.objects.filter(text__startswith="The user account").delete()
-    assert all(r.how != "message" for r in search("the user account is locked").results)
+    assert all(r.match != "message" for r in search("the user account is locked").results)
     Message.objects.create(
         entry=Entry.objects.get(code="MeetingLocked"), text="This meeting is locked", kind="webex", source="t"
     )
-    assert (first("this meeting is locked!").code, first("this meeting is locked!").how) == ("MeetingLocked", "message")
+    assert (first("this meeting is locked!").code, first("this meeting is locked!").match) == (
+        "MeetingLocked",
+        "message",
+    )
 
 
 def test_a_draft_entrys_messages_are_not_found(messages):
