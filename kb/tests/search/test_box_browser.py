@@ -245,7 +245,7 @@ def test_short_queries_show_a_hint_and_never_flash_no_entry(page, live_server):
     page.goto(f"{live_server.url}/search/")
     page.evaluate(
         """() => { window.__sawEmpty = false; new MutationObserver(() => {
-            if (/No entry matches|Suggest a missing entry/.test(document.querySelector('#search-results').textContent))
+            if (/No entry matches\\.|Suggest a missing entry/.test(document.querySelector('#search-results').textContent))
                 window.__sawEmpty = true;
         }).observe(document.querySelector('#search-results'), {childList: true, subtree: true}); }"""
     )
