@@ -245,8 +245,8 @@ def test_short_queries_show_a_hint_and_never_flash_no_entry(page, live_server):
     page.goto(f"{live_server.url}/search/")
     page.evaluate(
         """() => { window.__sawEmpty = false; new MutationObserver(() => {
-            if (/No entry matches\\.|Suggest a missing entry/.test(document.querySelector('#search-results').textContent))
-                window.__sawEmpty = true;
+            const text = document.querySelector('#search-results').textContent;
+            if (/No entry matches\\.|Suggest a missing entry/.test(text)) window.__sawEmpty = true;
         }).observe(document.querySelector('#search-results'), {childList: true, subtree: true}); }"""
     )
     box = page.locator("#search-q")
