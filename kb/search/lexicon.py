@@ -35,11 +35,24 @@ def _phrase(text: str) -> str:
     return " ".join(words(text))
 
 
+def _all_groups() -> list[list[str]]:
+    """The synonym groups, each with the translations of its words (``translations``: keyed by an English member, or
+    a group of their own)."""
+    groups_ = [list(group) for group in data()["synonyms"]]
+    for english, words_ in data()["translations"].items():
+        home = next((group for group in groups_ if english in group), None)
+        if home is None:
+            home = [english]
+            groups_.append(home)
+        home.extend(w for w in words_ if len(_phrase(w).replace(" ", "")) >= 3)
+    return groups_
+
+
 @cache
 def groups() -> dict[str, tuple[str, ...]]:
     """{phrase (words joined by one space): every member of its groups, itself first}."""
     out: dict[str, list[str]] = {}
-    for group in data()["synonyms"]:
+    for group in _all_groups():
         members = []
         for member in group:
             phrase = _phrase(member)
@@ -93,9 +106,44 @@ def _near(a: str, b: str) -> bool:
     return edit_distance(a, b, cap=1) <= 1
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+@cache
+def _cjk_members() -> tuple[str, ...]:
+    """Group members written in Chinese, Japanese or Korean, longest first (their words are not space-separated)."""
+    return tuple(sorted((m for m in groups() if _CJK.search(m)), key=len, reverse=True))
+
+
+def split_cjk(query_words: list[str]) -> list[str]:
+    """A run of Chinese, Japanese or Korean text holds several words without a space between them: the known ones
+    it contains (パスワードが無効です -> パスワード, 無効) take its place, in the order they stand."""
+    out = []
+    for word in query_words:
+        if not _CJK.search(word):
+            out.append(word)
+            continue
+        found, taken = [], [False] * len(word)
+        for member in _cjk_members():
+            start = word.find(member)
+            while start != -1:
+                if not any(taken[start : start + len(member)]):
+                    found.append((start, member))
+                    for i in range(start, start + len(member)):
+                        taken[i] = True
+                start = word.find(member, start + 1)
+        if found:
+            out.extend(member for _, member in sorted(found))
+        else:
+            out.append(word)
+    return out
+
+
 def slots(query_words: list[str], limit: int = 12) -> list[tuple[str, ...]]:
     """The query's words (folded, stopwords included) as slots: a tuple per word or synonym phrase, what was typed
-    first, then its synonyms. Stopwords outside a phrase are dropped, as is a slot already seen."""
+    first, then its synonyms (in English and, through ``translations``, other languages). Stopwords outside a phrase
+    are dropped, as is a slot already seen."""
+    query_words = split_cjk(query_words)
     table = groups()
     out: list[tuple[str, ...]] = []
     i, n = 0, len(query_words)

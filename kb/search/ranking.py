@@ -149,9 +149,15 @@ def _slots_regex(slots):
 def slot_weight(slot) -> float:
     """How much a slot tells entries apart: the inverse document frequency of its word as typed, counted as search
     matches it (the entries using a word its stem starts: "fails" counts "failed" and "failure"); a phrase weighs
-    as its rarest word."""
+    as its rarest word; a word the knowledge base does not use, as its commonest known synonym."""
     snap = knowledge.snapshot()
-    return max((snap.stem_weight(stem(w)) for w in slot[0].split() if w not in STOPWORDS), default=0.1)
+    typed = [w for w in slot[0].split() if w not in STOPWORDS]
+    if len(slot) > 1 and not any(w in snap.vocabulary_set for w in typed):
+        # A word the knowledge base does not use (another language's, mostly) weighs as its commonest known synonym.
+        known = [w for alt in slot[1:] for w in alt.split() if w in snap.vocabulary_set and w not in STOPWORDS]
+        if known:
+            return min(snap.stem_weight(stem(w)) for w in known)
+    return max((snap.stem_weight(stem(w)) for w in typed), default=0.1)
 
 
 def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:

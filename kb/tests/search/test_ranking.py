@@ -47,6 +47,44 @@ def test_synonyms_find_the_entry_first(query, code):
     assert codes(search(query))[0] == code
 
 
+def test_a_single_word_translation_is_never_an_everyday_english_word():
+    # Turkish "süre" (duration) folds to "sure", Swedish "låst" (locked) to "last": as synonyms they would tie an
+    # English query to the wrong entry. Allowed: loanwords meaning the same thing in English.
+    from wordfreq import zipf_frequency
+
+    same_meaning = {"reunion", "expire", "refuse", "privilege", "privileges", "website", "compatible", "inscription"}
+    same_meaning |= {"commence", "moderator"}
+    clashes = [
+        (english, word)
+        for english, words_ in json.loads(lexicon.DATA_FILE.read_text())["translations"].items()
+        for word in words_
+        if len(text.words(word)) == 1  # a phrase (mot de passe, e-post) matches only as a whole
+        and text.words(word)[0] not in same_meaning
+        and zipf_frequency(text.words(word)[0], "en") >= 3.0
+    ]
+    assert clashes == []
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        pytest.param("パスワードが無効です", "BadWebExIDorPassword", id="ja-password-invalid"),
+        pytest.param("la reunión no ha comenzado", "MeetingNotInProgress", id="es-meeting-not-started"),
+        pytest.param("Mein WebEx Konto ist gesperrt", "AccountLocked", id="de-account-locked"),
+    ],
+)
+def test_words_in_another_language_find_the_entry_through_the_glossary(query, code):
+    response = search(query)
+    assert codes(response)[0] == code
+    assert not response.confident  # found through translated words: a lead, not a diagnosis
+
+
+def test_the_glossary_keeps_english_queries_where_they_were():
+    assert [r.code for r in search("meeting too long").results if r.coverage and r.coverage >= 0.9] == [
+        "TheDurationIsExceedTheMaxDuration"
+    ]
+
+
 def test_wrong_password_finds_both_apis_in_the_top_three():
     link("BadWebExIDorPassword", "030002")
     top = codes(search("wrong password"))[:3]
