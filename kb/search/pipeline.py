@@ -174,7 +174,10 @@ def exact_codes(s: _Search) -> None:
     you mean" (never the diagnosis); a code of another Cisco service (wapi.login_failed) says which service."""
     shown, whole = s.query.shown, s.whole
     shapes = [shape for token in shown.split() if (shape := lexicon.code_shape(token))]
-    lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
+    tokens = re.findall(r"[\w.-]+", shown)
+    # A client's string key names the code it is for: error_JM_InvalidMeetingKey holds InvalidMeetingKey.
+    tokens += [part for t in tokens if "_" in t for part in t.split("_")]
+    lookup = {whole, *(key_term(t) for t in tokens if len(t) >= 4)}
     lookup |= {key_term(shape.code) for shape in shapes if shape.kind != "other-service"}
     lookup.discard("")
     if len(s.terms) == 1 and len(whole) >= MIN_WORD_CHARS and lookup == {whole} and _prefix_allowed(shown.strip()):
@@ -188,7 +191,10 @@ def exact_codes(s: _Search) -> None:
     for term, key in sorted(keys.items()):
         if term in whole_keys:
             s.ranked.add_key(key, "code" if key.is_code else "alias")
-    for _term, key in sorted(keys.items()):
+    shaped = {key_term(shape.code) for shape in shapes} | {key_term(shape.token) for shape in shapes}
+    for term, key in sorted(keys.items()):
+        if term.isalpha() and term not in shaped and language.is_common_english(term):
+            continue  # an everyday word in a sentence ("Unknown error with WebEx server") is no code
         s.ranked.add_key(key, "code-inside")
     typing_a_code = bool(s.prefix_keys) and any(k.term.startswith(whole) for k in s.prefix_keys)
     for shape in shapes:
@@ -253,7 +259,7 @@ def full_text(s: _Search):
     holding the most informative ones, all scored by the ranking model; the last word is a prefix while the person
     is still typing. Returns the slots searched and whether the last was a prefix (or the words it expands to)."""
     query_words = _query_words(s)
-    slots = lexicon.slots(query_words, MAX_TERMS)
+    slots = lexicon.slots(query_words, MAX_TERMS, language.everyday_words(query_words, s.language))
     prefix_last = (
         bool(slots)
         and bool(query_words)

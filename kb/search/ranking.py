@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 import kb.search.knowledge as knowledge
+import kb.search.language as language
 from kb.models import Cause, Entry
 from kb.search.backends import CANDIDATES, slot_pattern
 from kb.search.keys import entry_from_fields
@@ -72,6 +73,8 @@ COVER_FLOOR = 0.5  # a word counts as covered by this much at least, plus the we
 MAX_GAP = 24  # characters between two query words still read as "in order"
 COLUMNS = (("a", 1.0), ("b", 0.6), ("c", 0.35), ("d", 0.2))
 CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.97, "low": 0.94}
+EVERYDAY_ZIPF = 4.5  # English words more frequent than this (wordfreq's Zipf scale) weigh less ...
+EVERYDAY_DAMPING = 0.5  # ... by this share per step above it
 
 
 def rank_key(evidence: str, score: float) -> float:
@@ -157,7 +160,13 @@ def slot_weight(slot) -> float:
         known = [w for alt in slot[1:] for w in alt.split() if w in snap.vocabulary_set and w not in STOPWORDS]
         if known:
             return min(snap.stem_weight(stem(w)) for w in known)
-    return max((snap.stem_weight(stem(w)) for w in typed), default=0.1)
+    return max((snap.stem_weight(stem(w)) * _everyday(w) for w in typed), default=0.1)
+
+
+def _everyday(word: str) -> float:
+    """Words every English sentence uses ("please", "try", "again") say less than their rarity in the knowledge base
+    makes them seem: above ``EVERYDAY_ZIPF``, each step of English frequency takes ``EVERYDAY_DAMPING`` off."""
+    return max(0.1, 1.0 - EVERYDAY_DAMPING * max(0.0, language.zipf(word, language.ENGLISH) - EVERYDAY_ZIPF))
 
 
 def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:
