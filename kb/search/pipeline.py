@@ -47,6 +47,7 @@ __all__ = ["MAX_PASTE_CHARS", "MAX_QUERY_CHARS", "search"]
 logger = logging.getLogger(__name__)
 
 MAX_TERMS = 12
+MAX_SLOTS_READ = 80  # of a long text, the words read before the most telling MAX_TERMS are chosen
 MAX_SIMILAR_EDITS = 2  # a code-shaped word this many edits from a known code gets "did you mean"
 OR_SLOTS = 4  # the most informative query words whose entries are candidates when not every word matches
 MIN_OR_WEIGHT = 1.0  # a word this common (inverse document frequency below it) finds no candidates on its own
@@ -259,7 +260,7 @@ def full_text(s: _Search):
     holding the most informative ones, all scored by the ranking model; the last word is a prefix while the person
     is still typing. Returns the slots searched and whether the last was a prefix (or the words it expands to)."""
     query_words = _query_words(s)
-    slots = lexicon.slots(query_words, MAX_TERMS, language.everyday_words(query_words, s.language))
+    slots = _telling_slots(lexicon.slots(query_words, MAX_SLOTS_READ, language.everyday_words(query_words, s.language)))
     prefix_last = (
         bool(slots)
         and bool(query_words)
@@ -272,6 +273,17 @@ def full_text(s: _Search):
             prefix_last = _expand_prefix(query_words[-1]) or True
         _word_passes(s, slots, prefix_last, "text")
     return slots, prefix_last
+
+
+def _telling_slots(slots):
+    """At most MAX_TERMS slots, in the query's order: all of them for a short query; for a long text (a whole ticket,
+    a log), the most informative ones the index holds, wherever they stand (a greeting comes first, the error later)."""
+    if len(slots) <= MAX_TERMS:
+        return slots
+    snap = knowledge.snapshot()
+    known = [(slot_weight(slot), i) for i, slot in enumerate(slots) if snap.knows(slot)]
+    keep = {i for _, i in sorted(known, key=lambda pair: (-pair[0], pair[1]))[:MAX_TERMS]}
+    return [slot for i, slot in enumerate(slots) if i in keep]
 
 
 def correction(s: _Search, slots, prefix_last):
@@ -357,7 +369,14 @@ def _word_passes(s: _Search, slots, prefix_last, how) -> None:
         if len(slots) == 1 and len(slots[0]) > 1 and not _found_by_words(s):
             text_pass(s.be, slots, prefix_last, True, s.ranked, how=how, limit=limit, scored=scored)
         return
-    weighted = sorted(((slot_weight(slot), i) for i, slot in enumerate(slots)), key=lambda pair: (-pair[0], pair[1]))
+    # The most informative words the index holds: a word no entry uses is the rarest of all, and finds nothing.
+    snap = knowledge.snapshot()
+    weighted = sorted(
+        ((slot_weight(slot), i) for i, slot in enumerate(slots) if snap.knows(slot)),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not weighted:
+        return
     picked = sorted(i for w, i in weighted[:OR_SLOTS] if w >= MIN_OR_WEIGHT) or sorted(i for _, i in weighted[:2])
     last = len(slots) - 1
     text_pass(

@@ -179,3 +179,21 @@ def test_typing_records_nothing_and_one_settled_request_records_one_row(client):
     assert SearchLog.objects.count() == 0
     client.post("/search/settled/", {"q": "bad password"})
     assert list(SearchLog.objects.values_list("query", flat=True)) == ["bad password"]
+
+
+def test_words_the_index_does_not_hold_never_crowd_out_those_it_does():
+    # The rarest words of a text are often words no entry uses (names, typos, another tool's terms): the pass over
+    # the most informative words picks among the words the index holds.
+    response = search("zzqx blorf glimph account locked xyzzy plugh", use_cache=False)
+    assert codes(response)[0] == "AccountLocked"
+    assert not response.confident
+
+
+def test_a_long_ticket_is_searched_for_its_telling_words_wherever_they_stand():
+    ticket = (
+        "Hello team, hope you are doing well. Since yesterday afternoon one of our sales colleagues in the Berlin "
+        "office has been unable to do anything; every time she tries the portal says her account is locked."
+    )
+    response = search(ticket, use_cache=False)
+    assert "AccountLocked" in codes(response)[:3]  # the words that matter come after the first twelve
+    assert not response.confident
