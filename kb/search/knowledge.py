@@ -82,6 +82,11 @@ class Snapshot:
         df = max(df, self.documents.get(word_stem, 0))
         return max(0.1, math.log((n + 1) / (min(df, n) + 0.5)))
 
+    def knows(self, slot) -> bool:
+        """Some alternative of ``slot`` (a word, or every word of a phrase) is a word of the index, as search matches
+        it (by its stem)."""
+        return any(all(w in STOPWORDS or self.words_starting(stem(w), limit=1) for w in alt.split()) for alt in slot)
+
     def weight(self, word: str) -> float:
         """How much a query word tells entries apart: its inverse document frequency, from 0.1 (a word every entry
         uses) up (a rare word). A word the knowledge base does not use weighs as a rare one."""

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from kb.search.lexicon import data, untouchable
+from kb.search.text import space_scripts
 
 ENGLISH = "en"
 UNDETERMINED = "und"
 COMMON_ZIPF = 3.0  # a word at least this frequent in English is everyday English: never "corrected"
 KNOWN_ZIPF = 1.5  # below this mean frequency no language knows the text
 ENGLISH_MARGIN = 0.5  # English wins when it is this close to the best language
+EVERYDAY_OTHER_ZIPF = 3.5  # a word this frequent in its own language is everyday there (Polish jest, Russian не)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -69,11 +71,21 @@ def is_common_english(word: str) -> bool:
     return zipf(word, ENGLISH) >= COMMON_ZIPF
 
 
+def everyday_words(query_words, lang: Language) -> frozenset[str]:
+    """The query's words that are everyday words of its language (not English): "jest", "nie", "możesz", "не".
+    Search leaves them out unless the glossary translates them (lexicon.slots): the knowledge base holds only a few
+    messages per language, so such a word would tell entries apart by which translation happens to use it, not by
+    what the entry is about. The rare words left (names, technical terms) and the glossary's words are the evidence."""
+    if not lang.is_other or lang.code not in languages():  # Chinese, Japanese, Korean: their runs are split apart
+        return frozenset()
+    return frozenset(w for w in query_words if zipf(w, lang.code) >= EVERYDAY_OTHER_ZIPF)
+
+
 def letter_words(text: str) -> list[str]:
     """The words a language is judged on: letters only, lower case, accents kept; codes, URLs, parameters,
     numbers and product words (webex, meeting …) left out."""
     out = []
-    for token in (text or "").split():
+    for token in space_scripts(text or "").split():
         if untouchable(token):
             continue
         for word in _LETTERS.findall(token.lower()):

@@ -12,12 +12,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kb.search.text import STOPWORDS, words
+from kb.search.text import CJK, STOPWORDS, words
 
 DATA_FILE = Path(__file__).with_name("lexicon.json")
 MAX_PHRASE = 5  # words in the longest synonym phrase looked for
@@ -35,11 +36,25 @@ def _phrase(text: str) -> str:
     return " ".join(words(text))
 
 
+def _all_groups() -> list[list[str]]:
+    """The synonym groups, each with the translations of its words (``translations``: keyed by an English member, or
+    a group of their own)."""
+    groups_ = [list(group) for group in data()["synonyms"]]
+    for english, words_ in data()["translations"].items():
+        home = next((group for group in groups_ if english in group), None)
+        if home is None:
+            home = [english]
+            groups_.append(home)
+        # Two Chinese or Japanese characters are a whole word (密碼, 會議); two letters are not.
+        home.extend(w for w in words_ if len(_phrase(w).replace(" ", "")) >= (2 if CJK.search(w) else 3))
+    return groups_
+
+
 @cache
 def groups() -> dict[str, tuple[str, ...]]:
     """{phrase (words joined by one space): every member of its groups, itself first}."""
     out: dict[str, list[str]] = {}
-    for group in data()["synonyms"]:
+    for group in _all_groups():
         members = []
         for member in group:
             phrase = _phrase(member)
@@ -49,6 +64,37 @@ def groups() -> dict[str, tuple[str, ...]]:
             known = out.setdefault(phrase, [phrase])
             known.extend(m for m in members if m not in known)
     return {k: tuple(v) for k, v in out.items()}
+
+
+INFLECTION = 2  # letters of ending either word may have beyond the stem they share (hasło, hasła; заблокирована)
+MIN_STEM = 4
+
+
+@cache
+def _translations_by_start() -> dict[str, tuple[str, ...]]:
+    """The one-word translations of the glossary, by their first ``MIN_STEM`` letters."""
+    out: dict[str, list[str]] = {}
+    for words_ in data()["translations"].values():
+        for word in words_:
+            phrase = _phrase(word)
+            if " " not in phrase and len(phrase) >= MIN_STEM + 1:
+                out.setdefault(phrase[:MIN_STEM], []).append(phrase)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def inflected(word: str) -> str | None:
+    """The glossary's translation ``word`` is an inflection of: the same stem, each ending at most ``INFLECTION``
+    letters (Polish zablokowane for zablokowany, Russian заблокирована for заблокирован). The glossary lists one
+    form of each word; languages that inflect write many."""
+    if len(word) < MIN_STEM + 1:
+        return None
+    best = None
+    for form in _translations_by_start().get(word[:MIN_STEM], ()):
+        shared = len(os.path.commonprefix([word, form]))
+        endings_short = len(word) - shared <= INFLECTION and len(form) - shared <= INFLECTION
+        if endings_short and shared * 5 >= max(len(word), len(form)) * 3 and (best is None or shared > best[0]):
+            best = (shared, form)
+    return best[1] if best else None
 
 
 def synonyms(word: str) -> tuple[str, ...]:
@@ -93,9 +139,43 @@ def _near(a: str, b: str) -> bool:
     return edit_distance(a, b, cap=1) <= 1
 
 
-def slots(query_words: list[str], limit: int = 12) -> list[tuple[str, ...]]:
+@cache
+def _cjk_members() -> tuple[str, ...]:
+    """Group members written in Chinese, Japanese or Korean, longest first (their words are not space-separated)."""
+    return tuple(sorted((m for m in groups() if CJK.search(m)), key=len, reverse=True))
+
+
+def split_cjk(query_words: list[str]) -> list[str]:
+    """A run of Chinese, Japanese or Korean text holds several words without a space between them: the known ones
+    it contains (パスワードが無効です -> パスワード, 無効) take its place, in the order they stand."""
+    out = []
+    for word in query_words:
+        if not CJK.search(word):
+            out.append(word)
+            continue
+        found, taken = [], [False] * len(word)
+        for member in _cjk_members():
+            start = word.find(member)
+            while start != -1:
+                if not any(taken[start : start + len(member)]):
+                    found.append((start, member))
+                    for i in range(start, start + len(member)):
+                        taken[i] = True
+                start = word.find(member, start + 1)
+        if found:
+            out.extend(member for _, member in sorted(found))
+        elif len(word) >= 3:
+            out.append(word)  # a run the glossary knows nothing of still matches the same run in a stored message
+        # else one or two characters the glossary does not know (您 "you", 此 "this"): no evidence, dropped
+    return out
+
+
+def slots(query_words: list[str], limit: int = 12, everyday=frozenset()) -> list[tuple[str, ...]]:
     """The query's words (folded, stopwords included) as slots: a tuple per word or synonym phrase, what was typed
-    first, then its synonyms. Stopwords outside a phrase are dropped, as is a slot already seen."""
+    first, then its synonyms (in English and, through ``translations``, other languages). Stopwords outside a phrase
+    are dropped, as are the ``everyday`` words of another language the glossary does not translate
+    (language.everyday_words), and a slot already seen."""
+    query_words = split_cjk(query_words)
     table = groups()
     out: list[tuple[str, ...]] = []
     i, n = 0, len(query_words)
@@ -112,9 +192,12 @@ def slots(query_words: list[str], limit: int = 12) -> list[tuple[str, ...]]:
         else:
             word = query_words[i]
             i += 1
-            if word in STOPWORDS or len(word) > 40:
+            if word in STOPWORDS or (word in everyday and word not in table) or len(word) > 40:
                 continue
-            slot = table.get(word, (word,))
+            slot = table.get(word)
+            if slot is None:
+                form = inflected(word)
+                slot = (word, *table[form]) if form else (word,)
         if slot[0] not in {s[0] for s in out}:
             out.append(slot)
     return out

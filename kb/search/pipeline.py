@@ -47,6 +47,7 @@ __all__ = ["MAX_PASTE_CHARS", "MAX_QUERY_CHARS", "search"]
 logger = logging.getLogger(__name__)
 
 MAX_TERMS = 12
+MAX_SLOTS_READ = 80  # of a long text, the words read before the most telling MAX_TERMS are chosen
 MAX_SIMILAR_EDITS = 2  # a code-shaped word this many edits from a known code gets "did you mean"
 OR_SLOTS = 4  # the most informative query words whose entries are candidates when not every word matches
 MIN_OR_WEIGHT = 1.0  # a word this common (inverse document frequency below it) finds no candidates on its own
@@ -174,7 +175,10 @@ def exact_codes(s: _Search) -> None:
     you mean" (never the diagnosis); a code of another Cisco service (wapi.login_failed) says which service."""
     shown, whole = s.query.shown, s.whole
     shapes = [shape for token in shown.split() if (shape := lexicon.code_shape(token))]
-    lookup = {whole, *(key_term(t) for t in re.findall(r"[\w.-]+", shown) if len(t) >= 4)}
+    tokens = re.findall(r"[\w.-]+", shown)
+    # A client's string key names the code it is for: error_JM_InvalidMeetingKey holds InvalidMeetingKey.
+    tokens += [part for t in tokens if "_" in t for part in t.split("_")]
+    lookup = {whole, *(key_term(t) for t in tokens if len(t) >= 4)}
     lookup |= {key_term(shape.code) for shape in shapes if shape.kind != "other-service"}
     lookup.discard("")
     if len(s.terms) == 1 and len(whole) >= MIN_WORD_CHARS and lookup == {whole} and _prefix_allowed(shown.strip()):
@@ -188,7 +192,10 @@ def exact_codes(s: _Search) -> None:
     for term, key in sorted(keys.items()):
         if term in whole_keys:
             s.ranked.add_key(key, "code" if key.is_code else "alias")
-    for _term, key in sorted(keys.items()):
+    shaped = {key_term(shape.code) for shape in shapes} | {key_term(shape.token) for shape in shapes}
+    for term, key in sorted(keys.items()):
+        if term.isalpha() and term not in shaped and language.is_common_english(term):
+            continue  # an everyday word in a sentence ("Unknown error with WebEx server") is no code
         s.ranked.add_key(key, "code-inside")
     typing_a_code = bool(s.prefix_keys) and any(k.term.startswith(whole) for k in s.prefix_keys)
     for shape in shapes:
@@ -253,7 +260,7 @@ def full_text(s: _Search):
     holding the most informative ones, all scored by the ranking model; the last word is a prefix while the person
     is still typing. Returns the slots searched and whether the last was a prefix (or the words it expands to)."""
     query_words = _query_words(s)
-    slots = lexicon.slots(query_words, MAX_TERMS)
+    slots = _telling_slots(lexicon.slots(query_words, MAX_SLOTS_READ, language.everyday_words(query_words, s.language)))
     prefix_last = (
         bool(slots)
         and bool(query_words)
@@ -266,6 +273,17 @@ def full_text(s: _Search):
             prefix_last = _expand_prefix(query_words[-1]) or True
         _word_passes(s, slots, prefix_last, "text")
     return slots, prefix_last
+
+
+def _telling_slots(slots):
+    """At most MAX_TERMS slots, in the query's order: all of them for a short query; for a long text (a whole ticket,
+    a log), the most informative ones the index holds, wherever they stand (a greeting comes first, the error later)."""
+    if len(slots) <= MAX_TERMS:
+        return slots
+    snap = knowledge.snapshot()
+    known = [(slot_weight(slot), i) for i, slot in enumerate(slots) if snap.knows(slot)]
+    keep = {i for _, i in sorted(known, key=lambda pair: (-pair[0], pair[1]))[:MAX_TERMS]}
+    return [slot for i, slot in enumerate(slots) if i in keep]
 
 
 def correction(s: _Search, slots, prefix_last):
@@ -351,7 +369,14 @@ def _word_passes(s: _Search, slots, prefix_last, how) -> None:
         if len(slots) == 1 and len(slots[0]) > 1 and not _found_by_words(s):
             text_pass(s.be, slots, prefix_last, True, s.ranked, how=how, limit=limit, scored=scored)
         return
-    weighted = sorted(((slot_weight(slot), i) for i, slot in enumerate(slots)), key=lambda pair: (-pair[0], pair[1]))
+    # The most informative words the index holds: a word no entry uses is the rarest of all, and finds nothing.
+    snap = knowledge.snapshot()
+    weighted = sorted(
+        ((slot_weight(slot), i) for i, slot in enumerate(slots) if snap.knows(slot)),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not weighted:
+        return
     picked = sorted(i for w, i in weighted[:OR_SLOTS] if w >= MIN_OR_WEIGHT) or sorted(i for _, i in weighted[:2])
     last = len(slots) - 1
     text_pass(

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 import kb.search.knowledge as knowledge
+import kb.search.language as language
 from kb.models import Cause, Entry
 from kb.search.backends import CANDIDATES, slot_pattern
 from kb.search.keys import entry_from_fields
@@ -72,6 +73,8 @@ COVER_FLOOR = 0.5  # a word counts as covered by this much at least, plus the we
 MAX_GAP = 24  # characters between two query words still read as "in order"
 COLUMNS = (("a", 1.0), ("b", 0.6), ("c", 0.35), ("d", 0.2))
 CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.97, "low": 0.94}
+EVERYDAY_ZIPF = 4.5  # English words more frequent than this (wordfreq's Zipf scale) weigh less ...
+EVERYDAY_DAMPING = 0.5  # ... by this share per step above it
 
 
 def rank_key(evidence: str, score: float) -> float:
@@ -149,9 +152,21 @@ def _slots_regex(slots):
 def slot_weight(slot) -> float:
     """How much a slot tells entries apart: the inverse document frequency of its word as typed, counted as search
     matches it (the entries using a word its stem starts: "fails" counts "failed" and "failure"); a phrase weighs
-    as its rarest word."""
+    as its rarest word; a word the knowledge base does not use, as its commonest known synonym."""
     snap = knowledge.snapshot()
-    return max((snap.stem_weight(stem(w)) for w in slot[0].split() if w not in STOPWORDS), default=0.1)
+    typed = [w for w in slot[0].split() if w not in STOPWORDS]
+    if len(slot) > 1 and not any(w in snap.vocabulary_set for w in typed):
+        # A word the knowledge base does not use (another language's, mostly) weighs as its commonest known synonym.
+        known = [w for alt in slot[1:] for w in alt.split() if w in snap.vocabulary_set and w not in STOPWORDS]
+        if known:
+            return min(snap.stem_weight(stem(w)) for w in known)
+    return max((snap.stem_weight(stem(w)) * _everyday(w) for w in typed), default=0.1)
+
+
+def _everyday(word: str) -> float:
+    """Words every English sentence uses ("please", "try", "again") say less than their rarity in the knowledge base
+    makes them seem: above ``EVERYDAY_ZIPF``, each step of English frequency takes ``EVERYDAY_DAMPING`` off."""
+    return max(0.1, 1.0 - EVERYDAY_DAMPING * max(0.0, language.zipf(word, language.ENGLISH) - EVERYDAY_ZIPF))
 
 
 def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:

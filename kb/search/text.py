@@ -23,7 +23,12 @@ t can will just don should now
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Chinese, Japanese and Korean characters: a run of them is a word of its own, apart from Latin letters written
+# against it without a space ("使用者不能登入WebEx" is 使用者不能登入 and webex).
+CJK_CHARS = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+CJK = re.compile(f"[{CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+_WORD = re.compile(f"[{CJK_CHARS}]+|[^\\W_{CJK_CHARS}]+", re.UNICODE)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -43,6 +48,11 @@ def key_term(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def space_scripts(text: str) -> str:
+    """``text`` with a space either side of each run of Chinese, Japanese or Korean characters."""
+    return _CJK_RUN.sub(lambda m: f" {m.group(0)} ", text) if CJK.search(text) else text
 
 
 def camel_words(code: str) -> str:

@@ -94,3 +94,28 @@ def test_without_javascript_the_form_is_a_plain_get(live_server, transactional_d
     expect(page.locator("#search-results .search-link").first).to_contain_text("AccessDenied")
     screenshots(page, "no-js")
     context.close()
+
+
+def test_not_sure_and_did_you_mean_as_a_person_sees_them(page, live_server, screenshots):
+    from playwright.sync_api import expect
+
+    # A sentence no entry matches well: the page says so, the results stay, Enter does not jump to the first.
+    page.goto(f"{live_server.url}/search/")
+    box = page.locator("#search-q")
+    box.fill("Mein WebEx Konto ist seit gestern gesperrt, was soll ich tun")
+    expect(page.locator(".search-not-sure")).to_contain_text("No entry matches this text well")
+    expect(page.locator("#search-results .search-link").first).to_be_visible()
+    screenshots(page, "not-sure")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=Mein*")
+    expect(page.locator(".search-not-sure")).to_be_visible()
+
+    # A code one edit from a known one: "Did you mean" first; Enter opens the code it looks like.
+    page.goto(f"{live_server.url}/search/")
+    box = page.locator("#search-q")
+    box.fill("BadWebexIdOrPasword")
+    expect(page.locator(".search-did-you-mean")).to_contain_text("BadWebExIDorPassword")
+    screenshots(page, "did-you-mean")
+    box.press("Enter")
+    page.wait_for_url("**/errors/BadWebExIDorPassword/**")
+    expect(page.locator("h1")).to_contain_text("BadWebExIDorPassword")

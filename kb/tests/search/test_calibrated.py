@@ -39,6 +39,36 @@ def test_plain_phrasings_put_the_obvious_entry_first(kb):
     assert too_long.results[0].match == "text"
 
 
+def test_an_everyday_word_that_is_also_a_code_is_no_code_in_a_sentence(kb):
+    # "Unknown" is a URL API reason code and an English word: in a sentence it is the word.
+    sentence = search("Unknown error with WebEx server.", use_cache=False)
+    assert all(r.match != "code" or r.code != "Unknown" for r in sentence.results)
+    alone = search("Unknown", use_cache=False)
+    assert alone.results[0].code == "Unknown" and alone.results[0].match == "code"
+
+
+def test_a_clients_string_key_names_the_code(kb):
+    text = "$string['error_JM_InvalidMeetingKey'] = 'There was an error meeting key error in WebEx.';"
+    assert search(text, use_cache=False).results[0].code == "InvalidMeetingKey"
+
+
+def test_one_message_stored_for_two_entries_names_neither_for_sure(kb):
+    from kb.models import Entry, Message
+
+    text = "There was an error meeting key error in WebEx and you cannot join this meeting."
+    holders = set(Message.objects.filter(text=text).values_list("entry__code", flat=True))
+    assert len(holders) == 2 and not Entry.objects.get(code="InvalidMeetingKey").counterparts.filter(code__in=holders)
+    response = search(text, use_cache=False)
+    assert set(codes(response, 2)) <= holders | {"060001"}
+    assert not response.confident
+
+
+def test_a_counterpart_is_no_rival_for_a_confident_answer(kb):
+    # EmailConflict (URL API) and 030004 (XML API) are the same failure: both matching well is no doubt.
+    response = search("email already exists", use_cache=False)
+    assert codes(response, 1) == ["EmailConflict"] and response.confident
+
+
 def test_webex_alone_is_no_answer(kb):
     response = search("webex", use_cache=False)
     assert not response.confident

@@ -47,6 +47,44 @@ def test_synonyms_find_the_entry_first(query, code):
     assert codes(search(query))[0] == code
 
 
+def test_a_single_word_translation_is_never_an_everyday_english_word():
+    # Turkish "süre" (duration) folds to "sure", Swedish "låst" (locked) to "last": as synonyms they would tie an
+    # English query to the wrong entry. Allowed: loanwords meaning the same thing in English.
+    from wordfreq import zipf_frequency
+
+    same_meaning = {"reunion", "expire", "refuse", "privilege", "privileges", "website", "compatible", "inscription"}
+    same_meaning |= {"commence", "moderator"}
+    clashes = [
+        (english, word)
+        for english, words_ in json.loads(lexicon.DATA_FILE.read_text())["translations"].items()
+        for word in words_
+        if len(text.words(word)) == 1  # a phrase (mot de passe, e-post) matches only as a whole
+        and text.words(word)[0] not in same_meaning
+        and zipf_frequency(text.words(word)[0], "en") >= 3.0
+    ]
+    assert clashes == []
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        pytest.param("パスワードが無効です", "BadWebExIDorPassword", id="ja-password-invalid"),
+        pytest.param("la reunión no ha comenzado", "MeetingNotInProgress", id="es-meeting-not-started"),
+        pytest.param("Mein WebEx Konto ist gesperrt", "AccountLocked", id="de-account-locked"),
+    ],
+)
+def test_words_in_another_language_find_the_entry_through_the_glossary(query, code):
+    response = search(query)
+    assert codes(response)[0] == code
+    assert not response.confident  # found through translated words: a lead, not a diagnosis
+
+
+def test_the_glossary_keeps_english_queries_where_they_were():
+    assert [r.code for r in search("meeting too long").results if r.coverage and r.coverage >= 0.9] == [
+        "TheDurationIsExceedTheMaxDuration"
+    ]
+
+
 def test_wrong_password_finds_both_apis_in_the_top_three():
     link("BadWebExIDorPassword", "030002")
     top = codes(search("wrong password"))[:3]
@@ -141,3 +179,21 @@ def test_typing_records_nothing_and_one_settled_request_records_one_row(client):
     assert SearchLog.objects.count() == 0
     client.post("/search/settled/", {"q": "bad password"})
     assert list(SearchLog.objects.values_list("query", flat=True)) == ["bad password"]
+
+
+def test_words_the_index_does_not_hold_never_crowd_out_those_it_does():
+    # The rarest words of a text are often words no entry uses (names, typos, another tool's terms): the pass over
+    # the most informative words picks among the words the index holds.
+    response = search("zzqx blorf glimph account locked xyzzy plugh", use_cache=False)
+    assert codes(response)[0] == "AccountLocked"
+    assert not response.confident
+
+
+def test_a_long_ticket_is_searched_for_its_telling_words_wherever_they_stand():
+    ticket = (
+        "Hello team, hope you are doing well. Since yesterday afternoon one of our sales colleagues in the Berlin "
+        "office has been unable to do anything; every time she tries the portal says her account is locked."
+    )
+    response = search(ticket, use_cache=False)
+    assert "AccountLocked" in codes(response)[:3]  # the words that matter come after the first twelve
+    assert not response.confident
