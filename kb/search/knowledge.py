@@ -74,6 +74,7 @@ class Snapshot:
     vocabulary_set: frozenset[str] = frozenset()
     documents: dict[str, int] = field(default_factory=dict)  # word -> how many entries use it
     entry_count: int = 0  # entries in the index
+    slot_weights: dict[tuple, float] = field(default_factory=dict)  # ranking.slot_weight, memoised per snapshot
 
     def stem_weight(self, word_stem: str) -> float:
         """The weight of a stem as search matches it: its rarest reading is the most common word it starts."""

@@ -53,8 +53,25 @@ def _all_groups() -> list[list[str]]:
 @cache
 def groups() -> dict[str, tuple[str, ...]]:
     """{phrase (words joined by one space): every member of its groups, itself first}."""
+    return _members(_all_groups())
+
+
+@cache
+def english_groups() -> dict[str, tuple[str, ...]]:
+    """``groups()`` without the translations: what an English query's words match. The translations are for a
+    query in another language; an English word gains nothing from them but a longer index query."""
+    return _members([list(group) for group in data()["synonyms"]])
+
+
+@cache
+def _english_table() -> dict[str, tuple[str, ...]]:
+    """Every phrase's members for an English query: its English synonyms where it has any, else its groups'."""
+    return {**groups(), **english_groups()}
+
+
+def _members(all_groups) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
-    for group in _all_groups():
+    for group in all_groups:
         members = []
         for member in group:
             phrase = _phrase(member)
@@ -170,13 +187,14 @@ def split_cjk(query_words: list[str]) -> list[str]:
     return out
 
 
-def slots(query_words: list[str], limit: int = 12, everyday=frozenset()) -> list[tuple[str, ...]]:
+def slots(query_words: list[str], limit: int = 12, everyday=frozenset(), english=False) -> list[tuple[str, ...]]:
     """The query's words (folded, stopwords included) as slots: a tuple per word or synonym phrase, what was typed
-    first, then its synonyms (in English and, through ``translations``, other languages). Stopwords outside a phrase
-    are dropped, as are the ``everyday`` words of another language the glossary does not translate
-    (language.everyday_words), and a slot already seen."""
+    first, then its synonyms (in English and, through ``translations``, other languages; ``english``: a query
+    written in English gets its English synonyms only). Stopwords outside a phrase are dropped, as are the
+    ``everyday`` words of another language the glossary does not translate (language.everyday_words), and a slot
+    already seen."""
     query_words = split_cjk(query_words)
-    table = groups()
+    table = _english_table() if english else groups()
     out: list[tuple[str, ...]] = []
     i, n = 0, len(query_words)
     while i < n and len(out) < limit:

@@ -20,6 +20,7 @@ import kb.search.language as language
 import kb.search.lexicon as lexicon
 import webex
 from kb import generation
+from kb.generation import GenerationCache
 from kb.models import Entry
 from kb.search.backends import Backend, backend
 from kb.search.cache import answer_cache
@@ -162,10 +163,25 @@ def detect_paste(s: _Search) -> None:
     if detection.code and not s.success and not detection.is_request:
         key = keys_for([key_term(detection.code)]).get(key_term(detection.code))
         if key is not None:
-            entry = Entry.objects.with_cause_links().get(pk=key.entry_id)
+            entry = _detected_entry(key.entry_id)
             cause = entry.cause_for(detection.api, detection.command)
             s.response.detected.entry, s.response.detected.cause = entry, cause
             s.ranked.add(entry.pk, entry.code, "detected", cause=cause, entry=entry)
+
+
+# Entries named by pasted answers, with their causes' links, for the generation they were read under: a pasted
+# answer names one of a few dozen codes, and reading an entry with its causes costs four statements.
+_detected_entries = GenerationCache(size=256)
+
+
+def _detected_entry(pk: int) -> Entry:
+    token = generation.current()
+    entry = _detected_entries.get(pk, token) if token else None
+    if entry is None:
+        entry = Entry.objects.with_cause_links().get(pk=pk)
+        if token:
+            _detected_entries.put(pk, token, entry)
+    return entry
 
 
 def exact_codes(s: _Search) -> None:
@@ -260,7 +276,8 @@ def full_text(s: _Search):
     holding the most informative ones, all scored by the ranking model; the last word is a prefix while the person
     is still typing. Returns the slots searched and whether the last was a prefix (or the words it expands to)."""
     query_words = _query_words(s)
-    slots = _telling_slots(lexicon.slots(query_words, MAX_SLOTS_READ, language.everyday_words(query_words, s.language)))
+    everyday = language.everyday_words(query_words, s.language)
+    slots = _telling_slots(lexicon.slots(query_words, MAX_SLOTS_READ, everyday, english=s.language.is_english))
     prefix_last = (
         bool(slots)
         and bool(query_words)
@@ -305,7 +322,7 @@ def correction(s: _Search, slots, prefix_last):
         if term in keys and term not in terms:
             s.ranked.add_key(keys[term], "corrected")
     mapping = dict(zip(terms, fixed, strict=True))
-    fixed_slots = lexicon.slots([mapping.get(w, w) for w in _query_words(s)], MAX_TERMS)
+    fixed_slots = lexicon.slots([mapping.get(w, w) for w in _query_words(s)], MAX_TERMS, english=s.language.is_english)
     for pk in [pk for pk, hit in s.ranked.items.items() if hit.how == "text"]:
         del s.ranked.items[pk]  # what the misspelt words found is replaced by what the corrected words find
     _word_passes(s, fixed_slots, False, "text")
@@ -364,7 +381,11 @@ def _word_passes(s: _Search, slots, prefix_last, how) -> None:
     entries use finds no candidates on its own). Every candidate is scored with all the slots."""
     scored = pattern_slots(slots, prefix_last)
     limit = s.query.limit
-    text_pass(s.be, slots, prefix_last, False, s.ranked, how=how, limit=limit, scored=scored)
+    every = text_pass(s.be, slots, prefix_last, False, s.ranked, how=how, limit=limit, scored=scored)
+    if every >= limit:
+        # A whole page of entries holds every word: one holding only some of them covers less of the query and
+        # would rank below them, so the costlier any-word pass is skipped.
+        return
     if len(slots) < 2:
         if len(slots) == 1 and len(slots[0]) > 1 and not _found_by_words(s):
             text_pass(s.be, slots, prefix_last, True, s.ranked, how=how, limit=limit, scored=scored)

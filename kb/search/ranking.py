@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import kb.search.knowledge as knowledge
 import kb.search.language as language
@@ -75,6 +76,7 @@ COLUMNS = (("a", 1.0), ("b", 0.6), ("c", 0.35), ("d", 0.2))
 CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.97, "low": 0.94}
 EVERYDAY_ZIPF = 4.5  # English words more frequent than this (wordfreq's Zipf scale) weigh less ...
 EVERYDAY_DAMPING = 0.5  # ... by this share per step above it
+MAX_WEIGHTS_KEPT = 20_000  # slot weights memoised per KB generation (a bound on memory, not a tuning)
 
 
 def rank_key(evidence: str, score: float) -> float:
@@ -137,16 +139,28 @@ class Ranked:
         return sorted(self.items.values(), key=lambda h: (-h.score, h.code.lower(), h.entry_id))
 
 
-def _slots_regex(slots):
+@lru_cache(maxsize=1024)
+def _slots_regex(slots: tuple) -> re.Pattern:
     """One pattern for every slot, so each field is read once: group ``l<i>`` is slot i's word as typed (any
-    spelling), ``s<i>`` one of its synonyms."""
+    spelling), ``s<i>`` one of its synonyms. A lookahead on the alternatives' first letters lets the regular
+    expression engine skip, at one character's cost, the word starts that no alternative can match."""
     parts = []
+    firsts = set()
     for i, slot in enumerate(slots):
         literal, others = _literal_and_synonyms(slot)
         parts.append(f"(?P<l{i}>" + slot_pattern(literal).pattern[len(r"\b") :] + ")")
         if others:
             parts.append(f"(?P<s{i}>" + slot_pattern(others).pattern[len(r"\b") :] + ")")
-    return re.compile(r"\b(?:" + "|".join(parts) + ")")  # matched against lower-cased text: faster
+        firsts.update(alt[:1] for alt in slot if alt)
+    ahead = "(?=[" + "".join(re.escape(ch) for ch in sorted(firsts)) + "])" if firsts else ""
+    return re.compile(r"\b" + ahead + "(?:" + "|".join(parts) + ")")  # matched against lower-cased text: faster
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """``fold`` of a stored field: the same candidates' texts are read by one search's passes and by the next
+    searches (a word typed letter by letter); folding them once saves most of the scoring's string work."""
+    return fold(text)
 
 
 def slot_weight(slot) -> float:
@@ -154,6 +168,16 @@ def slot_weight(slot) -> float:
     matches it (the entries using a word its stem starts: "fails" counts "failed" and "failure"); a phrase weighs
     as its rarest word; a word the knowledge base does not use, as its commonest known synonym."""
     snap = knowledge.snapshot()
+    key = tuple(slot)
+    memo = snap.slot_weights.get(key)
+    if memo is None:
+        memo = _slot_weight(snap, slot)
+        if len(snap.slot_weights) < MAX_WEIGHTS_KEPT:
+            snap.slot_weights[key] = memo
+    return memo
+
+
+def _slot_weight(snap, slot) -> float:
     typed = [w for w in slot[0].split() if w not in STOPWORDS]
     if len(slot) > 1 and not any(w in snap.vocabulary_set for w in typed):
         # A word the knowledge base does not use (another language's, mostly) weighs as its commonest known synonym.
@@ -175,14 +199,14 @@ def score_documents(docs, slots, weights=None) -> dict[int, TextScore]:
         return {pk: TextScore(0.0, 0.0) for pk in docs}
     weights = weights or [slot_weight(slot) for slot in slots]
     total_weight = sum(weights) or 1.0
-    pattern = _slots_regex(slots)
+    pattern = _slots_regex(tuple(tuple(slot) for slot in slots))
     n = len(slots)
     scores = {}
     for entry_id, doc in docs.items():
         fields = [[] for _ in range(n)]  # per slot: the weight of each field it was found in
         run = 0.0  # the longest run of query words found in order, by the field's weight
         for col, weight in COLUMNS:
-            text = fold(doc[col] or "")  # lower case without accents: sesión reads as the query's sesion
+            text = _folded(doc[col] or "")  # lower case without accents: sesión reads as the query's sesion
             if not text:
                 continue
             found = [0.0] * n
@@ -228,7 +252,8 @@ def pattern_slots(slots, prefix_last):
 
 
 def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20, scored=None):
-    """One full-text pass (one round trip, kb.search.backends); adds its results to ``ranked``, returns how many.
+    """One full-text pass (one round trip, kb.search.backends); adds its results to ``ranked``, returns how many
+    entries it found (those found before by stronger evidence included).
     ``scored``: the slots the text score is computed with (by default ``slots``; the words being typed expanded)."""
     if not slots:
         return 0
@@ -243,6 +268,9 @@ def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20, sc
         # the documents that hold such a slot as written, so both give the same results.
         strict = [slot_pattern(s) for s in slots if any(" " in alt and STOPWORDS & set(alt.split()) for alt in s)]
         rows = [row for row in rows if all(any(p.search(t or "") for t in row[3:7]) for p in strict)]
+    found = len(rows)
+    # An entry already found keeps its first evidence (Ranked.add): only the new ones are scored.
+    rows = [row for row in rows if row[0] not in ranked]
     docs = {row[0]: ranked.loaded[row[0]][0] for row in rows}
     scores = score_documents(docs, scored or pattern_slots(slots, prefix_last))
     for row in rows:
@@ -250,7 +278,7 @@ def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20, sc
         text = scores[row[0]]
         factor = CONFIDENCE_FACTOR.get(fields[-1], 1.0)
         ranked.add(row[0], fields[0], how, round(text.score * factor, 3), doc=doc, fields=fields, text=text)
-    return len(rows)
+    return found
 
 
 def with_counterparts(hits, ranked):

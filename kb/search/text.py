@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -60,6 +61,7 @@ def camel_words(code: str) -> str:
     return " ".join(_CAMEL.findall(code or ""))
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude English stem, enough to match "timed" with "time" and "meetings" with "meeting"."""
     for suffix in ("ations", "ation", "ings", "ing", "edly", "ed", "es", "s", "ly"):
