@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8765
 
-.PHONY: run test quick setup lint format bench eval loadtest serve screenshots clean
+.PHONY: run test quick setup lint format bench eval loadtest serve front screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ serve: $(VENV)/.installed
 	DEBUG=0 $(PY) manage.py load_kb
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi -c gunicorn.conf.py
+
+# The production front: Debian's nginx (deploy/nginx.conf) in front of `make serve`, so that slow clients never reach
+# a worker (docs/deploy.md). FRONT_LISTEN (127.0.0.1:8080), FRONT_UPSTREAMS (BIND, or 127.0.0.1:8000).
+front: $(VENV)/.installed
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make front needs nginx: apt-get install -y nginx-light" >&2; exit 2; }
+	$(PY) bench/front.py
 
 # Search benchmark: SQLite always, PostgreSQL too when DATABASE_URL points at one (a scratch database is
 # created and dropped); prints p50/p95/p99 and writes bench/results/search.json.

@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -223,3 +224,110 @@ def start_gunicorn(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+# ------------------------------------------------------------------------------------------------ the front
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
+
+
+def nginx_binary() -> str | None:
+    """Debian's nginx (apt-get install nginx-light), or None."""
+    for path in ("/usr/sbin/nginx", shutil.which("nginx")):
+        if path and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def nginx_config(
+    prefix: str | os.PathLike,
+    *,
+    listen: str,
+    upstreams: list[str],
+    static_root: str | os.PathLike,
+    worker_processes: int | str = "auto",
+    access_log: str = "off",
+) -> str:
+    """deploy/nginx.conf with its fields filled: nginx on ``listen`` in front of the gunicorn servers ``upstreams``
+    (``host:port``), serving ``static_root`` at /static/, its pid, logs and buffers under ``prefix``."""
+    fields = {
+        "PREFIX": str(prefix),
+        "LISTEN": listen,
+        "UPSTREAM_SERVERS": "\n".join(f"        server {u} max_fails=0;" for u in upstreams),
+        "STATIC_ROOT": str(static_root),
+        "WORKER_PROCESSES": str(worker_processes),
+        "ACCESS_LOG": access_log,
+        # As root, nginx's workers would switch to www-data, which cannot read a temporary prefix: keep root's.
+        "USER_LINE": "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else "",
+    }
+    text = NGINX_TEMPLATE.read_text()
+    for name, value in fields.items():
+        text = text.replace("${" + name + "}", value)
+    return text
+
+
+@contextlib.contextmanager
+def start_nginx(
+    upstreams: list[str],
+    static_root: str | os.PathLike,
+    *,
+    port: int | None = None,
+    worker_processes: int | str = 1,
+    seconds: float = 15.0,
+) -> Iterator[str]:
+    """``with start_nginx(["127.0.0.1:8001"], static_root) as base_url:`` runs Debian's nginx with deploy/nginx.conf
+    on 127.0.0.1:``port`` in front of the gunicorn servers ``upstreams``, yields its base URL once /healthz answers
+    through it, and stops it on exit. Raises ServerDidNotStart when nginx is missing or does not answer."""
+    binary = nginx_binary()
+    if binary is None:
+        raise ServerDidNotStart("nginx is not installed (apt-get install -y nginx-light)")
+    port = port or free_port()
+    with tempfile.TemporaryDirectory(prefix="kb-front-") as prefix:
+        conf = Path(prefix) / "nginx.conf"
+        conf.write_text(
+            nginx_config(
+                prefix,
+                listen=f"127.0.0.1:{port}",
+                upstreams=upstreams,
+                static_root=Path(static_root).resolve(),
+                worker_processes=worker_processes,
+            )
+        )
+        args = [binary, "-p", prefix, "-c", str(conf), "-e", str(Path(prefix) / "error.log"), "-g", "daemon off;"]
+        process = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + seconds
+            while not _healthy(port):
+                if process.poll() is not None:
+                    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+                    raise ServerDidNotStart(f"nginx on port {port} exited with status {process.returncode}: {err}")
+                if time.monotonic() > deadline:
+                    raise ServerDidNotStart(f"nginx on port {port} did not answer /healthz within {seconds:g} s")
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGQUIT)  # graceful: finish the requests in flight
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def worker_rss_mb(port: int) -> list[float]:
+    """The resident memory (MB) of each worker of the gunicorn server started on ``port`` (Linux /proc): the
+    processes started with ``--bind 127.0.0.1:<port>`` whose parent was started the same way."""
+    bind = f"127.0.0.1:{port}".encode()
+    procs = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if b"gunicorn" in b" ".join(cmdline) and bind in cmdline:
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            procs[proc.name] = (fields.get("PPid", "").strip(), int(fields.get("VmRSS", "0 kB").split()[0]))
+    return sorted(round(rss / 1024, 1) for ppid, rss in procs.values() if ppid in procs)
