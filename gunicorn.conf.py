@@ -45,3 +45,15 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def worker_exit(server, worker):
+    """A worker that stops (SIGTERM, a restart, max requests) writes the search log rows it still holds
+    (SEARCH_LOG_BATCH): none is lost when a server is stopped mid-run. The module's atexit hook does the same for
+    any other process."""
+    try:
+        from kb.search.log import flush
+
+        flush()
+    except Exception:  # never keep a worker from exiting
+        server.log.exception("could not write the search log rows this worker held")
