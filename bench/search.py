@@ -50,6 +50,7 @@ from bench.scratch import (  # noqa: E402 - after the path
     server_env,
     server_version,
     start_gunicorn,
+    worker_rss_mb,
 )
 from bench.yardstick import bare_index_ms, timed_search  # noqa: E402 - after the path
 
@@ -453,7 +454,9 @@ def http_comparison(env, queries, seconds, threads, workers, cache=True):
     )
     try:
         with start_gunicorn(env, workers=workers, port=port, output=subprocess.DEVNULL):
-            return measure_http(port, queries, seconds, threads, workers)
+            measured = measure_http(port, queries, seconds, threads, workers)
+            measured["worker_rss_mb"] = worker_rss_mb(port)  # after the load: every cache as full as it gets
+            return measured
     except ServerDidNotStart as exc:
         return {"error": str(exc)}
 
@@ -623,7 +626,8 @@ def print_table(results):
                     f"{backend:<11}{h['entries']:>8} entries{' (answer cache off)' if label.endswith('cache') else ''}"
                     f", gunicorn ({h['workers']} workers, "
                     f"{h['client_threads']} client threads): bare view {h['bare_rps']} req/s, "
-                    f"/search/ htmx fragment {h['fragment_rps']} req/s -> {h['ratio'] * 100:.0f}% of bare"
+                    f"/search/ htmx fragment {h['fragment_rps']} req/s -> {h['ratio'] * 100:.0f}% of bare; "
+                    f"worker RSS {h.get('worker_rss_mb')} MB"
                 )
             else:
                 print(f"{backend:<11} gunicorn ({label}): {h}")
