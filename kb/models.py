@@ -185,7 +185,6 @@ class EntryQuerySet(models.QuerySet):
         return self.prefetch_related(
             "aliases",
             "related",
-            "counterparts",
             models.Prefetch("counterpart_links", queryset=Counterpart.objects.select_related("to_entry")),
             "timeline",
             "messages",
