@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from kb.editing import history
 from kb.forms import EntryAdminForm
-from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Message, Service, Step, Suggestion
+from kb.models import Alias, Cause, Command, Counterpart, Entry, EntryFeedback, Message, Service, Step, Suggestion
 
 
 class AliasInline(admin.TabularInline):
@@ -21,6 +21,21 @@ class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
     fields = ("position", "text", "kind", "source")
+
+
+class CounterpartInline(admin.TabularInline):
+    """The entry's counterparts in the other API and how each pair is known. Read only here: a pair is stored in
+    both directions, so it is changed in the entry editor or a fixture, which keep both alike."""
+
+    model = Counterpart
+    fk_name = "from_entry"
+    fields = ("to_entry", "basis")
+    readonly_fields = ("to_entry", "basis")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CauseInline(admin.StackedInline):
@@ -91,8 +106,8 @@ class EntryAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "api", "category", "confidence", "retired", "locally_edited")
     search_fields = ("code", "title", "summary", "aliases__alias")
     readonly_fields = ("locally_edited", "reviewed_at", "reviewed_by", "created_at", "updated_at")
-    filter_horizontal = ("related", "counterparts")
-    inlines = [AliasInline, MessageInline, CauseInline]
+    filter_horizontal = ("related",)
+    inlines = [AliasInline, MessageInline, CounterpartInline, CauseInline]
     form = EntryAdminForm
 
     def entry_of(self, obj):

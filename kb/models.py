@@ -185,7 +185,8 @@ class EntryQuerySet(models.QuerySet):
         return self.prefetch_related(
             "aliases",
             "related",
-            "counterparts",
+            models.Prefetch("counterpart_links", queryset=Counterpart.objects.select_related("to_entry")),
+            "timeline",
             "messages",
             models.Prefetch("causes", queryset=Cause.objects.order_by("position", "pk")),
             "causes__steps",
@@ -264,7 +265,9 @@ class Entry(models.Model):
         "self",
         blank=True,
         symmetrical=True,
-        help_text="Entries of the other API that report what looks like the same failure (the prose says how sure)",
+        through="Counterpart",
+        through_fields=("from_entry", "to_entry"),
+        help_text="Entries of the other API that report what looks like the same failure (each pair says how known)",
     )
     locally_edited = models.BooleanField(
         default=False, help_text="Changed in the admin: load_kb leaves it alone unless --force"
@@ -326,6 +329,12 @@ class Entry(models.Model):
         if self.reviewed_at is None:
             return "never"
         return "overdue" if self.review_due_at <= (now or timezone.now()) else "current"
+
+    def counterpart_pairs(self):
+        """The entry's counterparts as ``Counterpart`` links (``link.to_entry``, ``link.basis``), by code; drafts
+        left out. Prefetched by ``prefetch_for_page()``."""
+        links = [link for link in self.counterpart_links.all() if not link.to_entry.is_draft]
+        return sorted(links, key=lambda link: link.to_entry.code.lower())
 
     def cause_for(self, api=None, command=""):
         """The cause that fits an answer from ``api`` ("url" or "xml") to ``command`` (a command key, possibly
@@ -681,3 +690,47 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class Counterpart(models.Model):
+    """A pair of entries in the two APIs that report what looks like the same failure, and how that is known.
+
+    Stored in both directions (``Entry.counterparts`` is symmetrical), each with the same basis. An inferred pair is
+    shown as "may correspond" and never lifts a search result's rank."""
+
+    class Basis(models.TextChoices):
+        DOCUMENTED = "documented", "A source pairs them"
+        SAME_MEANING = "same_meaning", "Same meaning in two Cisco documents"
+        INFERRED = "inferred", "Inferred from the wording"
+
+    from_entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="counterpart_links")
+    to_entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=12, choices=Basis.choices, default=Basis.INFERRED)
+
+    class Meta:
+        db_table = "kb_entry_counterparts"
+        unique_together = [("from_entry", "to_entry")]
+
+    def __str__(self):
+        return f"{self.from_entry_id} ~ {self.to_entry_id} ({self.basis})"
+
+    @property
+    def is_inferred(self):
+        return self.basis == self.Basis.INFERRED
+
+
+class TimelineEvent(models.Model):
+    """When a code or its reason text appeared or changed, from Cisco's release notes: shown on the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="timeline")
+    version = models.CharField(max_length=40, help_text="The API release (XML API 8.0 SP12, API 41.12) or a date")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the entry: oldest first")
+    change = models.TextField(help_text="What changed")
+    source = models.CharField(max_length=300, help_text="The release note or page that says so")
+    confidence = models.CharField(max_length=6, choices=Confidence.choices)
+
+    class Meta:
+        ordering = ["entry", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.version}: {self.change[:60]}"

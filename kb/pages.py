@@ -24,6 +24,7 @@ def render_entry_parts(request, entry):
     texts = [entry.summary]
     for cause in entry.causes.all():
         texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
+    texts += [event.change for event in entry.timeline.all()]
     permalink = request.build_absolute_uri(entry.get_absolute_url())
     context = {
         "entry": entry,
@@ -32,7 +33,9 @@ def render_entry_parts(request, entry):
         "permalink": permalink,
         "confidence_note": CONFIDENCE_HELP[entry.confidence],
         "related": sorted((r for r in entry.related.all() if not r.is_draft), key=lambda r: r.code.lower()),
-        "counterparts": sorted((r for r in entry.counterparts.all() if not r.is_draft), key=lambda r: r.code.lower()),
+        "counterparts": [link.to_entry for link in entry.counterpart_pairs()],
+        "counterpart_links": entry.counterpart_pairs(),
+        "timeline": list(entry.timeline.all()),
     }
     return {
         "code": entry.code,

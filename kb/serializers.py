@@ -31,8 +31,18 @@ def entry_detail(entry, request=None):
                 for r in sorted(entry.related.all(), key=lambda r: r.code.lower())
             ],
             "counterparts": [
-                {"code": r.code, "title": r.title, "api": r.api, "url": _absolute(request, r.get_absolute_url())}
-                for r in sorted(entry.counterparts.all(), key=lambda r: r.code.lower())
+                {
+                    "code": link.to_entry.code,
+                    "title": link.to_entry.title,
+                    "api": link.to_entry.api,
+                    "basis": link.basis,
+                    "url": _absolute(request, link.to_entry.get_absolute_url()),
+                }
+                for link in entry.counterpart_pairs()
+            ],
+            "timeline": [
+                {"version": t.version, "change": t.change, "source": t.source, "confidence": t.confidence}
+                for t in entry.timeline.all()
             ],
             "messages": [
                 {

@@ -266,11 +266,6 @@ def field_id(path):
 # ------------------------------------------------------------------------------------------------ writing
 
 
-def set_counterparts(entry, codes):
-    wanted = [c.lower() for c in codes]
-    entry.counterparts.set(Entry.objects.annotate(lower_code=Lower("code")).filter(lower_code__in=wanted))
-
-
 def set_related(entry, codes):
     wanted = {c.lower() for c in codes}
     entry.related.set(Entry.objects.annotate(lower_code=Lower("code")).filter(lower_code__in=wanted))
@@ -293,7 +288,9 @@ def save(entry, data, *, user, comment, loaded_version=None, extra=None):
             fixtures.apply_entry(entry, cleaned, extra={"locally_edited": True, **(extra or {})})
             set_related(entry, cleaned["related"])
             if "counterparts" in cleaned:
-                set_counterparts(entry, cleaned["counterparts"])
+                wanted = {p["code"].lower(): p["basis"] for p in cleaned["counterparts"]}
+                others = Entry.objects.annotate(lower_code=Lower("code")).filter(lower_code__in=wanted)
+                fixtures.set_counterparts(entry, {other: wanted[other.lower_code] for other in others})
             reversion.set_user(user)
             reversion.set_comment(comment[:2000])
             history.add(entry)

@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.db.models import Prefetch
 from django.utils import dateformat
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Message, Step
+from kb.editing import serialization
+from kb.models import Alias, Api, Category, Cause, Command, Confidence, Counterpart, Entry, Message, Step
 
 SNAPSHOT_FIELDS = ("title", "summary", "api", "category", "source", "confidence", "retired")
 
@@ -38,8 +40,15 @@ def register_models():
     """Called once from KbConfig.ready()."""
     if reversion.is_registered(Entry):
         return
-    reversion.register(Entry, follow=("aliases", "messages", "causes"), use_natural_foreign_keys=True)
+    serializers.register_serializer(serialization.FORMAT, "kb.editing.serialization")
+    reversion.register(
+        Entry,
+        format=serialization.FORMAT,
+        follow=("aliases", "messages", "counterpart_links", "causes"),
+        use_natural_foreign_keys=True,
+    )
     reversion.register(Alias, use_natural_foreign_keys=True)
+    reversion.register(Counterpart, use_natural_foreign_keys=True)
     reversion.register(Message, use_natural_foreign_keys=True)
     reversion.register(Cause, follow=("steps",), use_natural_foreign_keys=True)
     reversion.register(Step, use_natural_foreign_keys=True)
@@ -52,6 +61,7 @@ def for_snapshot(queryset=None):
         "aliases",
         "related",
         "counterparts",
+        "counterpart_links",
         "messages",
         Prefetch(
             "causes",
@@ -119,8 +129,8 @@ class RevisionInfo:
 
 
 def _content_types():
-    types = ContentType.objects.get_for_models(Entry, Alias, Message, Cause, Step)
-    return {types[model].pk: model for model in (Entry, Alias, Message, Cause, Step)}
+    types = ContentType.objects.get_for_models(Entry, Alias, Message, Counterpart, Cause, Step)
+    return {types[model].pk: model for model in (Entry, Alias, Message, Counterpart, Cause, Step)}
 
 
 def _natural(value):
@@ -197,9 +207,27 @@ def snapshot(rows, entry_pk) -> dict | None:
     )
     if "counterparts" in entry_fields:
         # Revisions made since messages and counterparts exist (older ones hold neither, so they compare as unknown).
-        data["counterparts"] = sorted(_natural(r) for r in entry_fields["counterparts"])
+        # Each pair's basis comes with the followed Counterpart rows; older revisions have none (restored, such a
+        # pair is inferred).
+        bases = {
+            str(_natural(f.get("to_entry"))).lower(): f.get("basis", "")
+            for _, f in by_model[Counterpart]
+            if _natural(f.get("from_entry")) in (code, entry_pk)
+        }
+        data["counterparts"] = []
+        for other in sorted((_natural(r) for r in entry_fields["counterparts"]), key=lambda c: str(c).lower()):
+            basis = bases.get(str(other).lower())
+            data["counterparts"].append({"code": other, "basis": basis} if basis else {"code": other})
         data["messages"] = [m for _, m in messages]
     return data
+
+
+def _pair_text(pair):
+    """A counterpart as a diff shows it: its code, and how the pair is known when the revision says."""
+    if isinstance(pair, str):
+        return pair
+    basis = pair.get("basis")
+    return f"{pair['code']} ({basis})" if basis else str(pair["code"])
 
 
 def _message(fields):
@@ -455,7 +483,11 @@ def diff(old, new):
     if related:
         changes.append(related)
     if "messages" in old and "messages" in new:  # revisions made before they were versioned hold neither
-        counterparts = _items_change("counterparts", old["counterparts"], new["counterparts"])
+        counterparts = _items_change(
+            "counterparts",
+            [_pair_text(p) for p in old["counterparts"]],
+            [_pair_text(p) for p in new["counterparts"]],
+        )
         if counterparts:
             changes.append(counterparts)
         texts = _items_change(

@@ -23,7 +23,8 @@ result remembers how it was found:
    opposite, never inside a URL, XML, a path, a parameter or a code); the response then says which query it used
    ("showing results for ...").
 
-Every found entry brings its counterparts in the other API right after it (``Entry.counterparts``).
+Every found entry brings its counterparts in the other API right after it (``Entry.counterparts``), when the pair is
+known from a source or from two Cisco documents: an inferred pair ("may correspond") never moves a result.
 
 Two backends do the database work, one per vendor, behind the same four methods:
 

@@ -8,7 +8,8 @@ held-out set it was never tuned on):
   message), or a pasted answer that failed names its code;
 * or by its words, when the query is in English (or in a language whose words a stored message matched), the first
   entry covers at least ``MIN_COVERAGE`` of the query's weight (rare words weigh more than common ones), and its text
-  score beats the next entry's by at least ``MIN_MARGIN`` (its counterpart in the other API is not a rival);
+  score beats the next entry's by at least ``MIN_MARGIN`` (its counterpart in the other API is not a rival, unless
+  the pair is only inferred);
 * never for words that had to be corrected, a code that only looks like the one typed ("did you mean"), the errors
   a command can return (a list is no diagnosis), a request or an answer that reports success, a code no entry has,
   or a code of another Cisco service.

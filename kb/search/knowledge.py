@@ -4,7 +4,7 @@ each change to the knowledge, in a few whole queries, and shared by every search
 * **Message texts** as a lookup table: each known message (``Message.text``) under two normalised keys, its words
   (case and punctuation ignored) and the set of its meaningful word stems (small wording changes and order ignored),
   so a message typed, pasted or quoted inside a log line or a trace is found with a few dictionary lookups.
-* **Counterparts**: for each entry, its entries in the other API (``Entry.counterparts``).
+* **Counterparts**: for each entry, its entries in the other API (``Entry.counterparts``), inferred pairs left out.
 * **The vocabulary** (SearchWord), sorted: the word being typed expands to the known words it starts, and typo
   correction knows which words are the knowledge base's own.
 * **Families of XML exception IDs**: the 6-digit codes we have, grouped by their first two digits, with the service
@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from kb import generation
-from kb.models import Category, Cause, Entry, EntryDocument, Message, SearchWord
+from kb.models import Category, Cause, Counterpart, Entry, EntryDocument, Message, SearchWord
 from kb.search.lexicon import NEGATIONS
 from kb.search.text import STOPWORDS, stem, words
 
@@ -180,10 +180,12 @@ def build() -> Snapshot:
     snap.phrase_sizes = tuple(sorted(phrase_sizes, reverse=True))
     snap.bag_sizes = tuple(sorted(bag_sizes, reverse=True))
 
-    through = Entry.counterparts.through
+    # Only pairs known from a source or from two Cisco documents: an inferred pair ("may correspond") never moves a
+    # result up nor stops a rival from counting (kb/search/ranking.py, kb/search/confidence.py).
     links = defaultdict(list)
     rows = (
-        through.objects.filter(from_entry__status=published, to_entry__status=published)
+        Counterpart.objects.filter(from_entry__status=published, to_entry__status=published)
+        .exclude(basis=Counterpart.Basis.INFERRED)
         .order_by("to_entry__code")
         .values_list("from_entry_id", "to_entry_id", "to_entry__code")
     )

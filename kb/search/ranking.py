@@ -282,7 +282,8 @@ def text_pass(be, slots, prefix_last, any_word, ranked, how="text", limit=20, sc
 
 
 def with_counterparts(hits, ranked):
-    """Each found entry's counterparts (the same failure in the other API) directly after it, unless ranked higher.
+    """Each found entry's counterparts (the same failure in the other API) directly after it, unless ranked higher;
+    an inferred pair is not in the snapshot, so it never lifts a result.
 
     A command's list of possible errors, and codes that only look like a typed one, are left as they are: their
     entries were not found by the query itself."""

@@ -8,6 +8,7 @@ SUMMARY_KEYS = {"code", "title", "summary", "api", "category", "retired", "url",
 DETAIL_KEYS = SUMMARY_KEYS | {
     "category_label",
     "counterparts",
+    "timeline",
     "messages",
     "aliases",
     "source",
