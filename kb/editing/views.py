@@ -186,11 +186,13 @@ def service_options(request):
 @editors_only
 def entry_history(request, code):
     entry = get_entry(code)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    raw = (request.GET.get("page") or "1").strip()
+    page = int(raw) if raw.isdigit() and len(raw) <= 6 else (None if raw.lstrip("-").isdigit() else 1)
+    if not page:  # a number no page has (0, negative, 25 digits): not found, never a query out of range
+        raise Http404("no such page of the history")
     revisions, total = history.revisions(entry, offset=(page - 1) * HISTORY_PAGE, limit=HISTORY_PAGE)
+    if page > 1 and not revisions:
+        raise Http404("no such page of the history")
     context = {
         "entry": entry,
         "revisions": revisions,
