@@ -43,7 +43,7 @@ def check_sqlite_file(conn=None):
     file the connection has open: the same path, and the same file (device and inode) as when it was opened, so a
     connection that still holds a file moved away (or replaced) is not healthy."""
     conn = connection if conn is None else conn
-    if conn.vendor != "sqlite" or conn.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's own
+    if conn.vendor != "sqlite" or conn.is_in_memory_db():  # is_in_memory_db: SQLite's own
         return
     configured = os.path.realpath(str(conn.settings_dict["NAME"]))
     if not os.path.isfile(configured):
