@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "core.middleware.security_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.form_fields_middleware",
     "core.middleware.reject_nul_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

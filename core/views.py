@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from core.middleware import database_unavailable_response, is_database_outage
 from core.models import RateCounter
+from core.sqlite.base import file_identity
 from core.throttle import throttled
 
 login_view = throttled(LoginView.as_view())
@@ -37,19 +38,24 @@ class DatabaseFileMissing(Exception):
     """SQLite: the configured database file is gone, or the connection uses another file."""
 
 
-def _check_sqlite_file():
+def check_sqlite_file(conn=None):
     """The configured file exists (checked before connecting: connecting would create an empty one) and is the
-    file the connection has open."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's own
+    file the connection has open: the same path, and the same file (device and inode) as when it was opened, so a
+    connection that still holds a file moved away (or replaced) is not healthy."""
+    conn = connection if conn is None else conn
+    if conn.vendor != "sqlite" or conn.is_in_memory_db():  # is_in_memory_db: SQLite's own
         return
-    configured = os.path.realpath(str(connection.settings_dict["NAME"]))
+    configured = os.path.realpath(str(conn.settings_dict["NAME"]))
     if not os.path.isfile(configured):
         raise DatabaseFileMissing
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute("PRAGMA database_list")
         files = {row[1]: row[2] for row in cursor.fetchall()}
     in_use = files.get("main") or ""
     if not in_use or not os.path.isfile(in_use) or not os.path.samefile(in_use, configured):
+        raise DatabaseFileMissing
+    opened = getattr(conn, "opened_file", None)
+    if opened is not None and opened != file_identity(configured):
         raise DatabaseFileMissing
 
 
@@ -59,7 +65,7 @@ def healthz(request):
     """200 when the database answers a query on one of the site's tables (and, on SQLite, is the configured file),
     503 otherwise; JSON either way."""
     try:
-        _check_sqlite_file()
+        check_sqlite_file()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {RateCounter._meta.db_table}")  # noqa: S608 - a model's table name
             cursor.fetchone()

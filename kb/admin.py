@@ -8,18 +8,38 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from kb.editing import history
-from kb.forms import EntryAdminForm
+from kb.forms import EntryAdminForm, EntryPartForm
+from kb.limits import MAX_ALIASES, MAX_CAUSES, MAX_STEPS
 from kb.models import Alias, Cause, Command, Counterpart, Entry, EntryFeedback, Message, Service, Step, Suggestion
 
 
-class AliasInline(admin.TabularInline):
+class CappedInline:
+    """An inline that refuses more rows than the entry's cap (kb/limits.py, as load_kb and the editor), by name."""
+
+    form = EntryPartForm
+    what = "rows"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, validate_max=True, **kwargs)
+        if self.max_num is not None:
+            formset.default_error_messages = {
+                **formset.default_error_messages,
+                "too_many_forms": f"{self.what.capitalize()}: at most {self.max_num}; nothing was saved.",
+            }
+        return formset
+
+
+class AliasInline(CappedInline, admin.TabularInline):
     model = Alias
     extra = 0
+    max_num = MAX_ALIASES
+    what = "aliases"
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(CappedInline, admin.TabularInline):
     model = Message
     extra = 0
+    what = "messages"
     fields = ("position", "text", "kind", "source")
 
 
@@ -38,17 +58,21 @@ class CounterpartInline(admin.TabularInline):
         return False
 
 
-class CauseInline(admin.StackedInline):
+class CauseInline(CappedInline, admin.StackedInline):
     model = Cause
     extra = 0
+    max_num = MAX_CAUSES
+    what = "causes"
     fields = ("slug", "position", "api", "title", "meaning", "when_seen", "commands", "services")
     filter_horizontal = ("commands", "services")
     show_change_link = True
 
 
-class StepInline(admin.TabularInline):
+class StepInline(CappedInline, admin.TabularInline):
     model = Step
     extra = 1
+    max_num = MAX_STEPS
+    what = "steps"
 
 
 class EditConflict(Exception):

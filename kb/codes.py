@@ -1,8 +1,9 @@
 """What an error code (and an alias) may look like: the one home of the rule.
 
-A code is letters, digits, ``.``, ``-`` and ``_`` (``AccessDenied``, ``030002``): it is a URL segment
-(``/errors/<code>/``), so a ``/``, a space or a control character in one would break links. An alias is another
-spelling or name, so it may also hold single spaces between words (``Access Denied``).
+A code is letters, digits, ``.``, ``-`` and ``_`` (``AccessDenied``, ``030002``), with at least one letter or digit:
+it is a URL segment (``/errors/<code>/``), so a ``/``, a space or a control character in one would break links, and
+a browser rewrites the dot segments ``.`` and ``..`` (``/errors/../`` is ``/``); ``-`` is the editors' pickers'.
+An alias is another spelling or name, so it may also hold single spaces between words (``Access Denied``).
 
 The model fields (so the admin), ``load_kb`` (kb/fixtures/) and any editor page use :func:`validate_code` and
 :func:`validate_alias`; ``manage.py check`` reports stored rows that break them (kb/checks.py); and the URL
@@ -21,21 +22,22 @@ CODE_PATTERN = r"[A-Za-z0-9._-]+"
 ALIAS_PATTERN = rf"{CODE_PATTERN}(?: {CODE_PATTERN})*"
 CODE_RE = re.compile(rf"^{CODE_PATTERN}\Z")
 ALIAS_RE = re.compile(rf"^{ALIAS_PATTERN}\Z")
-CODE_RULE = "letters, digits, '.', '-' and '_' only (no spaces, '/' or other characters)"
-ALIAS_RULE = "letters, digits, '.', '-' and '_', and single spaces between words"
+CODE_RULE = "letters, digits, '.', '-' and '_' only (no spaces, '/' or other characters), with a letter or digit"
+ALIAS_RULE = "letters, digits, '.', '-' and '_', and single spaces between words, with a letter or digit"
+_LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 logger = logging.getLogger(__name__)
 
 
 def code_problem(value):
     """Why ``value`` is not a valid code, or None."""
-    if not isinstance(value, str) or not CODE_RE.match(value):
+    if not isinstance(value, str) or not CODE_RE.match(value) or not _LETTER_OR_DIGIT.search(value):
         return f"{value!r} is not a valid code: use {CODE_RULE}"
     return None
 
 
 def alias_problem(value):
-    if not isinstance(value, str) or not ALIAS_RE.match(value):
+    if not isinstance(value, str) or not ALIAS_RE.match(value) or not _LETTER_OR_DIGIT.search(value):
         return f"{value!r} is not a valid alias: use {ALIAS_RULE}"
     return None
 

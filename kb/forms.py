@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from kb.limits import control_character_problem
 from kb.models import Api, Category, Command, Entry, Service
 
 
@@ -46,7 +47,24 @@ class EntryFilterForm(forms.Form):
         return "; ".join(f"{self.fields[name].label}: {' '.join(errs)}" for name, errs in self.errors.items())
 
 
-class EntryAdminForm(forms.ModelForm):
+class EntryTextFormMixin:
+    """Entry text typed in the admin holds no control character (tab and newline aside), as load_kb and the editor
+    refuse them (kb/limits.py)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            problem = control_character_problem(value)
+            if problem:
+                self.add_error(name, f"{self.fields[name].label} {problem}")
+        return cleaned
+
+
+class EntryPartForm(EntryTextFormMixin, forms.ModelForm):
+    """The admin's inline forms of an entry: aliases, messages, causes, steps."""
+
+
+class EntryAdminForm(EntryTextFormMixin, forms.ModelForm):
     """Refuses to save over a newer version: the second of two editors gets a conflict, not a silent overwrite."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -314,6 +314,10 @@ class Entry(models.Model):
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    def is_visible_to(self, user):
+        """One entry as ``Entry.objects.visible_to(user)`` sees it: a draft is for KB editors only."""
+        return not self.is_draft or can_edit(user)
+
     @property
     def review_interval(self) -> int:
         return self.review_interval_days or settings.KB_REVIEW_INTERVAL_DAYS

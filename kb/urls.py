@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from core.converters import IdConverter
 from kb import views, views_entry
 from kb.codes import CodeConverter
 from kb.editing import review_views
@@ -7,6 +8,7 @@ from kb.editing import views as editing_views
 from kb.search import views as search_views
 
 register_converter(CodeConverter, "code")  # an entry's code, percent-encoded: one bad stored row fails no page
+register_converter(IdConverter, "id")  # a database id: a 25-digit one is a 404, never a query out of range
 
 app_name = "kb"
 urlpatterns = [
@@ -27,15 +29,15 @@ urlpatterns = [
     path("errors/<code:code>/edit/", editing_views.entry_edit, name="entry-edit"),
     path("errors/<code:code>/edit/preview/", editing_views.entry_preview, name="entry-preview"),
     path("errors/<code:code>/history/", editing_views.entry_history, name="entry-history"),
-    path("errors/<code:code>/history/<int:revision_id>/restore/", editing_views.entry_restore, name="entry-restore"),
+    path("errors/<code:code>/history/<id:revision_id>/restore/", editing_views.entry_restore, name="entry-restore"),
     path("errors/<code:code>/reviewed/", editing_views.entry_mark_reviewed, name="entry-mark-reviewed"),
     path("errors/<code:code>/publish/", editing_views.entry_publish, name="entry-publish"),
     path("errors/<code:code>/suggest/", review_views.entry_suggest, name="entry-suggest"),
     path("errors/<code:code>/suggest-code/", search_views.suggest_code, name="suggest-code"),
     path("insights/", views.insights, name="insights"),
     path("review/", review_views.review_queue, name="review"),
-    path("review/suggestions/<int:pk>/draft/", review_views.suggestion_draft, name="suggestion-draft"),
-    path("review/suggestions/<int:pk>/close/", review_views.suggestion_close, name="suggestion-close"),
+    path("review/suggestions/<id:pk>/draft/", review_views.suggestion_draft, name="suggestion-draft"),
+    path("review/suggestions/<id:pk>/close/", review_views.suggestion_close, name="suggestion-close"),
     path("review/missing/draft/", review_views.missing_draft, name="missing-draft"),
     path("commands/", views.command_list, name="command-list"),
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),

@@ -22,9 +22,9 @@ from core.rendering import render_page, wants_fragment
 from kb.models import Entry, EntryFeedback
 
 
-def _resolve(code):
-    entry, how = Entry.objects.resolve(code)
-    return entry, how
+def _resolve(request, code):
+    """The entry ``code`` names, among those this reader may see (a draft is for KB editors only)."""
+    return Entry.objects.visible_to(request.user).resolve(code)
 
 
 def _redirect_keeping_query(request, url_name, entry):
@@ -36,7 +36,7 @@ def _redirect_keeping_query(request, url_name, entry):
 @require_safe
 def entry_ticket(request, code):
     """``?cause=<slug>&format=markdown|text|jira``: the entry (or one cause) as text for a ticket."""
-    entry, how = _resolve(code)
+    entry, how = _resolve(request, code)
     if entry is None:
         return tickets.text_response(f"No entry has the code {code[:100]}.\n", status=404)
     if how != "exact":
@@ -107,7 +107,7 @@ def _feedback_page(request, entry, *, form=None, vote=None, thanks="", status=20
 def entry_feedback(request, code):
     """GET: the "Was this helpful?" widget (a fragment for htmx, a page otherwise). POST ``helpful=yes|no`` and an
     optional ``comment``: one vote per user or browser session, changed by voting again."""
-    entry, how = _resolve(code)
+    entry, how = _resolve(request, code)
     if entry is None:
         return tickets.text_response(f"No entry has the code {code[:100]}.\n", status=404)
     if request.method != "POST":

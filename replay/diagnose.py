@@ -21,7 +21,8 @@ def diagnose(answer, *, api, command):
         code = (answer.code or "").replace("\x00", "\ufffd")  # PostgreSQL refuses NUL in a query
         if not code:
             return Diagnosis("fail", message="The site answered FAIL without a reason code.")
-        entry, _how = Entry.objects.resolve(code)
+        # Only a published entry: a record is kept and shown to every help desk user, and drafts are for editors.
+        entry, _how = Entry.objects.published().resolve(code)
         if entry is None:
             return Diagnosis("fail", message=f"The code {code} is not in the knowledge base yet.")
         entry = Entry.objects.with_cause_links().get(pk=entry.pk)

@@ -8,6 +8,7 @@ planted copy, so a guard that could never fail fails too.
 | a cause's anchor on its entry's page (``#cause-<slug>``) | kb/models.py ``Cause.anchor`` |
 | the labels of the APIs ("URL API", "XML API") | kb/models.py ``Api`` |
 | which parameter names are secrets | webex/redaction.py ``SECRET_PARAMS`` |
+| an entry's caps (aliases, causes, steps) | kb/limits.py |
 """
 
 import ast
@@ -110,6 +111,23 @@ def secret_name_copies(name, source):
     return found
 
 
+CAP_NAME = re.compile(r"^MAX_(?:ALIASES|CAUSES|STEPS)\b|_(?:ALIASES|CAUSES|STEPS)_(?:MAX|CAP|LIMIT)\b")
+
+
+def entry_cap_copies(name, source):
+    """A cap on an entry's aliases, causes or steps given a value (``MAX_STEPS = 60``): kb/limits.py's alone."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name | ast.Attribute):
+                    label = target.id if isinstance(target, ast.Name) else target.attr
+                    if CAP_NAME.search(label) and isinstance(node.value, ast.Constant):
+                        found.append(node.lineno)
+    return found
+
+
 GUARDS = {
     "command key": (command_key_copies, ".py", {"webex/commandkeys.py"}),
     "default port": (default_port_copies, ".py", {"replay/outbound.py"}),
@@ -117,6 +135,7 @@ GUARDS = {
     "cause anchor in templates": (cause_anchor_copies, ".html", set()),
     "API labels": (api_label_copies, ".py", {"kb/models.py"}),
     "secret parameter names": (secret_name_copies, ".py", {"webex/redaction.py"}),
+    "entry caps": (entry_cap_copies, ".py", {"kb/limits.py"}),
 }
 
 PLANTED = {
@@ -126,6 +145,7 @@ PLANTED = {
     "cause anchor in templates": '<section id="cause-{{ cause.slug }}">\n',
     "API labels": 'LABELS = {"url": "URL API", "xml": "XML API"}\n',
     "secret parameter names": 'FIELDS = ("pw", "npw", "tk", "mpw")\n',
+    "entry caps": "MAX_STEPS = 60\n",
 }
 
 

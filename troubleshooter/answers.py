@@ -30,7 +30,7 @@ def code_names(code) -> set[str]:
     if not code:
         return set()
     names = {code.lower()}
-    entry, _how = Entry.objects.resolve(code)
+    entry, _how = Entry.objects.published().resolve(code)
     if entry is not None:
         names.add(entry.code.lower())
         names.update(a.lower() for a in Alias.objects.filter(entry=entry).values_list("alias", flat=True))

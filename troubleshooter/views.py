@@ -5,6 +5,8 @@ so a link pasted into a ticket opens the same step for anybody. ``change=<node>`
 with the other answers kept; those that still apply are used once it is answered.
 """
 
+import copy
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -99,7 +101,19 @@ def wizard_step(request, slug):
     return response
 
 
+def hide_drafts(request, walk):
+    """An outcome that names a draft entry shows neither it nor its cause to anyone but KB editors (the graph is
+    cached for everyone: the node is copied, not changed)."""
+    node = walk.node
+    if node is not None and node.entry is not None and not node.entry.is_visible_to(request.user):
+        node = copy.copy(node)
+        node.entry, node.cause = None, None
+        walk.node = node
+    return walk
+
+
 def _step_response(request, flow, graph, walk, canonical, feedback_form=None, status=200):
+    hide_drafts(request, walk)
     node = walk.node
     texts = [flow.description]
     if node is not None:
@@ -143,7 +157,7 @@ def _step_response(request, flow, graph, walk, canonical, feedback_form=None, st
 def wizard_ticket_text(request, slug):
     """The outcome these answers lead to, as text for a ticket (``format=markdown|text|jira``)."""
     flow = get_object_or_404(Flow.objects.published(), slug=slug)
-    walk = served_graph(flow).walk(read_answers(request))
+    walk = hide_drafts(request, served_graph(flow).walk(read_answers(request)))
     if not walk.is_outcome:
         return tickets.text_response("These answers do not lead to an outcome yet.\n", status=404)
     steps = list(walk.node.cause.steps.all()) if walk.node.cause else []

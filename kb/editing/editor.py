@@ -22,15 +22,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kb import fixtures, search
+from kb.codes import code_problem
 from kb.editing import history
+from kb.limits import MAX_ALIASES, MAX_CAUSES, MAX_STEPS
 from kb.models import Api, Category, Confidence, Entry, KbState, Suggestion
 
-MAX_CAUSES = 20
-MAX_STEPS = 60
-MAX_ALIASES = 40
 _OP = re.compile(r"^(save|preview|cause-add|alias-add|(step-add|cause-remove|cause-up|cause-down|alias-remove):(\d+)"
                  r"|(step-remove|step-up|step-down):(\d+):(\d+))$")  # fmt: skip
-CODE_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
 
 class EditConflict(Exception):
@@ -120,47 +118,51 @@ class EditorState:
         """Read the editor form. The code can change only while the entry is a draft; a stored cause keeps its
         slug (wizard outcomes and replay records point at it)."""
 
-        def text(name, limit=20000):
-            return (post.get(name) or "").replace("\x00", "").replace("\r\n", "\n")[:limit]
+        def text(name):
+            # Never cut: what is over a cap is refused by the loader's validation, naming the field, and the form
+            # comes back as it was typed (the request's size is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE).
+            return (post.get(name) or "").replace("\x00", "").replace("\r\n", "\n")
 
         state = cls(
-            code=text("code", 80).strip() if entry.is_draft and "code" in post else entry.code,
+            code=text("code").strip() if entry.is_draft and "code" in post else entry.code,
             title=text("title").strip(),
             summary=text("summary").strip(),
-            api=text("api", 10),
-            category=text("category", 40),
+            api=text("api"),
+            category=text("category"),
             source=text("source").strip(),
-            confidence=text("confidence", 10),
+            confidence=text("confidence"),
             retired=post.get("retired") in ("on", "1", "true"),
-            review_interval_days=text("review_interval_days", 10).strip(),
-            related=text("related", 4000),
-            note=text("note", 2000).strip(),
+            review_interval_days=text("review_interval_days").strip(),
+            related=text("related"),
+            note=text("note").strip(),
         )
         try:
             state.loaded_version = int(post.get("loaded_version", ""))
         except ValueError:
             state.loaded_version = None
-        names, notes = post.getlist("alias")[:MAX_ALIASES], post.getlist("alias-note")[:MAX_ALIASES]
+        names, notes = post.getlist("alias"), post.getlist("alias-note")
         notes += [""] * (len(names) - len(notes))
         state.aliases = [{"alias": a.strip(), "note": n.strip()} for a, n in zip(names, notes, strict=False)]
         stored = {c.slug for c in entry.causes.all()}
         try:
-            count = min(int(post.get("cause-count", "0")), MAX_CAUSES)
+            # Causes past the cap are read, so that saving refuses them by name: bounded only by what a form can
+            # post (each cause has several fields).
+            count = min(int(post.get("cause-count", "0")), len(post) + 1)
         except ValueError:
             count = 0
         for i in range(max(count, 0)):
             prefix = f"cause-{i}-"
-            slug = text(prefix + "slug", 60).strip()
+            slug = text(prefix + "slug").strip()
             state.causes.append(
                 CauseState(
                     slug=slug,
-                    api=text(prefix + "api", 10),
+                    api=text(prefix + "api"),
                     title=text(prefix + "title").strip(),
                     meaning=text(prefix + "meaning").strip(),
                     when_seen=text(prefix + "when_seen").strip(),
-                    commands=text(prefix + "commands", 4000),
-                    services=text(prefix + "services", 1000),
-                    steps=[s.replace("\r\n", "\n") for s in post.getlist(prefix + "step")[:MAX_STEPS]],
+                    commands=text(prefix + "commands"),
+                    services=text(prefix + "services"),
+                    steps=[s.replace("\r\n", "\n") for s in post.getlist(prefix + "step")],
                     new=slug not in stored,
                 )
             )
@@ -259,6 +261,10 @@ def field_id(path):
     match = re.match(r"aliases\[(\d+)\]", path or "")
     if match:
         return f"alias-{match.group(1)}"
+    if path == "aliases":
+        return "aliases"
+    if path == "causes":
+        return "cause-0"
     name = (path or "").split("[")[0]
     return f"field-{name}" if name and name != "-" else "editor-form"
 
@@ -381,10 +387,9 @@ def make_draft(code, *, user, suggestion=None):
         if suggestion is not None:
             Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.DRAFTED, entry=existing)
         return existing, False
-    if not CODE_SHAPE.match(code):
-        raise fixtures.FixtureError(
-            "draft", f"entry {code[:80]!r}", "code", "use letters, digits, '.', '-' and '_' only (up to 80)"
-        )
+    problem = code_problem(code) or ("is longer than 80 characters" if len(code) > 80 else None)
+    if problem:
+        raise fixtures.FixtureError("draft", f"entry {code[:80]!r}", "code", problem)
     with transaction.atomic():
         cleaned = fixtures.validate_entry_dict(draft_data(code, suggestion))
         with search.batch():

@@ -13,7 +13,7 @@ from core.rendering import render_page
 from kb import fixtures
 from kb.editing import editor, review
 from kb.editing.access import editors_only
-from kb.models import Entry, Suggestion, can_edit
+from kb.models import Entry, Suggestion
 from kb.search.log import missing_codes
 from webex.redaction import redact_text
 
@@ -104,8 +104,8 @@ class SuggestEditForm(forms.Form):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_suggest(request, code):
-    entry = Entry.objects.filter(code=code).first()
-    if entry is None or (entry.is_draft and not can_edit(request.user)):
+    entry = Entry.objects.visible_to(request.user).filter(code=code).first()
+    if entry is None:
         raise Http404(code)
     form = SuggestEditForm(request.POST if request.method == "POST" else None)
     context = {"entry": entry, "form": form}

@@ -10,10 +10,12 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.middleware import allows_form_fields
 from core.rendering import render_page, wants_fragment
 from kb import fixtures, search
 from kb.editing import editor, history
 from kb.editing.access import editors_only, get_entry
+from kb.limits import EDITOR_FORM_FIELDS
 from kb.models import Api, Category, Command, Confidence, Entry, Service
 from kb.pages import render_entry_parts
 
@@ -62,6 +64,7 @@ def _preview(request, entry, state):
     return parts["article"], []
 
 
+@allows_form_fields(EDITOR_FORM_FIELDS)
 @require_http_methods(["GET", "HEAD", "POST"])
 @editors_only
 def entry_edit(request, code):
@@ -121,6 +124,7 @@ def _conflict(request, entry, state, yours):
     return _render_editor(request, current, state, status=409, **context)
 
 
+@allows_form_fields(EDITOR_FORM_FIELDS)
 @require_POST
 @editors_only
 def entry_preview(request, code):
@@ -182,11 +186,13 @@ def service_options(request):
 @editors_only
 def entry_history(request, code):
     entry = get_entry(code)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    raw = (request.GET.get("page") or "1").strip()
+    page = int(raw) if raw.isdigit() and len(raw) <= 6 else (None if raw.lstrip("-").isdigit() else 1)
+    if not page:  # a number no page has (0, negative, 25 digits): not found, never a query out of range
+        raise Http404("no such page of the history")
     revisions, total = history.revisions(entry, offset=(page - 1) * HISTORY_PAGE, limit=HISTORY_PAGE)
+    if page > 1 and not revisions:
+        raise Http404("no such page of the history")
     context = {
         "entry": entry,
         "revisions": revisions,

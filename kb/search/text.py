@@ -114,8 +114,9 @@ def deletion_variants(term: str, depth: int) -> set[str]:
 
 
 def highlight(text: str, terms, limit: int = SNIPPET_CHARS) -> SafeString:
-    """Escape ``text``, cut it around the first matched term, and wrap matched words in <mark>."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+    """Escape ``text``, cut it around the first matched term, and wrap matched words in <mark>. The private-use
+    markers are taken out of ``text`` first: in an entry's own text they would become bare <mark> tags."""
+    text = re.sub(r"\s+", " ", strip_marks(text or "")).strip()
     stems = [stem(t) for t in terms if t]
     pattern = None
     if stems:
@@ -140,8 +141,9 @@ def highlight(text: str, terms, limit: int = SNIPPET_CHARS) -> SafeString:
 
 
 def mark_matches(text: str, patterns, limit: int = SNIPPET_CHARS) -> str:
-    """``text`` cut to about ``limit`` characters around the first match, matches wrapped in markers."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+    """``text`` cut to about ``limit`` characters around the first match, matches wrapped in markers (any already in
+    ``text`` taken out first)."""
+    text = re.sub(r"\s+", " ", strip_marks(text or "")).strip()
     first = min((m.start() for p in patterns for m in [p.search(text)] if m), default=0)
     start = 0
     if len(text) > limit and first > limit // 3:

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from kb import codes, fixtures
 from kb.models import Alias, Entry
 
-BAD_CODES = ["a/b", "Access Denied", "a\x00b", "../x", "a?b", "tab\tcode", "é"]
+BAD_CODES = ["a/b", "Access Denied", "a\x00b", "../x", "a?b", "tab\tcode", "é", ".", "..", "-", "_", "...", ".-_"]
 
 
 @pytest.mark.parametrize("code", ["AccessDenied", "030002", "a.b-c_d"])
@@ -48,7 +48,17 @@ def test_the_admin_refuses_a_bad_code(client, kb):
     assert not Entry.objects.filter(code="a/b").exists()
 
 
-@pytest.mark.parametrize(("field", "value", "where"), [("code", "a/b", "code"), ("alias", "x/y", "aliases[0].alias")])
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("code", "a/b", "code"),
+        ("code", ".", "code"),
+        ("code", "..", "code"),
+        ("code", "-", "code"),
+        ("alias", "x/y", "aliases[0].alias"),
+        ("alias", "..", "aliases[0].alias"),
+    ],
+)
 def test_load_kb_refuses_a_bad_code_with_a_clear_message(tmp_path, kb, field, value, where):
     entry = {
         "code": "NewCode",

@@ -12,11 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help="A reason code (BadWebExIDorPassword), an alias, or an exception ID (030002)")
         parser.add_argument("--width", type=int, default=88)
+        parser.add_argument("--drafts", action="store_true", help="Include draft entries (for KB editors)")
 
-    def handle(self, *args, code, width, **options):
-        entry, how = Entry.objects.resolve(code)
+    def handle(self, *args, code, width, drafts=False, **options):
+        entries = Entry.objects.all() if drafts else Entry.objects.published()
+        entry, how = entries.resolve(code)
         if entry is None:
-            closest = Entry.objects.closest(code)
+            closest = entries.closest(code)
             hint = f" Closest: {', '.join(closest)}." if closest else ""
             raise CommandError(f"No entry for {code!r}.{hint}")
         entry = Entry.objects.prefetch_for_page().get(pk=entry.pk)

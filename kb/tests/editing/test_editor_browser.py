@@ -12,6 +12,7 @@ docs/screenshots/ when SCREENSHOTS=1.
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,50 @@ def test_screenshots(editor_browser, live_server):
             context.close()
     # A conflict is answered 409, which the browser reports on the console; nothing else may be.
     assert [e for e in errors if "status of 409" not in e] == [], errors
+
+
+def test_leaving_with_unsaved_changes_asks_first(editor_browser, live_server):
+    """Unchanged: leaving does not ask. Typed in: following a link asks (beforeunload), and dismissing stays on the
+    page with the text. Saving does not ask. A refused save comes back unsaved: leaving it asks too."""
+    from playwright.sync_api import expect
+
+    errors, dialogs = [], []
+    context, page = open_page(editor_browser, live_server, errors)
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    edit_url = f"{live_server.url}/errors/AlreadyLogon/edit/"
+    page.goto(edit_url)
+    page.locator(".kicker a", has_text="History").click()
+    page.wait_for_url("**/history/")
+    assert dialogs == []
+
+    page.goto(edit_url)
+    page.locator("#field-title").click()
+    page.keyboard.type(" typed")
+    page.locator(".kicker a", has_text="History").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url == edit_url
+    expect(page.locator("#field-title")).to_have_value(re.compile(r" typed$"))
+
+    page.locator("#save-button").click()
+    page.wait_for_url("**/errors/AlreadyLogon/")
+    assert dialogs == ["beforeunload"]
+
+    page.goto(edit_url)
+    page.locator("#field-title").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.locator("#save-button").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    page.locator("#field-summary").click()  # the browser asks only after the person has acted on the page
+    page.locator(".kicker a", has_text="History").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload", "beforeunload"]
+    assert "/edit/" in page.url
+    assert [e for e in errors if "status of 400" not in e] == []  # the refused save itself is a 400
+    context.close()
