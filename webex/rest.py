@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from webex.redaction import redact_text
 from webex.text import clean, one_line
 
-__all__ = ["CONDITIONS", "CONDITION_LABELS", "RETIRED_CONDITION", "RestError", "StatusClass", "read_rest_error", "status_class"]
+__all__ = [
+    "CONDITIONS",
+    "CONDITION_LABELS",
+    "RETIRED_CONDITION",
+    "RestError",
+    "StatusClass",
+    "read_rest_error",
+    "status_class",
+]
 
 # The conditions (site, account or API states) a REST error can point to: {what: condition slug}.
 CONDITIONS = {
@@ -49,7 +57,9 @@ class StatusClass:
 
 
 _CLASSES = {
-    400: StatusClass("Bad request", "The request was invalid: a parameter or the body is wrong; the description says which."),
+    400: StatusClass(
+        "Bad request", "The request was invalid: a parameter or the body is wrong; the description says which."
+    ),
     401: StatusClass(
         "Unauthorized",
         "The access token is missing, expired or invalid. A personal access token lasts 12 hours and is meant for "
@@ -150,7 +160,9 @@ _RETRY_AFTER = re.compile(
     r"(?<![\w-])retry-after[ \t]*:[ \t]*(?P<value>\d{1,10}(?!\d)|[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} [\d:]{8} GMT)",
     re.IGNORECASE,
 )
-_PAIR = re.compile(r"[\"'](?P<key>message|description|errorCode)[\"']\s*:\s*(?:\"(?P<dq>(?:\\.|[^\"\\]){0,2000})\"|(?P<n>\d{1,10}))")
+_PAIR = re.compile(
+    r"[\"'](?P<key>message|description|errorCode)[\"']\s*:\s*(?:\"(?P<dq>(?:\\.|[^\"\\]){0,2000})\"|(?P<n>\d{1,10}))"
+)
 
 
 def _text(value) -> str:
@@ -195,7 +207,10 @@ def _read(text: str) -> RestError | None:
         descriptions = tuple(d for d in (_text(e.get("description")) for e in errors[:10]) if d)
         codes = tuple(str(e["errorCode"])[:20] for e in errors[:10] if e.get("errorCode") not in (None, ""))
     else:  # flattened by a one-line box, or not quite JSON: read the known keys wherever they are
-        pairs = [(m.group("key").lower(), m.group("dq") if m.group("dq") is not None else m.group("n")) for m in _PAIR.finditer(text)]
+        pairs = [
+            (m.group("key").lower(), m.group("dq") if m.group("dq") is not None else m.group("n"))
+            for m in _PAIR.finditer(text)
+        ]
         if not any(k in ("message", "description") for k, _ in pairs):
             return None
         message = next((_text(v) for k, v in pairs if k == "message"), "")
