@@ -58,7 +58,6 @@ def diagnose(answer, *, api, command):
 
 
 _LOGIN_PAGE = re.compile(r"(?i)(?:log-?in|sign-?in|log-?on|/idb/|oauth|/sso\b|saml)")
-_HTML = re.compile(r"(?i)<(?:!doctype\s+html|html\b|body\b|title\b|head\b)")
 
 
 def retirement_shape(answer) -> str:
@@ -71,6 +70,9 @@ def retirement_shape(answer) -> str:
         return f"The site answered HTTP {answer.http_status} on the service path"
     if answer.form == "http-redirect" and not answer.st and _LOGIN_PAGE.search(answer.url or ""):
         return "The site answered with a redirect to a log-in page, with no WebEx result"
-    if answer.form == "unrecognised" and _HTML.search(answer.preview or ""):
-        return "The site answered with an HTML page where WebEx sends its redirect page or XML: this does not look like a WebEx answer"
+    if answer.form == "unrecognised" and answer.html_page:
+        return (
+            "The site answered with an HTML page where WebEx sends its redirect page or XML: this does not look "
+            "like a WebEx answer"
+        )
     return ""
