@@ -201,8 +201,8 @@ def _read(text: str) -> RestError | None:
         keys = {str(k).lower(): v for k, v in value.items()}
         if "message" not in keys and "errors" not in keys:
             return None
-        errors = keys.get("errors") if isinstance(keys.get("errors"), list) else []
-        errors = [e for e in errors if isinstance(e, dict)]
+        raw_errors = keys.get("errors")
+        errors = [e for e in raw_errors if isinstance(e, dict)] if isinstance(raw_errors, list) else []
         message = _text(keys.get("message"))
         descriptions = tuple(d for d in (_text(e.get("description")) for e in errors[:10]) if d)
         codes = tuple(str(e["errorCode"])[:20] for e in errors[:10] if e.get("errorCode") not in (None, ""))
