@@ -65,3 +65,27 @@ def commands_of(entry) -> list:
                 seen.add(command.pk)
                 out.append(command)
     return out
+
+
+def lifecycle_dict(command) -> dict:
+    """A command's ``lifecycle`` and ``rest``, only those it has, as the fixture format and the JSON API write them."""
+    out = {}
+    if command.lifecycle:
+        out["lifecycle"] = {
+            "state": command.lifecycle,
+            "date": command.lifecycle_date.isoformat() if command.lifecycle_date else None,
+            "source": command.lifecycle_source,
+            "confidence": command.lifecycle_confidence,
+        }
+        if command.lifecycle_note:
+            out["lifecycle"]["note"] = command.lifecycle_note
+    if command.rest_path:
+        out["rest"] = {
+            "method": command.rest_method,
+            "path": command.rest_path,
+            "basis": command.rest_basis,
+            "source": command.rest_source,
+        }
+        if command.rest_note:
+            out["rest"]["note"] = command.rest_note
+    return out

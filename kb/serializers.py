@@ -1,5 +1,6 @@
 """The JSON shapes of the public API (documented in README, "JSON API"). Keep them stable."""
 
+from kb.lifecycle import commands_of, lifecycle_dict
 from kb.models import CONFIDENCE_HELP
 
 
@@ -34,6 +35,7 @@ def entry_detail(entry, request=None):
                 {"code": r.code, "title": r.title, "api": r.api, "url": _absolute(request, r.get_absolute_url())}
                 for r in sorted(entry.counterparts.all(), key=lambda r: r.code.lower())
             ],
+            "commands": [{"command": c.key, **lifecycle_dict(c)} for c in commands_of(entry)],
             "messages": [
                 {
                     "text": m.text,
