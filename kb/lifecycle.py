@@ -89,3 +89,21 @@ def lifecycle_dict(command) -> dict:
         if command.rest_note:
             out["rest"]["note"] = command.rest_note
     return out
+
+
+def lifecycle_groups(entry) -> list[tuple[object, list]]:
+    """The entry's commands with a lifecycle or a REST way on, grouped by the same lifecycle statement (state, date,
+    confidence, note, source): ``[(a command that states it, [its commands]), …]``, in the order first named."""
+    groups: dict[tuple, tuple[object, list]] = {}
+    for command in commands_of(entry):
+        if not (command.lifecycle or command.rest_path):
+            continue
+        key = (
+            command.lifecycle,
+            command.lifecycle_date,
+            command.lifecycle_confidence,
+            command.lifecycle_note,
+            command.lifecycle_source,
+        )
+        groups.setdefault(key, (command, []))[1].append(command)
+    return list(groups.values())

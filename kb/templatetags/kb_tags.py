@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from kb.lifecycle import commands_of
+from kb.lifecycle import lifecycle_groups as group_lifecycles
 from kb.textlinks import linkify
 
 register = template.Library()
@@ -42,6 +42,6 @@ def autofocus(context, *parts):
 
 
 @register.filter
-def lifecycle_commands(entry):
-    """The commands an entry's causes name, each once, with their lifecycle and REST way on (kb/lifecycle.py)."""
-    return [c for c in commands_of(entry) if c.lifecycle or c.rest_path]
+def lifecycle_groups(entry):
+    """The commands an entry's causes name, grouped by the same lifecycle statement (kb/lifecycle.py)."""
+    return group_lifecycles(entry)
