@@ -12,8 +12,7 @@ import re
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, Max, Min, Sum
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.utils import timezone
 
 from webex.redaction import redact_text
@@ -26,6 +25,7 @@ MAX_CODE = 80
 # request:null" and others): every new text of theirs is worth an editor's look.
 GENERIC_CODES = ("000000", "999999")
 SHOWN = 50
+UNKNOWN_ROWS = 500  # the most recent rows of unknown codes read to make their items (one query)
 
 
 class SeenReason(models.Model):
@@ -123,7 +123,8 @@ def record_seen(code, text="", *, origin="") -> SeenReason | None:
 
 def review_items():
     """The open work items for /review/: texts new to a known code (generic codes first), then unknown codes, one
-    item per code with every text seen for it. Each item: a dict with kind, code, entry, texts, count, first, last."""
+    item per code with every text seen for it. Each item: a dict with kind, code, entry, texts, count, first, last.
+    Two queries, however many rows."""
     open_rows = SeenReason.objects.filter(status=SeenReason.Status.OPEN)
     texts = list(
         open_rows.filter(kind__in=[SeenReason.Kind.GENERIC_NEW_TEXT, SeenReason.Kind.NEW_TEXT])
@@ -144,32 +145,26 @@ def review_items():
         }
         for row in texts
     ]
-    unknown = (
-        open_rows.filter(kind=SeenReason.Kind.UNKNOWN_CODE)
-        .annotate(key=Lower("code"))
-        .values("key")
-        .annotate(n=Sum("count"), first=Min("first_seen"), last=Max("last_seen"), rows=Count("id"))
-        .order_by("-n", "key")[:SHOWN]
-    )
-    keys = [row["key"] for row in unknown]
-    by_key: dict[str, list] = {}
-    for row in open_rows.filter(kind=SeenReason.Kind.UNKNOWN_CODE).annotate(key=Lower("code")).filter(key__in=keys):
-        by_key.setdefault(row.key, []).append(row)
-    for row in unknown:
-        rows = by_key.get(row["key"], [])
-        items.append(
+    groups: dict[str, list] = {}
+    for row in open_rows.filter(kind=SeenReason.Kind.UNKNOWN_CODE).order_by("-last_seen")[:UNKNOWN_ROWS]:
+        groups.setdefault(row.code.lower(), []).append(row)
+    unknown = []
+    for rows in groups.values():
+        unknown.append(
             {
                 "kind": SeenReason.Kind.UNKNOWN_CODE,
                 "label": SeenReason.Kind.UNKNOWN_CODE.label,
-                "code": rows[0].code if rows else row["key"],
+                "code": rows[0].code,
                 "entry": None,
                 "texts": [r.text for r in rows if r.text][:5],
-                "count": row["n"],
-                "first": row["first"],
-                "last": row["last"],
+                "count": sum(r.count for r in rows),
+                "first": min(r.first_seen for r in rows),
+                "last": max(r.last_seen for r in rows),
                 "ids": [r.pk for r in rows],
             }
         )
+    unknown.sort(key=lambda item: (-item["count"], item["code"].lower()))
+    items += unknown[:SHOWN]
     return items
 
 
