@@ -86,39 +86,36 @@ def classify(code: str, text: str):
     return SeenReason.Kind.NEW_TEXT, entry
 
 
-def record_seen(code, text="", *, origin="") -> SeenReason | None:
+def record_seen(code, text="", *, origin="") -> bool:
     """Count one sighting of ``code`` with ``text``: created the first time (its kind decided then), counted up
-    with ``F()`` after. Never raises: a failure is logged and the caller carries on."""
+    with ``F()`` after. Returns whether it was counted. Never raises: a failure is logged and the caller goes on."""
     try:
         code = _clean(code, MAX_CODE)
         if not code:
-            return None
+            return False
         text = _clean(text, MAX_TEXT)
         now = timezone.now()
-        updated = SeenReason.objects.filter(code=code, text=text).update(
-            count=F("count") + 1, last_seen=now, last_origin=origin[:10]
-        )
-        if not updated:
-            kind, entry = classify(code, text)
-            try:
-                with transaction.atomic():
-                    SeenReason.objects.create(
-                        code=code,
-                        text=text,
-                        kind=kind,
-                        entry=entry,
-                        first_seen=now,
-                        last_seen=now,
-                        last_origin=origin[:10],
-                    )
-            except IntegrityError:  # another request created it first: count this sighting on it
-                SeenReason.objects.filter(code=code, text=text).update(
-                    count=F("count") + 1, last_seen=now, last_origin=origin[:10]
+        seen = SeenReason.objects.filter(code=code, text=text)
+        if seen.update(count=F("count") + 1, last_seen=now, last_origin=origin[:10]):
+            return True
+        kind, entry = classify(code, text)
+        try:
+            with transaction.atomic():
+                SeenReason.objects.create(
+                    code=code,
+                    text=text,
+                    kind=kind,
+                    entry=entry,
+                    first_seen=now,
+                    last_seen=now,
+                    last_origin=origin[:10],
                 )
-        return SeenReason.objects.filter(code=code, text=text).first()
+        except IntegrityError:  # another request created it first: count this sighting on it
+            seen.update(count=F("count") + 1, last_seen=now, last_origin=origin[:10])
+        return True
     except Exception:  # counting must never fail a search or a replay
         logger.warning("could not count a reason text seen", exc_info=True)
-        return None
+        return False
 
 
 def review_items():
