@@ -101,7 +101,24 @@ def entry_ticket(entry, permalink, cause=None) -> Ticket:
         steps = [step.text for step in item.steps.all()]
         if steps:
             sections.append(Section(heading="What to do", steps=steps))
+    sections += _lifecycle_sections(causes)
     return Ticket(title=f"{code(entry.code)}: {entry.title}", sections=sections, links=[("Knowledge base", permalink)])
+
+
+def _lifecycle_sections(causes) -> list[Section]:
+    """The lifecycle and REST way on of the causes' commands (each once), as the knowledge base words them
+    (``lifecycle_text``, ``rest_text``); none when no command has either."""
+    facts, seen = [], set()
+    for cause in causes:
+        for command in cause.commands.all():
+            if command.pk in seen:
+                continue
+            seen.add(command.pk)
+            if getattr(command, "lifecycle_text", ""):
+                facts.append((f"{command.key} lifecycle", command.lifecycle_text))
+            if getattr(command, "rest_text", ""):
+                facts.append((f"{command.key} REST way on", command.rest_text))
+    return [Section(heading="Is the API still there?", facts=facts)] if facts else []
 
 
 def read_format(request):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
+from kb.lifecycle import REST_BASE, Lifecycle, RestBasis, lifecycle_sentence, rest_sentence
 from webex.commandkeys import command_key, key_matches, service_of, split_command_key
 from webex.redaction import redact_text
 
@@ -102,6 +103,18 @@ class Command(models.Model):
     parameters = models.JSONField(default=list, blank=True, help_text='A list of {"name": ..., "description": ...}')
     source = models.CharField(max_length=300, blank=True)
     confidence = models.CharField(max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
+    # Its lifecycle (kb/lifecycle.py), each with a source and a confidence; "" when no source states it.
+    lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, blank=True)
+    lifecycle_date = models.DateField(null=True, blank=True, help_text="The date of end of support or end of life")
+    lifecycle_source = models.CharField(max_length=400, blank=True)
+    lifecycle_confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    lifecycle_note = models.CharField(max_length=400, blank=True)
+    # Its REST way on: a method and a path below https://webexapis.com/v1, with how the pairing is known.
+    rest_method = models.CharField(max_length=6, blank=True)
+    rest_path = models.CharField(max_length=200, blank=True, help_text="Below https://webexapis.com/v1: /meetings")
+    rest_basis = models.CharField(max_length=8, choices=RestBasis.choices, blank=True)
+    rest_source = models.CharField(max_length=400, blank=True)
+    rest_note = models.CharField(max_length=300, blank=True)
 
     objects = CommandQuerySet.as_manager()
 
@@ -126,6 +139,25 @@ class Command(models.Model):
 
     def get_absolute_url(self):
         return reverse("kb:command-detail", args=[self.service.name, self.code])
+
+    @property
+    def lifecycle_text(self) -> str:
+        """The lifecycle in one sentence for a ticket (kb/lifecycle.py), with its source."""
+        return lifecycle_sentence(self, brief=True)
+
+    @property
+    def rest_text(self) -> str:
+        """The REST way on in one sentence for a ticket, with how the pairing is known."""
+        return rest_sentence(self, brief=True)
+
+    @property
+    def rest_url(self) -> str:
+        return f"{REST_BASE}{self.rest_path}" if self.rest_path else ""
+
+    @property
+    def is_retired(self) -> bool:
+        """End of life, or only on an extension: a call may fail because the API is gone."""
+        return self.lifecycle in (Lifecycle.END_OF_LIFE, Lifecycle.EXTENSION_ONLY)
 
 
 EDIT_PERMISSION = "kb.change_entry"
@@ -738,3 +770,5 @@ class TimelineEvent(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.version}: {self.change[:60]}"
+# Reason texts and code spellings seen in real answers, for the review queue (kb/reasons.py).
+from kb.reasons import SeenReason  # noqa: E402, F401

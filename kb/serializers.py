@@ -1,5 +1,6 @@
 """The JSON shapes of the public API (documented in README, "JSON API"). Keep them stable."""
 
+from kb.lifecycle import commands_of, lifecycle_dict
 from kb.models import CONFIDENCE_HELP
 
 
@@ -44,6 +45,7 @@ def entry_detail(entry, request=None):
                 {"version": t.version, "change": t.change, "source": t.source, "confidence": t.confidence}
                 for t in entry.timeline.all()
             ],
+            "commands": [{"command": c.key, **lifecycle_dict(c)} for c in commands_of(entry)],
             "messages": [
                 {
                     "text": m.text,

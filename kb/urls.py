@@ -39,6 +39,7 @@ urlpatterns = [
     path("review/suggestions/<id:pk>/draft/", review_views.suggestion_draft, name="suggestion-draft"),
     path("review/suggestions/<id:pk>/close/", review_views.suggestion_close, name="suggestion-close"),
     path("review/missing/draft/", review_views.missing_draft, name="missing-draft"),
+    path("review/seen/close/", review_views.seen_reason_close, name="seen-reason-close"),
     path("commands/", views.command_list, name="command-list"),
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),
     path("api/errors/", views.api_entry_list, name="api-entry-list"),

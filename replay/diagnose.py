@@ -1,8 +1,10 @@
 """What a WebEx answer means: an outcome, and for a failure the knowledge base entry and cause that fit its code."""
 
 import dataclasses
+import re
 
 from kb.models import Entry
+from webex.rest import RETIRED_CONDITION
 
 
 @dataclasses.dataclass
@@ -11,6 +13,7 @@ class Diagnosis:
     entry: object = None
     cause: object = None
     message: str = ""
+    condition: str = ""  # the slug of a condition that may explain the answer (webex.rest.CONDITIONS)
 
 
 def diagnose(answer, *, api, command):
@@ -27,6 +30,15 @@ def diagnose(answer, *, api, command):
             return Diagnosis("fail", message=f"The code {code} is not in the knowledge base yet.")
         entry = Entry.objects.with_cause_links().get(pk=entry.pk)
         return Diagnosis("fail", entry, entry.cause_for(answer.api or api, command))
+    shape = retirement_shape(answer)
+    if shape:
+        return Diagnosis(
+            "retired",
+            message=f"{shape}. This API may be retired on this site: Cisco retired the meeting-related XML API on "
+            "2024-03-31 and said the URL API would follow the same plan (sites kept it only on an extension), so "
+            "no reason code is read from this answer. Check the site address too; the REST API is the way on.",
+            condition=RETIRED_CONDITION,
+        )
     if answer.form == "empty":
         return Diagnosis("unrecognized", message="The site answered with an empty body.")
     if answer.form == "non-http-redirect":
@@ -44,3 +56,24 @@ def diagnose(answer, *, api, command):
     if answer.recognised:
         return Diagnosis("unrecognized", message="The answer carries no result (no ST and no serv:result).")
     return Diagnosis("unrecognized", message="This does not look like a WebEx answer.")
+
+
+_LOGIN_PAGE = re.compile(r"(?i)(?:log-?in|sign-?in|log-?on|/idb/|oauth|/sso\b|saml)")
+
+
+def retirement_shape(answer) -> str:
+    """What makes an answer look like a retired API, in words, or "" (an answer with a result never does): 404 or
+    410 on the service path, a redirect to a log-in page without a result, or an HTML page where WebEx sends its
+    redirect page or XML (retired calls' exact answers are not documented: reference notes §6)."""
+    if answer.succeeded or answer.failed:
+        return ""
+    if answer.http_status in (404, 410):
+        return f"The site answered HTTP {answer.http_status} on the service path"
+    if answer.form == "http-redirect" and not answer.st and _LOGIN_PAGE.search(answer.url or ""):
+        return "The site answered with a redirect to a log-in page, with no WebEx result"
+    if answer.form == "unrecognised" and answer.html_page:
+        return (
+            "The site answered with an HTML page where WebEx sends its redirect page or XML: this does not look "
+            "like a WebEx answer"
+        )
+    return ""

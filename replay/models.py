@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kb.models import Api
 from replay.outbound import url_origin
+from webex.rest import CONDITION_LABELS, RETIRED_CONDITION
 
 SITE_HELP = "The site's URL API base, e.g. https://acme.webex.com/acme/ (p.php, m.php … are sent below it)."
 
@@ -155,6 +156,7 @@ class ReplayRecord(models.Model):
         BLOCKED = "blocked", "Refused before sending"
         ERROR = "error", "Could not be made"
         UNRECOGNIZED = "unrecognized", "Unrecognised answer"
+        RETIRED = "retired", "API may be retired"
 
     class Method(models.TextChoices):
         POST = "POST", "POST"
@@ -230,6 +232,15 @@ class ReplayRecord(models.Model):
     @property
     def code(self):
         return self.rs or self.exception_id
+
+    @property
+    def condition(self) -> str:
+        """The slug of the condition the outcome points to (webex.rest.CONDITIONS), or ""."""
+        return RETIRED_CONDITION if self.outcome == self.Outcome.RETIRED else ""
+
+    @property
+    def condition_label(self) -> str:
+        return CONDITION_LABELS.get(self.condition, "")
 
     @property
     def could_not_be_made(self):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.encoding import force_str
 from django.views.decorators.debug import sensitive_variables
 
+from kb.reasons import record_seen
 from replay import slots
 from replay.diagnose import diagnose
 from replay.keep import kept_body, kept_headers
@@ -147,6 +148,8 @@ def run_replay(plan: ReplayPlan, *, user=None, actor="", from_step=""):
     record.duration_ms = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
         record.save()
+    if record.outcome == ReplayRecord.Outcome.FAIL and record.code:
+        record_seen(record.code, record.reason, origin="replay")  # for the review queue (kb.reasons)
     return record
 
 

@@ -27,7 +27,17 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from webex.commandkeys import XML_SERVICE, command_key, is_xml_service
 from webex.redaction import SECRET_PARAMS, known_variants, redact_query, redact_text, redact_url, replace_known
-from webex.text import MAX_PARSE_CHARS, MAX_VALUE, clean, js_unescape, looks_binary, make_preview, to_text, xml_unescape
+from webex.text import (
+    MAX_PARSE_CHARS,
+    MAX_VALUE,
+    clean,
+    js_unescape,
+    looks_binary,
+    looks_html,
+    make_preview,
+    to_text,
+    xml_unescape,
+)
 from webex.urls import code_value, param, parse_params, service_from_path, split_url, token_params
 
 __all__ = [
@@ -93,6 +103,7 @@ class Answer:
     http_status: int | None = None
     operation: str | None = None  # XML API operation (meeting.GetMeeting) when the document names it
     is_request: bool = False  # the text is a command being sent (p.php?AT=LI&...), not an answer
+    html_page: bool = False  # an unrecognised body that is an HTML page (where WebEx sends a redirect page or XML)
 
     @property
     def code(self) -> str | None:
@@ -509,4 +520,4 @@ def parse_answer(body, *, status, location, content_type) -> Answer:
         path, params = token_params(stripped)
         if {k.upper() for k in params} & ANSWER_KEYS:
             return answer_from_url(stripped, "back-url", http_status=http_status)
-    return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
+    return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status, html_page=looks_html(head))

@@ -44,6 +44,7 @@ from webex.answer import (
     xml_operation,
 )
 from webex.redaction import redact_text, redact_url
+from webex.rest import RestError, read_rest_error
 from webex.text import MAX_VALUE, clean, make_preview, one_line, to_text, xml_unescape
 from webex.urls import parse_params, service_from_path, split_url, url_codes
 
@@ -65,9 +66,19 @@ class Detection:
     form: str
     answer: Answer
     is_request: bool = False
+    rest: RestError | None = None  # a Webex REST API error (webex.rest): never a legacy code
+
+    @property
+    def kind(self) -> str:
+        """``rest_error`` for a REST API error; else ``request``, or ``answer`` (a legacy API's answer)."""
+        if self.rest is not None:
+            return "rest_error"
+        return "request" if self.is_request else "answer"
 
     def to_dict(self) -> dict:
         return {
+            "kind": self.kind,
+            "rest": self.rest.to_dict() if self.rest is not None else None,
             "command": self.command,
             "status": self.status,
             "code": self.code,
@@ -117,6 +128,10 @@ def _detect(text) -> Detection | None:
     text = to_text(text)[:MAX_DETECT_CHARS]
     if not text.strip():
         return None
+    rest = read_rest_error(text)
+    if rest is not None:  # the REST API's own error shape: read before any legacy reader can see a code in it
+        answer = Answer(form="rest-error", api="rest", http_status=rest.status, preview=make_preview(text))
+        return Detection(None, None, None, "rest", rest.fragment, "rest-error", answer, rest=rest)
     for answer, fragment in _candidates(text):
         if answer.form in ("xml-api", "json") and answer.exception_id is None and answer.reason:
             # A FAILURE whose exception ID was left out of the paste, with a reason text WebEx sends with one.

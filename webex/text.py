@@ -162,6 +162,14 @@ def strip_html(text: str) -> str:
     return xml_unescape(stripped)
 
 
+def looks_html(text: str) -> bool:
+    """The start of ``text`` is an HTML page (tags of a page, and no XML document or WebEx answer)."""
+    head = text[:4096]
+    return bool(re.search(r"<(?:html|body|head|div|p|script|title)\b", head, re.IGNORECASE)) and not re.search(
+        r"<\?xml|<[A-Za-z_][\w.-]{0,40}:message\b|<ListOpenMeetings\b", head, re.IGNORECASE
+    )
+
+
 def make_preview(text, limit: int = PREVIEW_CHARS) -> str:
     """A short, one-line, redacted preview of a body, safe to show once HTML-escaped."""
     text = to_text(text)
@@ -170,9 +178,7 @@ def make_preview(text, limit: int = PREVIEW_CHARS) -> str:
     if looks_binary(text):
         return f"(binary data, {len(text)} characters)"
     window = text[: max(limit * 20, 4096)]
-    if re.search(r"<(?:html|body|head|div|p|script|title)\b", window[:4096], re.IGNORECASE) and not re.search(
-        r"<\?xml|<[A-Za-z_][\w.-]{0,40}:message\b|<ListOpenMeetings\b", window[:4096], re.IGNORECASE
-    ):
+    if looks_html(window):
         # Redact first: secrets may sit inside script blocks that are dropped anyway, but be safe.
         stripped = strip_html(redact_text(window))
         if stripped.strip():

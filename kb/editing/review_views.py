@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.rendering import render_page
-from kb import fixtures
+from kb import fixtures, reasons
 from kb.editing import editor, review
 from kb.editing.access import editors_only
 from kb.models import Entry, Suggestion
@@ -38,6 +38,7 @@ def review_queue(request):
         "edits": edits,
         "missing": _with_look_alikes(missing_codes()),
         "unanswered": review.unanswered_queries(),
+        "seen_reasons": reasons.review_items(),
         "days": review.RECENT_DAYS,
     }
     return render_page(request, "kb/review.html", context)
@@ -78,6 +79,18 @@ def suggestion_close(request, pk):
     Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.CLOSED)
     messages.success(request, f"Suggestion “{suggestion.query[:80]}” closed.")
     return redirect(reverse("kb:review") + "#suggestions")
+
+
+@require_POST
+@editors_only
+def seen_reason_close(request):
+    """Close a work item of reason texts seen (its rows, by id): the editor has dealt with it."""
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()][:100]
+    if not ids:
+        messages.error(request, "Nothing was closed: no item was named.")
+    elif reasons.close_items(ids):
+        messages.success(request, "Item closed.")
+    return redirect(reverse("kb:review") + "#seen-reasons")
 
 
 @require_POST

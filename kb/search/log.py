@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kb.models import Alias, Entry, SearchLog
+from kb.reasons import record_seen
 
 logger = logging.getLogger(__name__)
 MAX_LOGGED_QUERY = 200
@@ -122,8 +123,15 @@ def record(response, user=None) -> None:
             due = len(_pending.rows) >= batch or now - _pending.first_at >= settings.SEARCH_LOG_MAX_DELAY
         if due:
             flush()
+        _count_reason(response.detected)
     except Exception:  # recording must never fail the search (DatabaseError included)
         logger.warning("could not record a search", exc_info=True)
+
+
+def _count_reason(detected) -> None:
+    """A pasted failure's code and reason text are counted for the review queue (kb.reasons)."""
+    if detected is not None and detected.code and not detected.is_request and not detected.is_success:
+        record_seen(detected.code, detected.reason, origin="search")
 
 
 def unanswered(response) -> bool:

@@ -159,6 +159,8 @@ def detect_paste(s: _Search) -> None:
         form=detection.form,
         fragment=detection.fragment,
         is_request=detection.is_request,
+        rest=detection.rest,
+        reason=detection.answer.reason or "",
     )
     if detection.code and not s.success and not detection.is_request:
         key = keys_for([key_term(detection.code)]).get(key_term(detection.code))

@@ -110,6 +110,7 @@ FORM_LABELS = {
     "html-form": "HTML form",
     "json": "JSON",
     "log-line": "log line",
+    "rest-error": "REST API error (JSON)",
 }
 
 
@@ -127,6 +128,8 @@ class Detected:
     entry: Entry | None = None
     cause: Cause | None = None
     command_obj: Command | None = None
+    rest: object | None = None  # a REST API error (webex.rest.RestError): no legacy code, ever
+    reason: str = ""  # the reason text the answer carried (redacted), for the review queue's texts seen
 
     @property
     def api_label(self):
@@ -144,7 +147,10 @@ class Detected:
 
     @property
     def kind(self) -> str:
-        """``request`` (a command being sent), ``success``, ``failure``, or ``answer`` (a reason code, no status)."""
+        """``request`` (a command being sent), ``success``, ``failure``, ``answer`` (a reason code, no status), or
+        ``rest_error`` (an error of the REST API, which is never matched to a legacy code)."""
+        if self.rest is not None:
+            return "rest_error"
         if self.is_request:
             return "request"
         if self.is_success:
@@ -175,6 +181,7 @@ class Detected:
             "is_request": self.is_request,
             "is_success": self.is_success,
             "kind": self.kind,
+            "rest": self.rest.to_dict() if self.rest is not None else None,
             "entry": self.entry.code if self.entry else None,
             "entry_url": self.entry.get_absolute_url() if self.entry else None,
             "cause": (

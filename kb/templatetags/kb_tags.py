@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from kb.lifecycle import lifecycle_groups as group_lifecycles
 from kb.textlinks import linkify
 
 register = template.Library()
@@ -38,3 +39,9 @@ def join_id(*parts):
 def autofocus(context, *parts):
     """`` autofocus`` on the element the last Move/Add/Remove button asked for (the view's ``focus``)."""
     return mark_safe(" autofocus") if "-".join(str(p) for p in parts) == context.get("focus") else ""
+
+
+@register.filter
+def lifecycle_groups(entry):
+    """The commands an entry's causes name, grouped by the same lifecycle statement (kb/lifecycle.py)."""
+    return group_lifecycles(entry)

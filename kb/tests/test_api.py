@@ -7,6 +7,7 @@ from kb.models import Entry
 SUMMARY_KEYS = {"code", "title", "summary", "api", "category", "retired", "url", "api_url"}
 DETAIL_KEYS = SUMMARY_KEYS | {
     "category_label",
+    "commands",
     "counterparts",
     "timeline",
     "messages",

@@ -153,7 +153,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         parts = [p for p in path.split("/") if p]
         try:
-            if parts[:2] == ["WBXService", "XMLService"]:
+            if parts[:3] == ["retired", "WBXService", "XMLService"]:
+                answer = self.retired_answer("404", parts[0])
+            elif parts[:2] == ["WBXService", "XMLService"]:
                 answer = self.xml_api() if self.command == "POST" else Answer(405, b"POST an XML request")
             elif parts and parts[0] in TROUBLE_SITES:
                 return self.trouble(parts[0])
@@ -185,9 +187,26 @@ class SandboxHandler(BaseHTTPRequestHandler):
         body += f"<table>{rows}</table>"
         return Answer(200, body.encode())
 
+    # --- a retired API ---
+    def retired_answer(self, form, site_name):
+        """What a retired API may answer (Cisco does not document it: reference notes §6): HTTP 410 Gone (the
+        default form), 404 (``-var``, ``-replace`` and the XML service), a redirect to a log-in page (``-302``) or
+        an HTML page where XML was expected (``-xml``). Never a WebEx result."""
+        page = b"<!doctype html><html><head><title>%s</title></head><body><h1>%s</h1></body></html>"
+        if form == "302":
+            host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
+            return Answer(302, b"", headers=[("Location", f"http://{host}/{site_name}/login?from=api")])
+        if form == "xml":
+            return Answer(200, page % (b"Sign in", b"Sign in to Webex"))
+        if form in ("var", "replace", "404"):
+            return Answer(404, page % (b"Not found", b"This page is not available"))
+        return Answer(410, page % (b"Gone", b"This service is no longer available"))
+
     # --- URL API ---
     def url_api(self, site_name, service, params):
         site = site_settings(site_name)
+        if site.retired:
+            return self.retired_answer(site.form, site_name)
         p = {k.upper(): v for k, v in params.items()}
         at = p.get("AT", "").upper()
         with self.state.lock:

@@ -20,12 +20,14 @@ class SiteSettings:
     form: str = "href"  # href | replace | var | 302 | xml
     autologin: bool = True
     api: bool = True
+    retired: bool = False  # the API is gone: answers shaped like retirement (docs/sandbox.md)
 
 
 SITES = {
     "sandbox": SiteSettings(),
     "noauto": SiteSettings(autologin=False),
     "noapi": SiteSettings(api=False),
+    "retired": SiteSettings(retired=True),
 }
 FORMS = ("href", "replace", "var", "302", "xml")
 

@@ -51,7 +51,7 @@ def test_pasted_url_for_another_host_exits_2_and_is_recorded(sandbox, make_site)
 def test_unreadable_answer_exits_1(sandbox, make_site):
     site = make_site(sandbox, "html")
     code, out = replay("--site", site.slug, "p.php?AT=LO", "--json")
-    assert code == 1 and json.loads(out)["outcome"] == "unrecognized"
+    assert code == 1 and json.loads(out)["outcome"] == "retired"  # an HTML page: shaped like a retired API
 
 
 def test_get_sends_the_query(sandbox, make_site):

@@ -331,6 +331,7 @@ def test_cli_success_json(sandbox, make_site, monkeypatch):
         "exception_id",
         "entry",
         "entry_url",
+        "condition",
         "duration_ms",
         "record_url",
     ]

@@ -40,6 +40,7 @@ def record_json(record):
         "exception_id": record.exception_id or None,
         "entry": record.entry.code if record.entry else None,
         "entry_url": absolute(record.entry.get_absolute_url()) if record.entry else None,
+        "condition": record.condition or None,
         "duration_ms": record.duration_ms,
         "record_url": absolute(record.get_absolute_url()),
     }
