@@ -146,6 +146,8 @@ def take(page, base, out, wanted):
     visit("wizard-step", step)
     visit("wizard-outcome", step + "&du-20=worked")
     login(page, base, "desk")
+    visit("entry-accessdenied", "/errors/AccessDenied/")  # signed in: the Replay control shows
+    visit("entry-030002", "/errors/030002/")
     visit("replay-form", f"/replay/?command={quote('m.php?AT=SM&DU=20')}&from={quote(step)}")
 
     def replay_without_duration():
