@@ -59,7 +59,9 @@ def test_no_replay_links_for_readers_who_may_not(client, kb):
 
 def test_entry_causes_and_command_pages_offer_replay_this_command(desk):
     entry = desk.get("/errors/TheDurationIsExceedTheMaxDuration/").content.decode()
-    control = re.search(r'<form class="replay-control replay-link" method="get" action="/replay/">.*?</form>', entry, re.S)
+    control = re.search(
+        r'<form class="replay-control replay-link" method="get" action="/replay/">.*?</form>', entry, re.S
+    )
     assert '<option value="m.php?AT=SM">m.php?AT=SM</option>' in control[0]  # one picker, one button
     command = desk.get("/commands/m.php/SM/").content.decode()
     assert 'href="/replay/?command=m.php%3FAT%3DSM"' in command and "Replay this command" in command
