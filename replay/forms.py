@@ -10,11 +10,10 @@ from django.utils.html import escape
 from kb.models import Api, Command
 from replay.models import ReplayRecord, Site
 from replay.plan import MIN_SCRUB_LENGTH, ReplayInput
-from replay.prefill import read_url_command
+from replay.prefill import command_key_of
 from replay.wizardlink import safe_step_path
 from replay.xmltemplates import fill_xml
-from webex.answer import xml_operation
-from webex.commandkeys import XML_SERVICE, command_key, needs_session, site_change
+from webex.commandkeys import needs_session, site_change
 from webex.redaction import SECRET_PARAMS, is_secret_name, redact_text
 
 PARAM_PREFIX = "param_"
@@ -214,11 +213,7 @@ class ReplayForm(forms.Form):
         mode = self._value("mode")
         if mode == "build":
             return self._value("command") or ""
-        if mode == "xml":
-            operation = xml_operation(self._value("xml") or "")
-            return command_key(XML_SERVICE, operation) if operation else ""
-        key, _pairs = read_url_command((self._value("command_text") or "").strip())
-        return key or ""
+        return command_key_of(self._value("xml" if mode == "xml" else "command_text") or "")
 
     def chosen_site(self):
         wanted = str(self._value("site") or "")

@@ -9,7 +9,8 @@ from django.urls import reverse
 from kb.models import Api
 from replay.wizardlink import safe_step_path
 from replay.xmltemplates import fill_xml, xml_template
-from webex.commandkeys import command_key, needs_session
+from webex.answer import xml_operation
+from webex.commandkeys import XML_SERVICE, command_key, needs_session
 from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 
 MAX_COMMAND = 8000
@@ -27,6 +28,17 @@ def read_url_command(text):
     if not service.endswith(".php") or not at:
         return None, None
     return command_key(service, at, xml=False), [(k, v) for k, v in pairs if k.upper() != "AT"]
+
+
+def command_key_of(text):
+    """The command key a pasted command or XML request names (``p.php?AT=SU``, ``XMLService:user.CreateUser``),
+    or "" when none can be read."""
+    text = (text or "").strip()
+    if text.startswith("<"):
+        operation = xml_operation(text)
+        return command_key(XML_SERVICE, operation) if operation else ""
+    key, _pairs = read_url_command(text[:MAX_COMMAND])
+    return key or ""
 
 
 def from_command(text, commands):

@@ -126,3 +126,22 @@ def test_a_test_site_needs_no_confirmation_and_reading_commands_no_caution(repla
     real.save()
     response = post_replay(replay_client, real, "p.php?AT=LI&WID=host1", pw="Sandbox-pass1")
     assert response.status_code == 200 and "Caution:" not in response.content.decode()
+
+
+def test_the_cli_site_is_case_insensitive_and_asks_to_confirm_a_change(make_site, sandbox, monkeypatch):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    make_site(sandbox)
+    monkeypatch.setenv("TEST_PW", "Sandbox-pass1")
+    call_command("replay", "--site", "SandBox", "p.php?AT=LI&WID=host1", "--password-env", "TEST_PW", "--json")
+    assert ReplayRecord.objects.get().outcome == "success"
+    real = make_site(sandbox, slug="real")
+    real.is_test_site = False
+    real.save()
+    command = "p.php?AT=SU&WID=cli4&FN=A&LN=B&EM=cli4@sandbox.example&PID=4242"
+    with pytest.raises(CommandError, match="not marked as a test site: add --confirm-change"):
+        call_command("replay", "--site", "REAL", command, "--password-env", "TEST_PW")
+    assert ReplayRecord.objects.count() == 1
+    call_command("replay", "--site", "real", command, "--password-env", "TEST_PW", "--confirm-change", "--json")
+    assert ReplayRecord.objects.latest("created_at").outcome == "success"
