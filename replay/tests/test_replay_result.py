@@ -166,7 +166,7 @@ def test_the_record_as_ticket_text_in_three_formats(replay_client, make_site, sa
     url = f"{record.get_absolute_url()}ticket/"
     markdown = replay_client.get(url).content.decode()
     assert markdown.startswith(f"### Replay of `p.php?AT=LI` on {site.name}: Failed")
-    assert "**RS:** `BadWebExIDorPassword`" in markdown and "**What to do**\n1. " in markdown
+    assert "**RS:** `BadWebExIDorPassword`" in markdown and "**What to do**\n\n1. " in markdown
     assert f"Replay record: http://testserver{record.get_absolute_url()}" in markdown
     assert "Wrong-pass-77" not in markdown
     assert replay_client.get(url, {"format": "jira"}).content.decode().startswith("h3. Replay of {{p.php?AT=LI}}")
