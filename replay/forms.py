@@ -305,6 +305,14 @@ class ReplayForm(forms.Form):
             data["xml"], site_name=site.site_name if site else "", webex_id=(data.get("xml_webex_id") or "").strip()
         )
 
+    def focus_first_error(self):
+        """Without JavaScript too, the first field to fix gets the focus (not the summary far above it)."""
+        for name in self.fields:
+            if name in self.errors:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return name
+        return None
+
     def input_field(self):
         """The field an input mistake is shown on, for the chosen way to replay."""
         mode = (getattr(self, "cleaned_data", None) or {}).get("mode")

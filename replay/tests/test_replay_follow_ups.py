@@ -145,3 +145,12 @@ def test_the_cli_site_is_case_insensitive_and_asks_to_confirm_a_change(make_site
     assert ReplayRecord.objects.count() == 1
     call_command("replay", "--site", "real", command, "--password-env", "TEST_PW", "--confirm-change", "--json")
     assert ReplayRecord.objects.latest("created_at").outcome == "success"
+
+
+def test_a_form_error_focuses_the_first_field_to_fix(replay_client, make_site, sandbox):
+    site = make_site(sandbox)
+    data = {"site": site.pk, "mode": "build", "method": "POST", "command": "p.php?AT=SU"}
+    html = replay_client.post("/replay/", data).content.decode()
+    focused = re.findall(r"<input[^>]*autofocus[^>]*>", html)
+    assert len(focused) == 1 and 'name="param_WID"' in focused[0] and 'aria-invalid="true"' in focused[0]
+    assert 'class="error form-errors" role="alert" tabindex="-1">' in html  # announced, not focused
