@@ -170,6 +170,13 @@ class ReplayRecord(models.Model):
         ERROR = "error", "Could not be made"
         UNRECOGNIZED = "unrecognized", "Unrecognised answer"
 
+    # One or two words, for the history table's pill (the full label is its title).
+    SHORT_OUTCOME = {"fail": "Failed", "blocked": "Refused", "error": "Not made", "unrecognized": "Unrecognised"}
+
+    @property
+    def outcome_short(self):
+        return self.SHORT_OUTCOME.get(self.outcome, self.get_outcome_display())
+
     class Method(models.TextChoices):
         POST = "POST", "POST"
         GET = "GET", "GET"
