@@ -26,7 +26,9 @@ def test_the_outcome_shows_entry_cause_numbered_steps_and_the_path(kb, client):
     cause = kb.get(code="BadWebExIDorPassword").causes.get(slug="wrong-credentials")
     assert f"Cause: {html.escape(cause.title)}" in text
     steps = re.search(r'<ol class="steps">(.*?)</ol>', text, re.S).group(1)
-    assert steps.count("<li>") == cause.steps.count() >= 1
+    # The steps, less the one that asks for the p.php?AT=SU test this path has just run (issue 22).
+    kept = [step for step in cause.steps.all() if "p.php?AT=SU" not in step.text]
+    assert steps.count("<li>") == len(kept) == cause.steps.count() - 1 >= 1
     path = re.search(r'<ol class="wizard-path">(.*?)</ol>', text, re.S).group(1)
     assert "What were you trying to do? <strong>Log a host in</strong>" in path
     assert "Send p.php?AT=SU with the same data. What came back? <strong>RS=WebExIDConflict" in path
