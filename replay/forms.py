@@ -217,7 +217,10 @@ class ReplayForm(forms.Form):
 
     def chosen_site(self):
         wanted = str(self._value("site") or "")
-        return next((site for site in self.fields["site"].queryset if str(site.pk) == wanted), None)
+        if getattr(self, "_chosen", (None, None))[0] != wanted:  # one query per form, however often it is asked
+            pk = int(wanted) if wanted.isdigit() else None
+            self._chosen = (wanted, Site.objects.filter(pk=pk).first() if pk is not None else None)
+        return self._chosen[1]
 
     @property
     def caution(self):

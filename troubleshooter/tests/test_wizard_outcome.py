@@ -51,7 +51,8 @@ def test_copy_summary_for_ticket_is_markdown_with_path_diagnosis_and_links(kb, c
 
 def test_the_button_opens_the_filled_replay_form(kb, client):
     text = text_of(client.get(DURATION))
-    href = html.unescape(re.search(r'<a class="button replay-button replay-link" href="([^"]+)" data-replay=', text).group(1))
+    button = re.search(r'<a class="button replay-button replay-link" href="([^"]+)" data-replay=', text)
+    href = html.unescape(button.group(1))
     parts = urlsplit(href)
     assert parts.path == "/replay/"
     query = parse_qs(parts.query, keep_blank_values=True)
