@@ -146,6 +146,18 @@ def take(page, base, out, wanted):
     visit("wizard-step", step)
     visit("wizard-outcome", step + "&du-20=worked")
     login(page, base, "desk")
+    visit("entry-accessdenied", "/errors/AccessDenied/")  # signed in: the Replay control shows
+    visit("entry-030002", "/errors/030002/")
+
+    def not_solved():
+        page.check("#wizard-feedback input[name=resolved][value=no]")
+        page.click("#wizard-feedback button[type=submit]")
+        page.wait_for_selector("[data-wizard-escalate]")
+        page.wait_for_timeout(200)
+
+    outcome = "/troubleshoot/log-in/?came-back=reason-code&li-code=bad-id&su-test=webex-id-conflict"
+    visit("wizard-not-solved", outcome, not_solved, "#wizard-feedback")
+    visit("wizard-another-code", "/troubleshoot/log-in/?came-back=reason-code&li-code=other")
     visit("replay-form", f"/replay/?command={quote('m.php?AT=SM&DU=20')}&from={quote(step)}")
 
     def replay_without_duration():

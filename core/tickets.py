@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse, HttpResponseBadRequest
 
+from webex.commandkeys import URL_KEY_IN_TEXT, XML_SERVICE
+
 FORMATS = {"markdown": "Markdown", "text": "Plain text", "jira": "Jira"}
 DEFAULT_FORMAT = "markdown"
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -72,13 +74,29 @@ def _lines(ticket, fmt):
     lines = [style.title.format(title)]
     if style.underline_title:
         lines.append("=" * min(len(title), 72))
+    # Markdown joins lines that no blank line separates into one paragraph: there, a heading, each fact and each
+    # paragraph stand alone (numbered steps are a list and stay together).
+    apart = fmt == "markdown"
+
+    def block(line):
+        if apart and lines[-1]:
+            lines.append("")
+        lines.append(line)
+
     for section in ticket.sections:
         lines.append("")
         if section.heading:
             lines.append(style.heading.format(_inline(section.heading, fmt)))
-        lines += [style.fact.format(label, _inline(value, fmt)) for label, value in section.facts]
-        lines += [_inline(p, fmt) for p in section.paragraphs]
-        lines += [style.step.format(_inline(s, fmt), n=i) for i, s in enumerate(section.steps, start=1)]
+        for label, value in section.facts:
+            block(style.fact.format(label, _inline(value, fmt)))
+        for paragraph in section.paragraphs:
+            block(_inline(paragraph, fmt))
+        for number, step in enumerate(section.steps, start=1):
+            line = style.step.format(_inline(step, fmt), n=number)
+            if number == 1:
+                block(line)
+            else:
+                lines.append(line)
     if ticket.links:
         lines.append("")
         lines += [style.link.format(label, url) for label, url in ticket.links]
@@ -90,15 +108,35 @@ def render(ticket: Ticket, fmt: str = DEFAULT_FORMAT) -> str:
     return "\n".join(_lines(ticket, fmt)).strip() + "\n"
 
 
-def entry_ticket(entry, permalink, cause=None) -> Ticket:
+def mark_codes(text, codes=()) -> str:
+    """``text`` with every command key (``p.php?AT=LI``, ``XMLService:user.GetUser``) and every code of ``codes``
+    (``BadWebExIDorPassword``, ``030002``) marked as code; text already marked is left alone."""
+    text = str(text or "")
+    names = sorted({c for c in codes if c}, key=len, reverse=True)
+    pieces = [_COMMAND_IN_TEXT.pattern] + [rf"(?<![\w`?=.]){re.escape(c)}(?![\w`])" for c in names]
+    pattern = re.compile("|".join(pieces))
+    out, pos = [], 0
+    for match in _CODE.finditer(text):  # keep what is already `marked`
+        out.append(pattern.sub(lambda m: code(m.group(0)), text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(pattern.sub(lambda m: code(m.group(0)), text[pos:]))
+    return "".join(out)
+
+
+_COMMAND_IN_TEXT = re.compile(rf"{URL_KEY_IN_TEXT.pattern}|\b{XML_SERVICE}:[A-Za-z]+\.[A-Za-z]+")
+
+
+def entry_ticket(entry, permalink, cause=None, codes=()) -> Ticket:
     """An entry for a ticket: its title and summary, then the cause's meaning and numbered steps (every cause when
-    none is named), and the permalink."""
+    none is named), and the permalink. Commands and ``codes`` (those the texts name) are marked as code."""
     causes = [cause] if cause is not None else list(entry.causes.all())
-    sections = [Section(paragraphs=[entry.summary])]
+    codes = {entry.code, *codes}
+    sections = [Section(paragraphs=[mark_codes(entry.summary, codes)])]
     for number, item in enumerate(causes, start=1):
         heading = f"Cause: {item.title}" if len(causes) == 1 else f"Cause {number}: {item.title}"
-        sections.append(Section(heading=heading, facts=[("What it means", item.meaning)]))
-        steps = [step.text for step in item.steps.all()]
+        sections.append(Section(heading=heading, facts=[("What it means", mark_codes(item.meaning, codes))]))
+        steps = [mark_codes(step.text, codes) for step in item.steps.all()]
         if steps:
             sections.append(Section(heading="What to do", steps=steps))
     sections += _lifecycle_sections(causes)

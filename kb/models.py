@@ -6,6 +6,7 @@ an entry by its canonical code, a cause by (entry code, slug).
 """
 
 import difflib
+import re
 import secrets
 from datetime import timedelta
 
@@ -481,6 +482,27 @@ class Cause(models.Model):
 
     def get_absolute_url(self):
         return f"{self.entry.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def when_seen_adds(self):
+        """False when "When you might see it" only lists the commands the "Returned by" chips already show
+        (``p.php?AT=SU, p.php?AT=LI or p.php?AT=LO.``): the page then shows the chips alone."""
+        rest = self.when_seen or ""
+        for command in sorted(self.commands.all(), key=lambda c: -len(c.key)):
+            rest = rest.replace(command.key, " ")
+        return bool(_LIST_GLUE.sub("", rest))
+
+    def replay_keys(self, commands_by_service):
+        """The commands a reader may replay for this cause: those it names, then every command of the services it
+        names ("any command of XMLService"), from ``{service name: [command key]}``; no key twice."""
+        keys = [command.key for command in self.commands.all()]
+        for service in self.services.all():
+            keys += commands_by_service.get(service.name, [])
+        return list(dict.fromkeys(keys))
+
+
+# What is left of a "When you might see it" text that only lists commands: separators and "or"/"and".
+_LIST_GLUE = re.compile(r"[\s,.;]+|\b(?:or|and)\b")
 
 
 class Step(models.Model):

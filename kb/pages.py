@@ -4,7 +4,8 @@ reader sees alike (rendered once per KB generation), and which alias a link name
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from kb.models import CONFIDENCE_HELP
+from kb.generation import per_generation
+from kb.models import CONFIDENCE_HELP, Command
 from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
 
@@ -18,6 +19,27 @@ def redirected_from(aliases, text):
     return next((alias for alias in aliases if key_term(alias) == wanted), None)
 
 
+@per_generation
+def commands_by_service():
+    """{service name: [command key]}, for causes seen on "any command of" a service (shared: do not change it)."""
+    out: dict[str, list[str]] = {}
+    for command in Command.objects.select_related("service"):
+        out.setdefault(command.service.name, []).append(command.key)
+    return out
+
+
+def cause_views(entry):
+    """The entry's causes, each with what its section shows: ``replay_keys`` (one "Replay…" control: the commands
+    it names, or every command of a service it names) and ``show_when_seen`` (False when the text only repeats the
+    "Returned by" chips)."""
+    by_service = commands_by_service()
+    causes = list(entry.causes.all())
+    for cause in causes:
+        cause.replay_choices = cause.replay_keys(by_service)
+        cause.show_when_seen = cause.when_seen_adds
+    return causes
+
+
 def render_entry_parts(request, entry):
     """The parts of an entry page that are the same for every reader, as HTML strings (the editor's preview
     renders an unsaved entry through this too)."""
@@ -26,13 +48,18 @@ def render_entry_parts(request, entry):
         texts += [cause.meaning, cause.when_seen, *[s.text for s in cause.steps.all()]]
     texts += [event.change for event in entry.timeline.all()]
     permalink = request.build_absolute_uri(entry.get_absolute_url())
+    counterparts = sorted((r for r in entry.counterparts.all() if not r.is_draft), key=lambda r: r.code.lower())
     context = {
         "entry": entry,
+        "causes": cause_views(entry),
         "code_links": build_link_map(texts, exclude_code=entry.code),
         "command_links": command_links(),
         "permalink": permalink,
         "confidence_note": CONFIDENCE_HELP[entry.confidence],
-        "related": sorted((r for r in entry.related.all() if not r.is_draft), key=lambda r: r.code.lower()),
+        # "Related" leaves out what "In the other API" lists already.
+        "related": sorted(
+            (r for r in entry.related.all() if not r.is_draft and r not in counterparts), key=lambda r: r.code.lower()
+        ),
         "counterparts": [link.to_entry for link in entry.counterpart_pairs()],
         "counterpart_links": entry.counterpart_pairs(),
         "timeline": list(entry.timeline.all()),

@@ -19,6 +19,7 @@ from kb.forms import EntryFilterForm
 from kb.insights import PERIODS, insights_sections, period
 from kb.models import Category, Cause, Command, Entry, Service, can_edit
 from kb.pages import redirected_from, render_entry_parts
+from kb.search.knowledge import family_of
 from kb.search.popular import most_looked_up
 from kb.textlinks import build_link_map, command_links
 
@@ -87,13 +88,13 @@ def _entry_or_redirect(code, url_name, entries=None, say_alias=False):
 
 
 def _unknown_code(request, code, status=404):
+    """A code no entry has. A 6-digit exception ID is explained by its family, as search does; other codes get the
+    entries whose codes look similar (a 6-digit ID one digit away is another error, not a misspelling)."""
     published = Entry.objects.published()
-    return render(
-        request,
-        "kb/unknown_code.html",
-        {"code": code[:100], "closest": published.filter(code__in=published.closest(code))},
-        status=status,
-    )
+    code = code[:100]
+    family = family_of(code)
+    closest = [] if code.isdigit() else published.filter(code__in=published.closest(code))
+    return render(request, "kb/unknown_code.html", {"code": code, "closest": closest, "family": family}, status=status)
 
 
 def _generation_key(kind, request, code):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import tickets
 from core.rendering import render_page, wants_fragment
 from kb.models import Entry, EntryFeedback
+from kb.textlinks import build_link_map
 
 
 def _resolve(request, code):
@@ -51,7 +52,11 @@ def entry_ticket(request, code):
         if cause is None:
             return tickets.text_response(f"{entry.code} has no cause {slug[:60]!r}.\n", status=404)
     permalink = request.build_absolute_uri(cause.get_absolute_url() if cause else entry.get_absolute_url())
-    return tickets.ticket_response(request, lambda: tickets.entry_ticket(entry, permalink, cause))
+    texts = [entry.summary]
+    for item in [cause] if cause else entry.causes.all():
+        texts += [item.meaning, *(step.text for step in item.steps.all())]
+    codes = [*build_link_map(texts), *(alias.alias for alias in entry.aliases.all())]  # the codes the texts name
+    return tickets.ticket_response(request, lambda: tickets.entry_ticket(entry, permalink, cause, codes=codes))
 
 
 class EntryFeedbackForm(forms.Form):

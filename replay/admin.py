@@ -8,10 +8,10 @@ from replay.models import ReplayRecord, Site
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "base_url", "timeout", "allow_private_network")
+    list_display = ("name", "slug", "base_url", "timeout", "allow_private_network", "is_test_site")
     search_fields = ("name", "slug", "base_url")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "base_url", "xml_url", "partner_id", "timeout", "allow_private_network")
+    fields = ("name", "slug", "base_url", "xml_url", "partner_id", "timeout", "allow_private_network", "is_test_site")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 
 from replay.models import Site
 from replay.sandbox.server import SandboxServer
-from replay.sandbox.state import SandboxConfig
+from replay.sandbox.state import PARTNER_ID, SandboxConfig
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +40,8 @@ def make_site(db):
             xml_url=xml_url,
             timeout=timeout,
             allow_private_network=allow_private_network,
+            is_test_site=server is not None,  # a sandbox is a test site
+            partner_id=PARTNER_ID if server is not None else "",
         )
 
     return make

@@ -10,8 +10,10 @@ from django.utils.html import escape
 from kb.models import Api, Command
 from replay.models import ReplayRecord, Site
 from replay.plan import MIN_SCRUB_LENGTH, ReplayInput
+from replay.prefill import command_key_of
 from replay.wizardlink import safe_step_path
-from webex.commandkeys import needs_session
+from replay.xmltemplates import fill_xml
+from webex.commandkeys import needs_session, site_change
 from webex.redaction import SECRET_PARAMS, is_secret_name, redact_text
 
 PARAM_PREFIX = "param_"
@@ -95,6 +97,13 @@ class ReplayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
         help_text=escape("The whole <serv:message>. Leave <password> empty: type it below."),
     )
+    xml_webex_id = forms.CharField(
+        label="WebEx ID",
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=escape("Asked once: put into every empty <webExID> element. <siteName> comes from the site."),
+    )
     xml_password = secret_input("<password>", escape("Put into the request's <password> element."))
     xml_session_ticket = secret_input("<sessionTicket>", escape("Put into the request's <sessionTicket> element."))
     login_first = forms.BooleanField(
@@ -105,6 +114,11 @@ class ReplayForm(forms.Form):
     login_wid = forms.CharField(label="Log-in WID", required=False, max_length=120)
     login_password = secret_input("Log-in PW")
     from_step = forms.CharField(required=False, max_length=600, widget=forms.HiddenInput)
+    confirm_change = forms.BooleanField(
+        label="Yes, send it: I know this command changes the site",
+        required=False,
+        help_text="Needed on sites that are not marked as test sites.",
+    )
 
     def __init__(self, *args, commands=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -136,6 +150,8 @@ class ReplayForm(forms.Form):
         ]
         self.build_command = self.commands.get(self._value("command") or "")
         self.param_fields = self._add_param_fields()
+        if not self.is_bound and self.initial.get("mode") == "xml":
+            self.fields["xml_password"].widget.attrs["autofocus"] = True  # the template arrives filled
 
     @property
     def paste_secret_fields(self):
@@ -192,9 +208,41 @@ class ReplayForm(forms.Form):
     def clean_from_step(self):
         return safe_step_path(self.cleaned_data.get("from_step") or "")
 
+    def command_key(self):
+        """The command this form would send, as a key (``p.php?AT=SU``, ``XMLService:user.CreateUser``), or ""."""
+        mode = self._value("mode")
+        if mode == "build":
+            return self._value("command") or ""
+        return command_key_of(self._value("xml" if mode == "xml" else "command_text") or "")
+
+    def chosen_site(self):
+        wanted = str(self._value("site") or "")
+        if getattr(self, "_chosen", (None, None))[0] != wanted:  # one query per form, however often it is asked
+            pk = int(wanted) if wanted.isdigit() else None
+            self._chosen = (wanted, Site.objects.filter(pk=pk).first() if pk is not None else None)
+        return self._chosen[1]
+
+    @property
+    def caution(self):
+        """What the command changes on the chosen site (webex.commandkeys.site_change), or ""."""
+        site = self.chosen_site()
+        return site_change(self.command_key(), site.name if site else "the chosen site")
+
+    @property
+    def needs_confirmation(self):
+        site = self.chosen_site()
+        return bool(self.caution) and not (site is not None and site.is_test_site)
+
     def clean(self):
         data = super().clean()
         mode = data.get("mode")
+        site = data.get("site")
+        caution = site_change(self.command_key(), site.name if site else "the site")
+        if caution and site is not None and not site.is_test_site and not data.get("confirm_change"):
+            self.add_error(
+                "confirm_change",
+                f"This command {caution}. {site.name} is not marked as a test site: tick the box to send it.",
+            )
         if mode == "paste" and not (data.get("command_text") or "").strip():
             self.add_error("command_text", "Paste the failing command, or choose another way to replay.")
         if mode == "build" and not data.get("command"):
@@ -238,7 +286,7 @@ class ReplayForm(forms.Form):
         data = self.cleaned_data
         return ReplayInput(
             mode=data["mode"],
-            text=data["xml"] if data["mode"] == "xml" else data.get("command_text") or "",
+            text=self._xml_filled() if data["mode"] == "xml" else data.get("command_text") or "",
             command=data.get("command") or "",
             params=self.build_params() if data["mode"] == "build" else data.get("params") or "",
             method=data["method"],
@@ -252,6 +300,21 @@ class ReplayForm(forms.Form):
             refused_command={"build": data.get("command") or "", "xml": "XMLService"}.get(data["mode"], ""),
             from_step=data.get("from_step") or "",
         )
+
+    def _xml_filled(self):
+        data = self.cleaned_data
+        site = data.get("site")
+        return fill_xml(
+            data["xml"], site_name=site.site_name if site else "", webex_id=(data.get("xml_webex_id") or "").strip()
+        )
+
+    def focus_first_error(self):
+        """Without JavaScript too, the first field to fix gets the focus (not the summary far above it)."""
+        for name in self.fields:
+            if name in self.errors:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return name
+        return None
 
     def input_field(self):
         """The field an input mistake is shown on, for the chosen way to replay."""

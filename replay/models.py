@@ -73,6 +73,12 @@ class Site(models.Model):
         default=False,
         help_text="Allow loopback and private addresses (and plain http). Only for a local sandbox or lab site.",
     )
+    is_test_site = models.BooleanField(
+        "test site",
+        default=False,
+        help_text="A test or sandbox site: commands that create, change or delete on it (SU, SM, CreateUser …) run "
+        "without asking for confirmation. On other sites they need an explicit confirmation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,6 +129,14 @@ class Site(models.Model):
         return parts.netloc.lower()
 
     @property
+    def site_name(self):
+        """The WebEx site name an XML request's ``<siteName>`` carries: the first path segment of the base URL
+        (``https://acme.webex.com/acme/`` -> ``acme``), else the host's first label."""
+        parts = urlsplit(self.base_url or "")
+        segment = next((s for s in parts.path.split("/") if s), "")
+        return segment or (parts.hostname or "").split(".", 1)[0]
+
+    @property
     def effective_timeout(self):
         """The timeout a replay uses: the site's, never more than REPLAY_MAX_TIMEOUT (a site stored before that
         maximum existed may hold a longer one)."""
@@ -157,6 +171,13 @@ class ReplayRecord(models.Model):
         ERROR = "error", "Could not be made"
         UNRECOGNIZED = "unrecognized", "Unrecognised answer"
         RETIRED = "retired", "API may be retired"
+
+    # One or two words, for the history table's pill (the full label is its title).
+    SHORT_OUTCOME = {"fail": "Failed", "blocked": "Refused", "error": "Not made", "unrecognized": "Unrecognised"}
+
+    @property
+    def outcome_short(self):
+        return self.SHORT_OUTCOME.get(self.outcome, self.get_outcome_display())
 
     class Method(models.TextChoices):
         POST = "POST", "POST"

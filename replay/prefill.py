@@ -8,14 +8,15 @@ from django.urls import reverse
 
 from kb.models import Api
 from replay.wizardlink import safe_step_path
-from replay.xmltemplates import xml_template
-from webex.commandkeys import command_key, needs_session
+from replay.xmltemplates import fill_xml, xml_template
+from webex.answer import xml_operation
+from webex.commandkeys import XML_SERVICE, command_key, needs_session
 from webex.redaction import MASK, SECRET_XML_ELEMENTS, is_secret_name, redact_text, xml_secret_element
 
 MAX_COMMAND = 8000
 
 
-def _url_command(text):
+def read_url_command(text):
     """(command key, [(name, value)]) of a pasted ``p.php?AT=LI&WID=…`` or full URL, or (None, None)."""
     try:
         parts = urlsplit(text)
@@ -29,6 +30,17 @@ def _url_command(text):
     return command_key(service, at, xml=False), [(k, v) for k, v in pairs if k.upper() != "AT"]
 
 
+def command_key_of(text):
+    """The command key a pasted command or XML request names (``p.php?AT=SU``, ``XMLService:user.CreateUser``),
+    or "" when none can be read."""
+    text = (text or "").strip()
+    if text.startswith("<"):
+        operation = xml_operation(text)
+        return command_key(XML_SERVICE, operation) if operation else ""
+    key, _pairs = read_url_command(text[:MAX_COMMAND])
+    return key or ""
+
+
 def from_command(text, commands):
     """Initial form values for a command given as text: an XML command key opens XML mode with its template; a
     known URL API command opens build mode with its parameters filled in; anything else is pasted."""
@@ -36,12 +48,12 @@ def from_command(text, commands):
     command = commands.get(text)
     if command is not None and command.service.api == Api.XML:
         return {"mode": "xml", "xml_template": command.key, "xml": xml_template(command)}
-    key, pairs = _url_command(text)
+    key, pairs = read_url_command(text)
     command = commands.get(key) if key else None
     if command is None or command.service.api != Api.URL:
         return {"mode": "paste", "command_text": redact_text(text), "login_first": needs_session(text)}
     listed = {p["name"].upper(): p["name"] for p in command.parameters or []}
-    values, extra = {}, []
+    values, extra = {"takes_pid": "PID" in listed}, []
     for name, value in pairs:
         if is_secret_name(name):
             continue  # never filled in from a link: typed in its password field
@@ -85,6 +97,7 @@ def initial_from_query(query, *, sites, commands, record=None):
         initial["site"] = chosen.pk
     elif not initial.get("site") and len(sites) == 1:
         initial["site"] = sites[0].pk
+    _fill_from_site(initial, next((s for s in sites if s.pk == initial.get("site")), None), query)
     if query.get("login_first") == "1":
         initial["login_first"] = True
     if query.get("login_wid"):
@@ -93,6 +106,20 @@ def initial_from_query(query, *, sites, commands, record=None):
     if step:
         initial["from_step"] = step
     return initial
+
+
+def _fill_from_site(initial, site, query):
+    """What the chosen site says: an XML template's ``siteName`` (and ``webExID`` when the link names one), and the
+    partner ID of a built command that takes ``PID`` (sign-up needs it)."""
+    wid = (query.get("wid") or query.get("login_wid") or "").strip()[:120]
+    if initial.get("mode") == "xml" and initial.get("xml"):
+        initial["xml"] = fill_xml(initial["xml"], site_name=site.site_name if site else "", webex_id=wid)
+        if wid:
+            initial["xml_webex_id"] = wid
+    takes_pid = initial.get("mode") == "build" and initial.get("takes_pid") and "param_PID" not in initial
+    if takes_pid and site is not None and site.partner_id:
+        initial["param_PID"] = site.partner_id
+    initial.pop("takes_pid", None)
 
 
 def replay_link(command_text, *, site=None, from_step="", login_first=False, login_wid=""):

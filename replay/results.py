@@ -1,6 +1,7 @@
 """What a replay's result offers: the whole answer, the next test as one click, the way back to the wizard step it
 came from, "Replay again", and the record as ticket text."""
 
+import re
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -11,6 +12,7 @@ from replay.curl import curl_command
 from replay.prefill import replay_link
 from replay.pretty import pretty_body
 from troubleshooter.answers import back_to_step, next_tests
+from webex.commandkeys import key_parts, service_of, site_change
 from webex.redaction import is_secret_name
 
 COLLAPSE_OVER_LINES = 60
@@ -25,15 +27,44 @@ def _command_text(command, params):
     return f"{command}&{urlencode(params)}" if params else command
 
 
+def _xml_webex_id(record):
+    """The ``webExID`` the record's XML request carried (not a secret), or ""."""
+    match = _WEBEX_ID.search(record.request_xml or "")
+    return match.group(1).strip() if match else ""
+
+
+_WEBEX_ID = re.compile(r"<(?:\w+:)?webExID>([^<]{1,120})</(?:\w+:)?webExID>")
+
+
+def _test_command(record, test, own):
+    """(text, required parameter names) of a test that sends another command: it carries every non-secret
+    parameter of the failed command that the test's command takes, and the site's partner ID when it takes PID."""
+    command = (
+        Command.objects.select_related("service")
+        .filter(service__name=service_of(test["command"]), code=key_parts(test["command"])[1])
+        .first()
+    )
+    specs = command.parameters if command else []
+    listed = {p["name"].upper(): p["name"] for p in specs}
+    carried = {listed[k.upper()]: v for k, v in own.items() if k.upper() in listed}
+    if "PID" in listed and listed["PID"] not in carried and record.site is not None and record.site.partner_id:
+        carried[listed["PID"]] = record.site.partner_id
+    requires = [p["name"] for p in specs if p.get("required")]
+    return _command_text(test["command"], {**carried, **test["params"]}), requires
+
+
 def next_test_links(record):
     """The tests the knowledge base and the wizard describe after this answer, as links to the filled-in form:
-    "Retry with DU=20", "Run the p.php?AT=SU test", "Log in first and retry"."""
-    if record.outcome != "fail" or not record.code or record.api != "url" or not record.command:
+    "Retry with DU=20", "Run the p.php?AT=SU test", "Log in first and retry", "Run the user.AuthenticateUser
+    test". A test says what it needs and whether it changes the site; it names a wizard step only when the replay
+    was started from one."""
+    if record.outcome != "fail" or not record.code or not record.command:
         return []
-    own = _own_params(record)
+    own = _own_params(record) if record.api == "url" else {}
     cause = record.cause.slug if record.cause_id else ""
     links = []
     for test in next_tests(code=record.code, command=record.command, cause_slug=cause, params=own):
+        requires, wid = [], ""
         if test["kind"] == "retry":
             if test["params"] and all(own.get(k) == v for k, v in test["params"].items()):
                 continue  # this answer already came from that retry
@@ -42,14 +73,10 @@ def next_test_links(record):
             text = _command_text(record.command, {**own, **test["params"]})
             login = record.login_first
         elif test["kind"] == "test":
-            command = Command.objects.filter(
-                service__name=test["command"].split("?", 1)[0], code=test["command"].rsplit("=", 1)[-1]
-            ).first()
-            listed = {p["name"] for p in (command.parameters if command else [])}
-            carried = {k: v for k, v in own.items() if k in listed}
-            label = f"Run the {test['command']} test"
-            text = _command_text(test["command"], {**carried, **test["params"]})
+            text, requires = _test_command(record, test, own)
+            label = f"Run the {test['command'].removeprefix('XMLService:')} test"
             login = False
+            wid = _xml_webex_id(record) if record.api == "xml" else ""
         else:
             if record.login_first:
                 continue
@@ -59,11 +86,21 @@ def next_test_links(record):
         url = replay_link(
             text,
             site=record.site_id,
-            from_step=test.get("from") or record.from_step,
+            from_step=(test.get("from") or record.from_step) if record.from_step else "",
             login_first=login,
-            login_wid=record.login_wid if login else "",
+            login_wid=record.login_wid if login else wid,
         )
-        links.append({"kind": test["kind"], "label": label, "command": text, "url": url})
+        caution = site_change(test["command"], record.site_label)
+        links.append(
+            {
+                "kind": test["kind"],
+                "label": label,
+                "command": text,
+                "url": url,
+                "requires": requires,
+                "caution": caution,
+            }
+        )
     return links[:3]
 
 
@@ -82,6 +119,7 @@ def result_context(record):
         "body_pretty": pretty,
         "body_open": body.count("\n") < COLLAPSE_OVER_LINES,
         "next_tests": next_test_links(record),
+        "caution": site_change(record.command, record.site_label) if record.command else "",
         "back": back,
         "again_url": f"{reverse('replay:replay')}?again={record.pk}",
         "ticket_url": f"{reverse('replay:ticket', args=[record.pk])}?",

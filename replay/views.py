@@ -80,6 +80,7 @@ def replay(request):
             record = replayed.record
             status = 429 if replayed.busy else 200  # busy: too many replays in flight, recorded, nothing sent
     form.scrub()
+    form.focus_first_error()
     context = {**_panel_context(form, sites), **result_context(record)}
     response = render_page(request, "replay/replay.html", context, status=status)
     if status == 429:

@@ -46,3 +46,18 @@ def xml_template(command, *, site_name="", partner_id="") -> str:
         "  </body>\n"
         "</serv:message>\n"
     )
+
+
+def _empty_element(name):
+    return re.compile(rf"<(?P<tag>(?:\w+:)?{name})\s*/>|<(?P<open>(?:\w+:)?{name})>\s*</(?P=open)>")
+
+
+def fill_xml(xml, *, site_name="", webex_id="") -> str:
+    """``xml`` with its empty ``<siteName>`` filled from the chosen site and every empty ``<webExID>`` (the security
+    context's and the body's: asked once) with ``webex_id``. Elements that hold a value are left as they are."""
+    for name, value in (("siteName", site_name), ("webExID", webex_id)):
+        if value:
+            xml = _empty_element(name).sub(
+                lambda m, v=value: f"<{m['tag'] or m['open']}>{escape(v)}</{m['tag'] or m['open']}>", xml
+            )
+    return xml

@@ -18,7 +18,7 @@ from troubleshooter.models import Flow, NodeKind
 from troubleshooter.wizard import step_url
 from webex.commandkeys import LOGIN_COMMAND, needs_session
 
-_RS_TOKEN = re.compile(r"\b(?:RS|exceptionID)=([A-Za-z0-9_]+)")
+_RS_TOKEN = re.compile(r"\b(?:RS=|exceptionID[= ])([A-Za-z0-9_]+)")
 _ALSO_TOKEN = re.compile(r"\(or ([A-Za-z0-9_]+)\)")
 _SUCCESS = re.compile(r"\bST=SUCCESS\b|\bSUCCESS\b")
 _OTHER_CODE = re.compile(r"\b(?:another|a different)(?: reason)? code\b", re.IGNORECASE)

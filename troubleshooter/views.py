@@ -101,6 +101,14 @@ def wizard_step(request, slug):
     return response
 
 
+def _steps_after(walk):
+    """The outcome's steps, without those that ask for a test the path has just run (the su-test question's
+    ``p.php?AT=SU``): a person who ran it is not sent to run it again."""
+    steps = list(walk.node.cause.steps.all()) if walk.node.cause else []
+    done = [node.command.key for node, _choice in walk.steps if node.command is not None]
+    return [step for step in steps if not any(key in step.text for key in done)]
+
+
 def hide_drafts(request, walk):
     """An outcome that names a draft entry shows neither it nor its cause to anyone but KB editors (the graph is
     cached for everyone: the node is copied, not changed)."""
@@ -112,7 +120,7 @@ def hide_drafts(request, walk):
     return walk
 
 
-def _step_response(request, flow, graph, walk, canonical, feedback_form=None, status=200):
+def _step_response(request, flow, graph, walk, canonical, feedback_form=None, status=200, extra=None):
     hide_drafts(request, walk)
     node = walk.node
     texts = [flow.description]
@@ -134,7 +142,7 @@ def _step_response(request, flow, graph, walk, canonical, feedback_form=None, st
         "command_links": command_links(),
     }
     if walk.is_outcome:
-        steps = list(node.cause.steps.all()) if node.cause else []
+        steps = _steps_after(walk)
         context.update(
             steps=steps,
             replay=command_link(node.command, node.params, canonical) if node.command else None,
@@ -143,6 +151,7 @@ def _step_response(request, flow, graph, walk, canonical, feedback_form=None, st
             feedback_form=feedback_form or FeedbackForm(),
             feedback_url=with_query(reverse("troubleshooter:wizard-feedback", args=[flow.slug]), walk.answers),
         )
+        context.update(extra or {})
         return render_page(request, "troubleshooter/wizard_outcome.html", context, status=status)
     question = walk.changing or node
     context.update(
@@ -160,7 +169,7 @@ def wizard_ticket_text(request, slug):
     walk = hide_drafts(request, served_graph(flow).walk(read_answers(request)))
     if not walk.is_outcome:
         return tickets.text_response("These answers do not lead to an outcome yet.\n", status=404)
-    steps = list(walk.node.cause.steps.all()) if walk.node.cause else []
+    steps = _steps_after(walk)
     return tickets.ticket_response(request, lambda: wizard_ticket(request, flow, walk, steps))
 
 
@@ -202,7 +211,13 @@ def wizard_feedback(request, slug):
             user=user,
         )
     thanks = "Thank you: recorded as solved." if resolved else "Thank you: recorded as not solved."
+    # Not solved: escalation at once (the summary for the ticket, "suggest an edit", a box to read another answer).
+    escalate = {"unsolved": not resolved, "node": walk.node, "ticket_url": ticket_url(flow, walk)}
     if wants_fragment(request):
-        return render_partial(request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow})
+        return render_partial(
+            request, "troubleshooter/_wizard_feedback.html", {"thanks": thanks, "flow": flow, **escalate}
+        )
+    if not resolved:
+        return _step_response(request, flow, graph, walk, outcome_url, extra={"thanks": thanks, **escalate})
     messages.success(request, thanks)
     return HttpResponseRedirect(outcome_url)

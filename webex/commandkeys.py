@@ -113,3 +113,39 @@ def with_params(key: str, params) -> str:
     if not params or not is_url_key(key):
         return key
     return f"{key}&{urlencode(params)}"
+
+
+# Commands that create, change or delete something on the site: the one list. The replay form and its result carry
+# a caution for them, and on a site that is not marked as a test site they need an explicit confirmation.
+# URL API: what each does; XML API: an operation whose name starts with Create, Set or Del (user.CreateUser,
+# meeting.SetMeeting, meeting.DelMeeting).
+SITE_CHANGING_URL = {
+    "p.php?AT=SU": "creates a host account on {site} if the WebEx ID is free",
+    "p.php?AT=EU": "changes a user account on {site}",
+    "m.php?AT=SM": "schedules a meeting on {site}",
+    "m.php?AT=IM": "starts an instant meeting on {site}",
+    "m.php?AT=DM": "deletes a meeting on {site}",
+}
+_XML_CHANGES = (("Create", "creates"), ("Set", "changes"), ("Del", "deletes"))
+
+
+def site_change(key: str, site: str = "the site") -> str:
+    """What the command ``key`` changes on ``site`` ("creates a host account on acme if the WebEx ID is free"),
+    or "" for a command that only reads. A key with parameters (``p.php?AT=SU&WID=x``) counts as its command."""
+    key = (key or "").strip()
+    if is_url_key(key):
+        service, rest = key.split(_URL_SEP, 1)
+        at = re.split(r"[&#]", rest, maxsplit=1)[0].strip().upper()
+        for known, text in SITE_CHANGING_URL.items():
+            if key_matches(f"{service.rsplit('/', 1)[-1]}{_URL_SEP}{at}", known):
+                return text.format(site=site)
+        return ""
+    service, operation = key_parts(key)
+    if not is_xml_service(service) or "." not in operation:
+        return ""
+    obj, verb = operation.split(".", 1)
+    for prefix, does in _XML_CHANGES:
+        if verb.startswith(prefix) and verb[len(prefix) : len(prefix) + 1].isupper():
+            thing = re.sub(r"(?<!^)(?=[A-Z])", " ", verb[len(prefix) :]).lower() or obj
+            return f"{does} a {thing} on {site} ({operation})"
+    return ""

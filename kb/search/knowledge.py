@@ -199,6 +199,15 @@ def build() -> Snapshot:
     return snap
 
 
+def family_of(code) -> Family | None:
+    """What the codes we have say about the family of a 6-digit XML exception ID (``030099`` -> the 03xxxx codes),
+    or None: the search's missing-code answer and the unknown-code page both explain a code this way."""
+    code = (code or "").strip()
+    if len(code) == 6 and code.isdigit():
+        return families().get(code[:2])
+    return None
+
+
 @generation.per_generation
 def families() -> dict[str, Family]:
     """{first two digits: Family} of the 6-digit XML exception IDs we have (read only when a missing one is shown)."""

@@ -507,16 +507,10 @@ def _corrected_text(shown, terms, fixed, keys):
     return text
 
 
-def _family_for(code):
-    if code and len(code) == 6 and code.isdigit():
-        return knowledge.families().get(code[:2])
-    return None
-
-
 def _missing(response, code, be=None, *, similar=True):
     """Say that ``code`` is not in the knowledge base: never corrected into another code, never an answer."""
     response.missing_code = code
-    response.family = _family_for(code)
+    response.family = knowledge.family_of(code)
     response.message = f"{code} is not in the knowledge base yet."
     if similar and be is not None and not code.isdigit():
         response.close = close_codes(be, key_term(code))

@@ -160,9 +160,16 @@ class Detected:
         return "answer"
 
     @property
+    def names_command_only(self) -> bool:
+        """A bare ``AT=SU``: a command's name with no status and no reason code, neither a request nor an answer."""
+        return not self.is_request and not self.status and not self.code and bool(self.command)
+
+    @property
     def form_label(self):
         if self.is_request and self.form == "back-url":
             return "request URL"
+        if self.names_command_only:
+            return "a command's name"
         return FORM_LABELS.get(self.form, self.form)
 
     @property

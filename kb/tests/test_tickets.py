@@ -21,9 +21,9 @@ def test_markdown_has_the_title_the_meaning_the_numbered_steps_and_the_permalink
     assert response["Content-Disposition"] == "inline"
     text = _text(response)
     assert text.startswith(f"### `AccessDenied`: {entry.title}\n")
-    assert cause.meaning in text
+    assert cause.meaning.replace("p.php?AT=LI", "`p.php?AT=LI`") in text  # commands marked as code
     for number, step in enumerate(cause.steps.all(), start=1):
-        assert f"{number}. {step.text}" in text
+        assert f"{number}. {step.text}".replace("p.php?AT=LI", "`p.php?AT=LI`") in text
     assert "http://testserver/errors/AccessDenied/#cause-session-expired" in text
     assert "xml-privilege" not in text and entry.causes.get(slug="xml-privilege").meaning not in text
 
@@ -104,3 +104,17 @@ def test_render_marks_codes_per_format(fmt):
     expected = {"markdown": "`m.php?AT=SM`", "jira": "{{m.php?AT=SM}}", "text": "m.php?AT=SM failed"}[fmt]
     assert expected in text
     assert ("# Send it again." if fmt == "jira" else "2. Send it again.") in text
+
+
+def test_markdown_keeps_cause_and_meaning_apart_and_marks_codes(client, kb):
+    """Markdown joins lines no blank line separates: the cause's heading, "What it means" and the steps each stand
+    alone, and the codes and commands the texts name are marked as code (Jira writes them monospaced)."""
+    text = _text(client.get("/errors/BadWebExIDorPassword/ticket/", {"format": "markdown"}))
+    heading = next(line for line in text.splitlines() if line.startswith("**Cause"))
+    after = text.split(heading + "\n", 1)[1]
+    assert after.startswith("\n**What it means:** ")  # a paragraph of its own
+    assert "\n\n**What to do**\n\n1. " in text
+    assert "`p.php?AT=SU`" in text and "`WebExIDConflict`" in text
+    assert "``" not in text  # nothing marked twice
+    jira = _text(client.get("/errors/BadWebExIDorPassword/ticket/", {"format": "jira"}))
+    assert "{{WebExIDConflict}}" in jira and "`" not in jira

@@ -77,7 +77,9 @@ def test_duration_answer_offers_retry_with_du_20(replay_client, make_site, sandb
     query = parse_qs(urlsplit(url).query)
     assert query["command"] == ["m.php?AT=SM&MN=Weekly&DU=20"] and query["site"] == [str(site.pk)]
     assert query["login_first"] == ["1"] and query["login_wid"] == ["host1"]
-    assert query["from"][0].startswith("/troubleshoot/schedule-meeting/?")
+    assert "from" not in query  # a direct replay: its next test does not claim a wizard step
+    form = replay_client.get(url).content.decode()
+    assert "Started from a troubleshooting step" not in form
     # After DU=20 fails the same way, DU=15 is next.
     ReplayRecord.objects.all().delete()
     sandbox.config.max_duration = 10
@@ -94,8 +96,8 @@ def test_bad_password_offers_the_sign_up_test(replay_client, make_site, sandbox)
     assert "Run the p.php?AT=SU test" in html
     (url,) = links(html, 'data-next-test="test"')
     query = parse_qs(urlsplit(url).query)
-    assert query["command"] == ["p.php?AT=SU&WID=nobody9"]  # the same data
-    assert query["from"][0].startswith("/troubleshoot/log-in/?")
+    assert query["command"] == ["p.php?AT=SU&WID=nobody9&PID=4242"]  # the same data, and the site's partner ID
+    assert "Needs WID, PW, FN, LN, EM, PID." in html
 
 
 def test_access_denied_on_m_php_offers_to_log_in_first(replay_client, make_site, sandbox):
@@ -164,7 +166,7 @@ def test_the_record_as_ticket_text_in_three_formats(replay_client, make_site, sa
     url = f"{record.get_absolute_url()}ticket/"
     markdown = replay_client.get(url).content.decode()
     assert markdown.startswith(f"### Replay of `p.php?AT=LI` on {site.name}: Failed")
-    assert "**RS:** `BadWebExIDorPassword`" in markdown and "**What to do**\n1. " in markdown
+    assert "**RS:** `BadWebExIDorPassword`" in markdown and "**What to do**\n\n1. " in markdown
     assert f"Replay record: http://testserver{record.get_absolute_url()}" in markdown
     assert "Wrong-pass-77" not in markdown
     assert replay_client.get(url, {"format": "jira"}).content.decode().startswith("h3. Replay of {{p.php?AT=LI}}")

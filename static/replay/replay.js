@@ -54,13 +54,20 @@
     if (t.hasAttribute("data-xml-template-select")) useTemplate(t);
   });
 
-  // The result (or the form's error summary) is scrolled into view and focused, so keyboard and screen-reader
-  // users land on it.
+  // The result is scrolled into view and focused, so keyboard and screen-reader users land on it; when the form
+  // needs fixing, the first field to fix gets the focus (the summary above is announced as an alert).
+  function firstInvalid() {
+    var fields = document.querySelectorAll('.replay-form [aria-invalid="true"]');
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].offsetParent !== null) return fields[i];
+    }
+    return document.querySelector(".replay-form .form-errors");
+  }
   function focusResult() {
-    var target = document.querySelector("#replay-result [data-replay-result]") ||
-      document.querySelector(".replay-form .form-errors");
+    var result = document.querySelector("#replay-result [data-replay-result]");
+    var target = result || (document.querySelector(".replay-form .form-errors") && firstInvalid());
     if (!target) return;
-    target.scrollIntoView({ block: "start" });
+    target.scrollIntoView({ block: result ? "start" : "center" });
     target.focus({ preventScroll: true });
   }
 

@@ -26,7 +26,9 @@ def test_the_outcome_shows_entry_cause_numbered_steps_and_the_path(kb, client):
     cause = kb.get(code="BadWebExIDorPassword").causes.get(slug="wrong-credentials")
     assert f"Cause: {html.escape(cause.title)}" in text
     steps = re.search(r'<ol class="steps">(.*?)</ol>', text, re.S).group(1)
-    assert steps.count("<li>") == cause.steps.count() >= 1
+    # The steps, less the one that asks for the p.php?AT=SU test this path has just run (issue 22).
+    kept = [step for step in cause.steps.all() if "p.php?AT=SU" not in step.text]
+    assert steps.count("<li>") == len(kept) == cause.steps.count() - 1 >= 1
     path = re.search(r'<ol class="wizard-path">(.*?)</ol>', text, re.S).group(1)
     assert "What were you trying to do? <strong>Log a host in</strong>" in path
     assert "Send p.php?AT=SU with the same data. What came back? <strong>RS=WebExIDConflict" in path
@@ -39,17 +41,18 @@ def test_copy_summary_for_ticket_is_markdown_with_path_diagnosis_and_links(kb, c
     summary = client.get(ticket_url + "format=markdown").content.decode()
     assert summary.startswith("### WebEx troubleshooting: Log a host in\n")
     assert f"Wizard: http://testserver{OUTCOME}" in summary
-    assert "**Path**\n1. What were you trying to do? Log a host in\n2. What came back? I was sent back" in summary
+    assert "**Path**\n\n1. What were you trying to do? Log a host in\n2. What came back? I was sent back" in summary
     assert "**Diagnosis:** `BadWebExIDorPassword`" in summary
     assert "Knowledge base: http://testserver/errors/BadWebExIDorPassword/#cause-wrong-credentials" in summary
-    assert "**What to do**\n1. " in summary
+    assert "**What to do**\n\n1. " in summary  # Markdown: a blank line keeps the list apart from its heading
     textarea = re.search(r'<textarea id="ticket-summary" readonly rows="12">(.*?)</textarea>', text, re.S)
     assert html.unescape(textarea.group(1)).strip() == summary.strip()
 
 
 def test_the_button_opens_the_filled_replay_form(kb, client):
     text = text_of(client.get(DURATION))
-    href = html.unescape(re.search(r'<a class="button replay-button" href="([^"]+)" data-replay=', text).group(1))
+    button = re.search(r'<a class="button replay-button replay-link" href="([^"]+)" data-replay=', text)
+    href = html.unescape(button.group(1))
     parts = urlsplit(href)
     assert parts.path == "/replay/"
     query = parse_qs(parts.query, keep_blank_values=True)

@@ -54,12 +54,15 @@ def test_the_header_links_replay_and_history_for_those_who_may(desk, client):
 def test_no_replay_links_for_readers_who_may_not(client, kb):
     html = client.get("/errors/AccessDenied/").content.decode()
     assert '<a href="/replay/">Replay</a>' not in html and "can-replay" not in html
-    assert 'class="button button-secondary button-small replay-link"' in html  # hidden by CSS for them
+    assert 'class="replay-control replay-link"' in html  # hidden by CSS for them
 
 
 def test_entry_causes_and_command_pages_offer_replay_this_command(desk):
     entry = desk.get("/errors/TheDurationIsExceedTheMaxDuration/").content.decode()
-    assert 'href="/replay/?command=m.php%3FAT%3DSM" data-replay-command="m.php?AT=SM"' in entry
+    control = re.search(
+        r'<form class="replay-control replay-link" method="get" action="/replay/">.*?</form>', entry, re.S
+    )
+    assert '<option value="m.php?AT=SM">m.php?AT=SM</option>' in control[0]  # one picker, one button
     command = desk.get("/commands/m.php/SM/").content.decode()
     assert 'href="/replay/?command=m.php%3FAT%3DSM"' in command and "Replay this command" in command
 

@@ -95,3 +95,26 @@ def test_commands_of_m_o_and_c_php_need_the_log_in_session(key, needed):
 def test_only_xmlservice_is_the_xml_apis_service():
     assert is_xml_service("XMLService") and is_xml_service(" xmlservice ")
     assert not is_xml_service("p.php") and not is_xml_service("") and not is_xml_service(None)
+
+
+def test_site_change_names_what_a_command_changes_and_nothing_for_reads():
+    from webex.commandkeys import site_change
+
+    assert site_change("p.php?AT=SU", "Acme") == "creates a host account on Acme if the WebEx ID is free"
+    assert site_change("p.php?AT=SU&WID=x&PID=1", "Acme").startswith("creates a host account")
+    assert site_change("m.php?AT=dm", "Acme") == "deletes a meeting on Acme"
+    for key in ("p.php?AT=EU", "m.php?AT=SM", "m.php?AT=IM"):
+        assert site_change(key, "Acme")
+    assert site_change("XMLService:user.CreateUser", "Acme") == "creates a user on Acme (user.CreateUser)"
+    assert site_change("XMLService:meeting.DelMeeting", "Acme").startswith("deletes a meeting")
+    assert site_change("XMLService:user.SetUser", "Acme").startswith("changes a user")
+    for key in (
+        "p.php?AT=LI",
+        "m.php?AT=JM",
+        "XMLService:user.GetUser",
+        "XMLService:meeting.LstsummaryMeeting",
+        "XMLService:user.Settings",
+        "",
+        "nonsense",
+    ):
+        assert site_change(key, "Acme") == "", key

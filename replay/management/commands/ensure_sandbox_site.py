@@ -25,6 +25,7 @@ class Command(BaseCommand):
             "partner_id": PARTNER_ID,
             "timeout": 10.0,
             "allow_private_network": True,
+            "is_test_site": True,  # the sandbox: site-changing commands need no confirmation
         }
         with transaction.atomic():
             site, created = Site.objects.update_or_create(slug="sandbox", defaults=values)

@@ -21,6 +21,8 @@ from django.views.decorators.debug import sensitive_variables
 from replay import run
 from replay.models import ReplayRecord, Site
 from replay.plan import LoginDetailsMissing, ReplayInput, ReplayInputError
+from replay.prefill import command_key_of
+from webex.commandkeys import site_change
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_NOT_MADE = 0, 1, 2
 
@@ -78,6 +80,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--get", action="store_true", help="Send with GET instead of POST")
         parser.add_argument("--json", action="store_true", help="Print one JSON object")
+        parser.add_argument(
+            "--confirm-change",
+            action="store_true",
+            help="Send a command that creates, changes or deletes on a site not marked as a test site (SU, SM …)",
+        )
 
     def fail(self, message):
         raise CommandError(message, returncode=EXIT_NOT_MADE)
@@ -92,7 +99,7 @@ class Command(BaseCommand):
 
     @sensitive_variables()
     def handle(self, *args, **options):
-        site = Site.objects.filter(slug=options["site"]).first()
+        site = Site.objects.filter(slug__iexact=options["site"].strip()).first()  # --site Sandbox finds sandbox
         if site is None:
             known = ", ".join(Site.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             self.fail(f"No site {options['site']!r}. Known sites: {known}. Add one with: manage.py site add")
@@ -109,6 +116,9 @@ class Command(BaseCommand):
         except Exception:
             actor = "command line"
         text = options["command"].strip()
+        caution = site_change(command_key_of(text), site.name)
+        if caution and not site.is_test_site and not options["confirm_change"]:
+            self.fail(f"This command {caution}. {site.name} is not marked as a test site: add --confirm-change.")
         given = ReplayInput(
             mode="xml" if text.startswith("<") else "paste",
             text=text,
