@@ -792,5 +792,7 @@ class TimelineEvent(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.version}: {self.change[:60]}"
+
+
 # Reason texts and code spellings seen in real answers, for the review queue (kb/reasons.py).
 from kb.reasons import SeenReason  # noqa: E402, F401
