@@ -14,6 +14,17 @@ class KbConfig(AppConfig):
 
         signals.connect()
         history.register_models()
+
+        import reversion
+
+        from kb.conditions import Condition
+        from kb.fixtures import register_section
+        from kb.fixtures.conditions import export_conditions, load_conditions
+
+        if not reversion.is_registered(Condition):
+            reversion.register(Condition, use_natural_foreign_keys=True)
+        # Before the wizard's "flows" (troubleshooter registers later): an outcome may name a condition.
+        register_section("conditions", load=load_conditions, export=export_conditions)
         register_insights_section(
             "feedback", "kb/_feedback_insights.html", lambda days: {"feedback": feedback.feedback_insights(days)}, 50
         )

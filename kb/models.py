@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
+from kb.vocabulary import CONFIDENCE_HELP, Confidence  # noqa: F401 - CONFIDENCE_HELP is read from here
 from webex.commandkeys import command_key, key_matches, service_of, split_command_key
 from webex.redaction import redact_text
 
@@ -35,19 +36,6 @@ class Api(models.TextChoices):
     def one_api_choices(cls):
         """The choices of something that belongs to one API (a replay, an answer): URL or XML, not both."""
         return [(cls.URL.value, cls.URL.label), (cls.XML.value, cls.XML.label)]
-
-
-class Confidence(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
-CONFIDENCE_HELP = {
-    Confidence.HIGH: "Stated by Cisco's documentation or seen in a captured WebEx response.",
-    Confidence.MEDIUM: "Seen in real client code that handles it; the exact wording was not confirmed.",
-    Confidence.LOW: "Inferred from the code's name or indirect evidence; treat as unconfirmed.",
-}
 
 
 class Category(models.TextChoices):
@@ -681,3 +669,7 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+# Conditions (a state of the site, the account or the API behind failing calls) live in their own module.
+from kb.conditions import Condition  # noqa: E402, F401

@@ -8,7 +8,7 @@ the search index's own writes. ``connect()`` runs from ``KbConfig.ready()``.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kb import generation
-from kb.models import Alias, Cause, Command, Entry, Message, Service, Step
+from kb.models import Alias, Cause, Command, Condition, Entry, Message, Service, Step
 from kb.search import index
 
 # Whose deletes move the generation here: a delete cascading from one of them leaves it to the origin's own signal.
@@ -43,11 +43,11 @@ def reindex_and_bump(sender, instance=None, **kwargs):
 
 
 def connect():
-    for model in (Service, Command, Entry, Alias, Cause, Step, Message):
+    for model in (Service, Command, Entry, Alias, Cause, Step, Message, Condition):
         receiver = reindex_and_bump if model in INDEXED_SAVES else bump
         post_save.connect(receiver, sender=model, dispatch_uid=f"kb-change-save-{model.__name__}")
         receiver = reindex_and_bump if model in INDEXED_DELETES else bump
         post_delete.connect(receiver, sender=model, dispatch_uid=f"kb-change-delete-{model.__name__}")
-    for through in (Entry.related.through, Entry.counterparts.through, *INDEXED_LINKS):
+    for through in (Entry.related.through, Entry.counterparts.through, Condition.entries.through, *INDEXED_LINKS):
         receiver = reindex_and_bump if through in INDEXED_LINKS else bump
         m2m_changed.connect(receiver, sender=through, dispatch_uid=f"kb-change-m2m-{through.__name__}")
