@@ -33,6 +33,7 @@ def render_entry_parts(request, entry):
         "confidence_note": CONFIDENCE_HELP[entry.confidence],
         "related": sorted((r for r in entry.related.all() if not r.is_draft), key=lambda r: r.code.lower()),
         "counterparts": sorted((r for r in entry.counterparts.all() if not r.is_draft), key=lambda r: r.code.lower()),
+        "conditions": list(entry.conditions.all()) if entry.pk else [],
     }
     return {
         "code": entry.code,
