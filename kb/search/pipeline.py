@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
+import kb.search.conditions as conditions
 import kb.search.knowledge as knowledge
 import kb.search.language as language
 import kb.search.lexicon as lexicon
@@ -63,16 +64,25 @@ def search(query, *, limit: int = 20, use_cache: bool = True) -> SearchResponse:
     q = Query.read(query, limit)
     with generation.read_once():
         if not use_cache or not settings.SEARCH_CACHE_SIZE:
-            return _run(q, started)
+            return _answer(q, started)
         token = generation.current()
         if token:
             hit = answer_cache.get(q.key, token)
             if hit is not None:
                 return replace(hit, duration_ms=round((time.perf_counter() - started) * 1000, 2))
-        response = _run(q, started)
+        response = _answer(q, started)
         if token:
             answer_cache.put(q.key, token, response)
         return response
+
+
+def _answer(q: Query, started: float) -> SearchResponse:
+    """The entries (``_run``), then the conditions the query names (kb.search.conditions), beside them."""
+    response = _run(q, started)
+    if q.shown and not response.too_short:
+        detected = response.detected
+        response.conditions = conditions.match(q.shown, [detected.code] if detected and detected.code else ())
+    return response
 
 
 @dataclass
