@@ -37,7 +37,7 @@ class Condition(models.Model):
         "kb.Entry", blank=True, related_name="conditions", help_text="The codes it shows as (their entries)"
     )
     codes_pending = models.JSONField(
-        default=list, blank=True, help_text="Codes Cisco documents for it that had no entry when loaded (linked once one has)"
+        default=list, blank=True, help_text="Documented codes it shows as that had no entry when loaded"
     )
     reason_texts = models.JSONField(default=list, blank=True, help_text="Reason texts it shows as (a list of text)")
     http_answers = models.JSONField(
