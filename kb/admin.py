@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from kb.editing import history
 from kb.forms import EntryAdminForm
-from kb.models import Alias, Cause, Command, Condition, Entry, EntryFeedback, Message, Service, Step, Suggestion
+from kb.models import Alias, Cause, Command, Entry, EntryFeedback, Message, Service, Step, Suggestion
 
 
 class AliasInline(admin.TabularInline):
@@ -209,20 +209,3 @@ class EntryFeedbackAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
-    """Conditions come from fixtures/05-conditions.json; a change here is kept as a revision (history on the page)."""
-
-    list_display = ("title", "slug", "confidence", "reviewed_at")
-    search_fields = ("slug", "title", "summary")
-    filter_horizontal = ("entries",)
-    readonly_fields = ("fixture_hash", "created_at", "updated_at")
-
-    def save_related(self, request, form, formsets, change):
-        with reversion.create_revision(manage_manually=True):
-            super().save_related(request, form, formsets, change)
-            reversion.set_user(request.user)
-            reversion.set_comment("Changed in the admin")
-            reversion.add_to_revision(form.instance)

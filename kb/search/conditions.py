@@ -1,23 +1,15 @@
-"""The search's condition step: which conditions (``kb.conditions``) a query names by their symptoms or plain words.
+"""The search's condition step: the conditions (kb.conditions) a query names by their symptoms or plain words.
 
-Conditions are few (a few dozen at most), so they are matched in memory rather than indexed: their phrases are read
-once per KB generation (``kb.generation.per_generation``) and each query is compared with them in microseconds. A
-condition matches when the query holds, as whole words:
-
-* one of its keywords ("SSO", "single sign-on", "API deprecated", "site renamed"), reason texts or its title;
-* the start of one of its HTTP answers ("410 Gone", "401 Unauthorized");
-* a code it shows as (its entries' codes and aliases, and the documented codes with no entry yet), or the code a
-  pasted answer carries.
-
-Each match scores the number of words it covers (a code three); the best few conditions are returned as
-``ConditionResult`` with ``match = "condition"``. They are shown beside the entry results and never change the
-entries' order nor ``confident``, which is about the first entry.
-"""
+Conditions are few, so they are matched in memory, not indexed: their phrases (keywords, reason texts, title, the
+start of each HTTP answer: "410 Gone") and codes (entries' codes and aliases, pending codes) are read once per KB
+generation. A phrase held by the query as whole words scores its length, a code (or a pasted answer's code) three;
+the best few are ``ConditionResult`` with ``match = "condition"``, shown beside the entries. They never change the
+entries' order nor ``confident``, which is about the first entry."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.conditions import Condition
 from kb.generation import per_generation
@@ -40,25 +32,8 @@ class ConditionResult:
     match: str = "condition"
 
     def to_json(self):
-        return {
-            "condition": self.slug,
-            "title": self.title,
-            "url": self.url,
-            "score": self.score,
-            "match": self.match,
-            "matched": self.matched,
-            "summary": self.summary,
-        }
-
-
-@dataclass(frozen=True)
-class _Known:
-    slug: str
-    title: str
-    summary: str
-    url: str
-    phrases: tuple  # ((word, ...), shown text)
-    codes: dict  # key term -> the code as written
+        names = ("title", "url", "score", "match", "matched", "summary")
+        return {"condition": self.slug, **{name: getattr(self, name) for name in names}}
 
 
 def _words(text):
@@ -66,28 +41,18 @@ def _words(text):
 
 
 @per_generation
-def catalogue() -> list[_Known]:
-    """Every condition's phrases and codes, read once per KB generation (two queries)."""
+def catalogue() -> list[tuple]:
+    """(each condition as a result, its phrases as ((word, …), text), its codes as {key term: code}), read once per
+    KB generation in two queries."""
     known = []
     for c in Condition.objects.prefetch_related("entries__aliases"):
         phrases = [c.title, *c.keywords, *c.reason_texts]
         phrases += [f"{m.group(1)} {m.group(2)}" for answer in c.http_answers if (m := _HTTP.match(answer))]
         codes = {key_term(code): code for code in c.codes_pending}
-        for entry in c.entries.all():
-            if entry.is_draft:
-                continue
-            codes[key_term(entry.code)] = entry.code
-            codes.update({key_term(a.alias): entry.code for a in entry.aliases.all()})
-        known.append(
-            _Known(
-                c.slug,
-                c.title,
-                c.summary,
-                c.get_absolute_url(),
-                tuple((w, p) for p in phrases if (w := _words(p))),
-                codes,
-            )
-        )
+        for entry in (e for e in c.entries.all() if not e.is_draft):
+            codes.update({key_term(term): entry.code for term in [entry.code, *(a.alias for a in entry.aliases.all())]})
+        result = ConditionResult(c.slug, c.title, c.summary, c.get_absolute_url(), 0.0, "")
+        known.append((result, [(w, p) for p in phrases if (w := _words(p))], codes))
     return known
 
 
@@ -107,18 +72,18 @@ def match(text: str, codes=()) -> list[ConditionResult]:
     if not words and not terms:
         return []
     found = []
-    for known in catalogue():
+    for result, phrases, known_codes in catalogue():
         score, best, best_len = 0, "", 0
-        for phrase, shown in known.phrases:
+        for phrase, shown in phrases:
             if _holds(words, phrase):
                 score += len(phrase)
                 if len(phrase) > best_len:
                     best, best_len = shown, len(phrase)
-        for term in terms & known.codes.keys():
+        for term in terms & known_codes.keys():
             score += CODE_WEIGHT
             if best_len < CODE_WEIGHT:
-                best, best_len = known.codes[term], CODE_WEIGHT
+                best, best_len = known_codes[term], CODE_WEIGHT
         if score:
-            found.append(ConditionResult(known.slug, known.title, known.summary, known.url, float(score), best))
+            found.append(replace(result, score=float(score), matched=best))
     found.sort(key=lambda r: -r.score)
     return found[:MAX_CONDITIONS]

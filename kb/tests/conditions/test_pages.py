@@ -4,8 +4,8 @@ import html
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.roles import grant
 from kb.models import Condition, Entry
