@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from core import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
-from kb.vocabulary import CONFIDENCE_HELP, Confidence  # noqa: F401 - CONFIDENCE_HELP is read from here
 from webex.commandkeys import command_key, key_matches, service_of, split_command_key
 from webex.redaction import redact_text
 
@@ -36,6 +35,19 @@ class Api(models.TextChoices):
     def one_api_choices(cls):
         """The choices of something that belongs to one API (a replay, an answer): URL or XML, not both."""
         return [(cls.URL.value, cls.URL.label), (cls.XML.value, cls.XML.label)]
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+CONFIDENCE_HELP = {
+    Confidence.HIGH: "Stated by Cisco's documentation or seen in a captured WebEx response.",
+    Confidence.MEDIUM: "Seen in real client code that handles it; the exact wording was not confirmed.",
+    Confidence.LOW: "Inferred from the code's name or indirect evidence; treat as unconfirmed.",
+}
 
 
 class Category(models.TextChoices):
@@ -671,5 +683,70 @@ class SearchLog(models.Model):
         return self.query
 
 
-# Conditions (a state of the site, the account or the API behind failing calls) live in their own module.
-from kb.conditions import Condition  # noqa: E402, F401
+# =====================================================================================================
+# Conditions: a state of the site, the account or the API that makes calls fail, whatever code they answer with
+# ("the site uses SSO" shows as 030002, 030048 or AccessDenied). Loaded from the fixtures' "conditions" section
+# (kb.fixtures.conditions), versioned with django-reversion, found by search (kb.search.conditions), shown at
+# /conditions/<slug>/ (kb.views_conditions) and named by wizard outcomes.
+# =====================================================================================================
+
+
+def _texts(help_text):
+    return models.JSONField(default=list, blank=True, help_text=f"{help_text}: a list of text")
+
+
+class ConditionQuerySet(models.QuerySet):
+    def for_page(self):
+        """Everything a condition's page and the list show, in two queries."""
+        return self.select_related("reviewed_by").prefetch_related("entries")
+
+
+class Condition(models.Model):
+    """A state behind failing calls: its symptoms, how to tell it apart, what to do, and where it is known from."""
+
+    slug = models.SlugField(max_length=60, unique=True, help_text="Its permanent page: /conditions/<slug>/")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, help_text="One line: what it is and what it breaks")
+    explanation = models.TextField(blank=True, help_text="What it is, in a few sentences")
+    entries = models.ManyToManyField("kb.Entry", blank=True, related_name="conditions", help_text="Codes it shows as")
+    codes_pending = _texts("Documented codes it shows as that had no entry when loaded")
+    reason_texts = _texts("Reason texts it shows as")
+    http_answers = _texts('HTTP answers it shows as ("401 Unauthorized")')
+    signs = _texts("Other signs a person notices (old links fail, no error at all)")
+    keywords = _texts('Plain words people use for it ("SSO", "single sign-on"), which search reads')
+    question = models.TextField(help_text="How to tell it apart: the question to answer")
+    probe = models.CharField(max_length=200, blank=True, help_text="A command key the replay can run to tell")
+    probe_note = models.CharField(max_length=300, blank=True, help_text="What the probe's answer tells")
+    steps = models.JSONField(default=list, help_text="What to do: numbered steps, a list of text")
+    sources = models.JSONField(default=list, help_text='A list of {"title", "url", "confidence"}')
+    confidence = models.CharField(max_length=6, choices=Confidence.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    fixture_hash = models.CharField(max_length=64, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, help_text="When an editor last checked it")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("kb:condition-detail", args=[self.slug])
+
+    @property
+    def confidence_note(self) -> str:
+        return CONFIDENCE_HELP[self.confidence]
+
+    def review_state(self, now=None) -> str:
+        """As an entry's: "never" reviewed, "overdue" (past KB_REVIEW_INTERVAL_DAYS), or "current"."""
+        if self.reviewed_at is None:
+            return "never"
+        due = self.reviewed_at + timedelta(days=settings.KB_REVIEW_INTERVAL_DAYS)
+        return "overdue" if due <= (now or timezone.now()) else "current"

@@ -1,6 +1,5 @@
-"""The conditions' pages: ``/conditions/`` (the list, with a text filter that htmx applies as you type) and
-``/conditions/<slug>/`` (the permanent page: what it is, how to tell, what to do; its symptoms linked to their
-entries; its provenance). The probe's replay link is rendered only for readers who may replay."""
+"""``/conditions/`` (a list with a text filter htmx applies as you type) and ``/conditions/<slug>/`` (answer first,
+symptoms linked to entries, provenance below; the probe's replay link only for readers who may replay)."""
 
 from django.http import Http404
 from django.shortcuts import redirect
@@ -8,8 +7,7 @@ from django.views.decorators.http import require_safe
 from reversion.models import Version
 
 from core.rendering import render_page
-from kb.conditions import Condition
-from kb.models import can_edit
+from kb.models import Condition, can_edit
 from kb.search.text import fold
 
 MAX_FILTER_CHARS = 100
@@ -43,19 +41,14 @@ def condition_detail(request, slug):
     if slug != condition.slug:
         return redirect(condition.get_absolute_url(), permanent=True)
     editor = can_edit(request.user)
-    history = []
-    if editor:
-        history = list(
-            Version.objects.get_for_object(condition)
-            .select_related("revision", "revision__user")
-            .order_by("-revision__date_created")[:HISTORY_SHOWN]
-        )
+    versions = Version.objects.get_for_object(condition).select_related("revision__user")
+    history = list(versions.order_by("-revision__date_created")[:HISTORY_SHOWN]) if editor else []
     return render_page(
         request,
         "kb/condition_detail.html",
         {
             "condition": condition,
-            "entries": condition.visible_entries(editor),
+            "entries": [e for e in condition.entries.all() if editor or not e.is_draft],
             "pending": [c for c in condition.codes_pending if c not in {e.code for e in condition.entries.all()}],
             "can_replay": request.user.has_perm("replay.can_replay"),
             "editor": editor,

@@ -29,7 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from kb.models import Alias, Api, Category, Cause, Command, Confidence, Entry, Message, Step
+from kb.models import Alias, Api, Category, Cause, Command, Condition, Confidence, Entry, Message, Step
 
 SNAPSHOT_FIELDS = ("title", "summary", "api", "category", "source", "confidence", "retired")
 
@@ -43,6 +43,7 @@ def register_models():
     reversion.register(Message, use_natural_foreign_keys=True)
     reversion.register(Cause, follow=("steps",), use_natural_foreign_keys=True)
     reversion.register(Step, use_natural_foreign_keys=True)
+    reversion.register(Condition, use_natural_foreign_keys=True)  # its page lists its revisions
 
 
 def for_snapshot(queryset=None):

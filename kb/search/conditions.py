@@ -1,39 +1,19 @@
-"""The search's condition step: the conditions (kb.conditions) a query names by their symptoms or plain words.
-
-Conditions are few, so they are matched in memory, not indexed: their phrases (keywords, reason texts, title, the
-start of each HTTP answer: "410 Gone") and codes (entries' codes and aliases, pending codes) are read once per KB
-generation. A phrase held by the query as whole words scores its length, a code (or a pasted answer's code) three;
-the best few are ``ConditionResult`` with ``match = "condition"``, shown beside the entries. They never change the
-entries' order nor ``confident``, which is about the first entry."""
+"""The search's condition step. Conditions are few: matched in memory, their phrases (keywords, reason texts, title,
+the start of each HTTP answer: "410 Gone") and codes read once per KB generation. A phrase the query holds as whole
+words scores its length, a code three. Shown beside the entries; never changes their order nor ``confident``."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
-from kb.conditions import Condition
 from kb.generation import per_generation
+from kb.models import Condition
 from kb.search.text import fold, key_term
 
 MAX_CONDITIONS = 3
 CODE_WEIGHT = 3
 _WORD = re.compile(r"[^\W_]+")
 _HTTP = re.compile(r"^\s*(\d{3})\s+([A-Za-z]+(?:\s+[A-Za-z]+){0,2})")
-
-
-@dataclass(frozen=True)
-class ConditionResult:
-    slug: str
-    title: str
-    summary: str
-    url: str
-    score: float
-    matched: str  # what in the query named it: a phrase or a code, as the condition writes it
-    match: str = "condition"
-
-    def to_json(self):
-        names = ("title", "url", "score", "match", "matched", "summary")
-        return {"condition": self.slug, **{name: getattr(self, name) for name in names}}
 
 
 def _words(text):
@@ -51,7 +31,7 @@ def catalogue() -> list[tuple]:
         codes = {key_term(code): code for code in c.codes_pending}
         for entry in (e for e in c.entries.all() if not e.is_draft):
             codes.update({key_term(term): entry.code for term in [entry.code, *(a.alias for a in entry.aliases.all())]})
-        result = ConditionResult(c.slug, c.title, c.summary, c.get_absolute_url(), 0.0, "")
+        result = {"condition": c.slug, "title": c.title, "url": c.get_absolute_url(), "summary": c.summary}
         known.append((result, [(w, p) for p in phrases if (w := _words(p))], codes))
     return known
 
@@ -61,8 +41,9 @@ def _holds(words, phrase):
     return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
 
 
-def match(text: str, codes=()) -> list[ConditionResult]:
-    """The conditions ``text`` names (best first, at most MAX_CONDITIONS); ``codes``: codes read from a paste."""
+def match(text: str, codes=()) -> list[dict]:
+    """The conditions ``text`` names, best first, at most MAX_CONDITIONS (``codes``: codes read from a paste), each
+    ``{"condition": slug, "title", "url", "summary", "score", "match": "condition", "matched": what named it}``."""
     words = _words(text or "")
     tokens = re.findall(r"[\w.-]+", text or "")
     # A code written in two words ("Access Denied") is the code, as the search's own code step reads it.
@@ -84,6 +65,6 @@ def match(text: str, codes=()) -> list[ConditionResult]:
             if best_len < CODE_WEIGHT:
                 best, best_len = known_codes[term], CODE_WEIGHT
         if score:
-            found.append(replace(result, score=float(score), matched=best))
-    found.sort(key=lambda r: -r.score)
+            found.append({**result, "score": float(score), "match": "condition", "matched": best})
+    found.sort(key=lambda r: -r["score"])
     return found[:MAX_CONDITIONS]

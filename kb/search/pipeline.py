@@ -64,25 +64,16 @@ def search(query, *, limit: int = 20, use_cache: bool = True) -> SearchResponse:
     q = Query.read(query, limit)
     with generation.read_once():
         if not use_cache or not settings.SEARCH_CACHE_SIZE:
-            return _answer(q, started)
+            return _run(q, started)
         token = generation.current()
         if token:
             hit = answer_cache.get(q.key, token)
             if hit is not None:
                 return replace(hit, duration_ms=round((time.perf_counter() - started) * 1000, 2))
-        response = _answer(q, started)
+        response = _run(q, started)
         if token:
             answer_cache.put(q.key, token, response)
         return response
-
-
-def _answer(q: Query, started: float) -> SearchResponse:
-    """The entries (``_run``), then the conditions the query names (kb.search.conditions), beside them."""
-    response = _run(q, started)
-    if q.shown and not response.too_short:
-        detected = response.detected
-        response.conditions = conditions.match(q.shown, [detected.code] if detected and detected.code else ())
-    return response
 
 
 @dataclass
@@ -513,8 +504,11 @@ def _missing(response, code, be=None, *, similar=True):
 
 
 def _finish(response, started, s=None, slots=(), any_word=False, prefix_last=False, highlight_terms=None):
-    """The one finish: counterparts placed, the first ``limit`` entries loaded, snippets cut, badges decided, and
-    how sure the answer is (kb.search.confidence)."""
+    """The one finish: counterparts placed, the first ``limit`` entries loaded, snippets cut, badges decided, how
+    sure the answer is (kb.search.confidence), and the conditions the query names (kb.search.conditions)."""
+    if response.query and not response.too_short:
+        code = response.detected.code if response.detected else None
+        response.conditions = conditions.match(response.query, [code] if code else ())
     if s is not None and len(s.ranked):
         hits = with_counterparts(s.ranked.ordered(), s.ranked)[: s.query.limit]
         _load_fields(hits)
