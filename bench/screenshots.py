@@ -145,7 +145,9 @@ def take(page, base, out, wanted):
     visit("command", "/commands/m.php/SM/")
     visit("wizard-step", step)
     visit("wizard-outcome", step + "&du-20=worked")
-    login(page, base, "desk")
+    login(page, base, "desk")  # the help desk: a condition's probe shows to those who may replay
+    visit("condition", "/conditions/sso-site/")
+    visit("entry-conditions", "/errors/030002/", focus=".entry-conditions")
     visit("replay-form", f"/replay/?command={quote('m.php?AT=SM&DU=20')}&from={quote(step)}")
 
     def replay_without_duration():
