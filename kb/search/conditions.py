@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import FilteredRelation, Q
+from django.urls import reverse
+
 from kb.generation import per_generation
-from kb.models import Condition
+from kb.models import Condition, Entry
 from kb.search.text import fold, key_term
 
 MAX_CONDITIONS = 3
@@ -23,17 +26,24 @@ def _words(text):
 @per_generation
 def catalogue() -> list[tuple]:
     """(each condition as a result, its phrases as ((word, …), text), its codes as {key term: code}), read once per
-    KB generation in two queries."""
-    known = []
-    for c in Condition.objects.prefetch_related("entries__aliases"):
-        phrases = [c.title, *c.keywords, *c.reason_texts]
-        phrases += [f"{m.group(1)} {m.group(2)}" for answer in c.http_answers if (m := _HTTP.match(answer))]
-        codes = {key_term(code): code for code in c.codes_pending}
-        for entry in (e for e in c.entries.all() if not e.is_draft):
-            codes.update({key_term(term): entry.code for term in [entry.code, *(a.alias for a in entry.aliases.all())]})
-        result = {"condition": c.slug, "title": c.title, "url": c.get_absolute_url(), "summary": c.summary}
-        known.append((result, [(w, p) for p in phrases if (w := _words(p))], codes))
-    return known
+    KB generation in one query (a row per condition and published entry)."""
+    known = {}
+    fields = ("slug", "title", "summary", "keywords", "reason_texts", "http_answers", "codes_pending")
+    published = Q(entries__status=Entry.Status.PUBLISHED)
+    rows = Condition.objects.annotate(code=FilteredRelation("entries", condition=published)).values(
+        *fields, "code__code"
+    )
+    for c in rows:
+        if c["slug"] not in known:
+            phrases = [c["title"], *c["keywords"], *c["reason_texts"]]
+            phrases += [f"{m.group(1)} {m.group(2)}" for answer in c["http_answers"] if (m := _HTTP.match(answer))]
+            result = {"condition": c["slug"], "title": c["title"], "summary": c["summary"]}
+            result["url"] = reverse("kb:condition-detail", args=[c["slug"]])
+            codes = {key_term(code): code for code in c["codes_pending"]}
+            known[c["slug"]] = (result, [(w, p) for p in phrases if (w := _words(p))], codes)
+        if c["code__code"]:
+            known[c["slug"]][2][key_term(c["code__code"])] = c["code__code"]
+    return list(known.values())
 
 
 def _holds(words, phrase):

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.usefixtures("kb")
 
 
 JSON_FIELDS = {
+    "conditions",
     "query",
     "confident",
     "language",
@@ -190,6 +191,7 @@ def test_json_empty_query(client):
         "did_you_mean": None,
         "other_service": None,
         "results": [],
+        "conditions": [],
     }
 
 
