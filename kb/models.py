@@ -796,3 +796,7 @@ class TimelineEvent(models.Model):
 
 # Reason texts and code spellings seen in real answers, for the review queue (kb/reasons.py).
 from kb.reasons import SeenReason  # noqa: E402, F401
+
+
+# Conditions (kb/conditions.py): a state of the site, the account or the API that makes calls fail.
+from kb.conditions import Condition, ConditionQuerySet  # noqa: E402, F401

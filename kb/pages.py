@@ -63,6 +63,7 @@ def render_entry_parts(request, entry):
         "counterparts": [link.to_entry for link in entry.counterpart_pairs()],
         "counterpart_links": entry.counterpart_pairs(),
         "timeline": list(entry.timeline.all()),
+        "conditions": list(entry.conditions.all()) if entry.pk else [],
     }
     return {
         "code": entry.code,

@@ -8,11 +8,11 @@ the search index's own writes. ``connect()`` runs from ``KbConfig.ready()``.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kb import generation
-from kb.models import Alias, Cause, Command, Counterpart, Entry, Message, Service, Step, TimelineEvent
+from kb.models import Alias, Cause, Command, Condition, Counterpart, Entry, Message, Service, Step, TimelineEvent
 from kb.search import index
 
 # Whose deletes move the generation here: a delete cascading from one of them leaves it to the origin's own signal.
-BUMPING = (Service, Command, Entry, Alias, Cause, Step, Message, Counterpart, TimelineEvent)
+BUMPING = (Service, Command, Entry, Alias, Cause, Step, Message, Counterpart, TimelineEvent, Condition)
 # Whose changes the search index follows (an entry's own delete takes its index rows with it).
 INDEXED_SAVES = (Entry, Alias, Cause, Step, Message)
 INDEXED_DELETES = (Alias, Cause, Step, Message)
@@ -48,6 +48,6 @@ def connect():
         post_save.connect(receiver, sender=model, dispatch_uid=f"kb-change-save-{model.__name__}")
         receiver = reindex_and_bump if model in INDEXED_DELETES else bump
         post_delete.connect(receiver, sender=model, dispatch_uid=f"kb-change-delete-{model.__name__}")
-    for through in (Entry.related.through, *INDEXED_LINKS):
+    for through in (Entry.related.through, Condition.entries.through, *INDEXED_LINKS):
         receiver = reindex_and_bump if through in INDEXED_LINKS else bump
         m2m_changed.connect(receiver, sender=through, dispatch_uid=f"kb-change-m2m-{through.__name__}")

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from core.converters import IdConverter
-from kb import views, views_entry
+from kb import views, views_conditions, views_entry
 from kb.codes import CodeConverter
 from kb.editing import review_views
 from kb.editing import views as editing_views
@@ -34,6 +34,8 @@ urlpatterns = [
     path("errors/<code:code>/publish/", editing_views.entry_publish, name="entry-publish"),
     path("errors/<code:code>/suggest/", review_views.entry_suggest, name="entry-suggest"),
     path("errors/<code:code>/suggest-code/", search_views.suggest_code, name="suggest-code"),
+    path("conditions/", views_conditions.condition_list, name="condition-list"),
+    path("conditions/<str:slug>/", views_conditions.condition_detail, name="condition-detail"),
     path("insights/", views.insights, name="insights"),
     path("review/", review_views.review_queue, name="review"),
     path("review/suggestions/<id:pk>/draft/", review_views.suggestion_draft, name="suggestion-draft"),

@@ -77,6 +77,7 @@ class NodeInline(admin.StackedInline):
         "help",
         ("entry", "cause"),
         "guidance",
+        "condition",
         ("command", "params"),
     )
     autocomplete_fields = ("entry", "cause", "command")
@@ -128,7 +129,20 @@ class NodeAdmin(ValidatesFlowMixin, admin.ModelAdmin):
     list_filter = ("flow", "kind")
     search_fields = ("slug", "text", "flow__slug", "entry__code")
     autocomplete_fields = ("entry", "cause", "command")
-    fields = ("flow", "slug", "kind", "position", "text", "help", "entry", "cause", "guidance", "command", "params")
+    fields = (
+        "flow",
+        "slug",
+        "kind",
+        "position",
+        "text",
+        "help",
+        "entry",
+        "cause",
+        "guidance",
+        "condition",
+        "command",
+        "params",
+    )
     inlines = [ChoiceInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

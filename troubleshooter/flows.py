@@ -36,6 +36,7 @@ class NodeSpec:
     command: str | None = None  # command key
     params: dict = field(default_factory=dict)
     guidance: str = ""
+    condition: str | None = None  # condition slug
     choices: list[ChoiceSpec] = field(default_factory=list)
 
 
@@ -130,13 +131,13 @@ def _check_node(node):
                 problems.append(FlowProblem(slug, f"choice '{choice.slug}' has no label"))
             if not choice.target:
                 problems.append(FlowProblem(slug, f"choice '{choice.slug}' has no target"))
-        if node.entry or node.cause:
-            problems.append(FlowProblem(slug, "a question cannot point to a KB entry or cause; outcomes do"))
+        if node.entry or node.cause or node.condition:
+            problems.append(FlowProblem(slug, "a question cannot point to a KB entry, cause or condition; outcomes do"))
     else:
         if node.choices:
             problems.append(FlowProblem(slug, "an outcome cannot have choices"))
-        if node.kind == NodeKind.DIAGNOSE and not (node.entry and node.cause):
-            problems.append(FlowProblem(slug, "a diagnosis needs a KB entry and one of its causes"))
+        if node.kind == NodeKind.DIAGNOSE and not (node.entry and node.cause) and not node.condition:
+            problems.append(FlowProblem(slug, "a diagnosis needs a KB entry and one of its causes, or a condition"))
         if node.kind == NodeKind.REPLAY and not node.command:
             problems.append(FlowProblem(slug, "a replay outcome needs a command"))
         if node.kind == NodeKind.ESCALATE and not (node.guidance or "").strip():
@@ -168,7 +169,7 @@ class FlowGraph:
         self.flow = flow
         nodes = list(
             Node.objects.filter(flow=flow).select_related(
-                "entry", "cause", "cause__entry", "command", "command__service"
+                "entry", "cause", "cause__entry", "command", "command__service", "condition"
             )
         )
         self.nodes = {node.slug: node for node in nodes}
@@ -193,6 +194,7 @@ class FlowGraph:
                 command=node.command.key if node.command else None,
                 params=node.params,
                 guidance=node.guidance,
+                condition=node.condition.slug if node.condition else None,
                 choices=[
                     ChoiceSpec(c.slug, c.label, c.target_node.slug if c.target_node else None)
                     for c in self.choices[node.slug]

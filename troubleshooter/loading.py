@@ -10,6 +10,7 @@ Shape of one flow (natural keys only):
    {"slug": "already", "kind": "diagnose", "text": "…", "entry": "AlreadyLogon", "cause": "already-logged-in",
     "guidance": "…"},
    {"slug": "retry", "kind": "replay", "text": "…", "command": "m.php?AT=SM", "params": {"DU": "20"}, …},
+   {"slug": "sso", "kind": "diagnose", "text": "…", "condition": "sso-site", "guidance": "…"},
    {"slug": "support", "kind": "escalate", "text": "…", "guidance": "…"}]}
 
 Every flow is checked before anything is written; a bad one raises FixtureError naming the node, and
@@ -21,12 +22,24 @@ import json
 
 from kb import generation
 from kb.fixtures import FixtureError
-from kb.models import Cause, Command, Entry
+from kb.models import Cause, Command, Condition, Entry
 from troubleshooter.flows import ChoiceSpec, FlowGraph, NodeSpec, validate_flow
 from troubleshooter.models import Choice, Flow, Node, NodeKind
 
 FLOW_FIELDS = {"slug", "title", "description", "position", "published", "start", "nodes"}
-NODE_FIELDS = {"slug", "kind", "text", "help", "entry", "cause", "guidance", "command", "params", "choices"}
+NODE_FIELDS = {
+    "slug",
+    "kind",
+    "text",
+    "help",
+    "entry",
+    "cause",
+    "guidance",
+    "command",
+    "params",
+    "choices",
+    "condition",
+}
 CHOICE_FIELDS = {"slug", "label", "target"}
 
 
@@ -65,7 +78,7 @@ def normalize(path, data):
         for key in ("slug", "kind", "text"):
             if not _text(node.get(key)):
                 raise FixtureError(path, label, f"{where}.{key}", f"node '{name}': is required and must be text")
-        for key in ("help", "guidance", "entry", "cause", "command"):
+        for key in ("help", "guidance", "entry", "cause", "command", "condition"):
             if key in node and node[key] is not None and not isinstance(node[key], str):
                 raise FixtureError(path, label, f"{where}.{key}", f"node '{name}': must be text")
         choices = node.get("choices", [])
@@ -96,7 +109,7 @@ def normalize(path, data):
         for key in ("help", "guidance"):
             if _text(node.get(key)):
                 clean[key] = _text(node[key])
-        for key in ("entry", "cause", "command"):
+        for key in ("entry", "cause", "command", "condition"):
             if _text(node.get(key)):
                 clean[key] = _text(node[key])
         if params:
@@ -149,8 +162,9 @@ def flow_hash(clean):
 
 
 def _resolve(path, label, clean):
-    """Look up every KB reference of a flow. Returns ({node slug: (entry, cause, command)}, [NodeSpec])."""
+    """Look up every KB reference of a flow. Returns ({node slug: (entry, cause, command, condition)}, [NodeSpec])."""
     refs, specs = {}, []
+    conditions = {c.slug: c for c in Condition.objects.filter(slug__in={n.get("condition") for n in clean["nodes"]})}
     entries = {e.code: e for e in Entry.objects.filter(code__in={n["entry"] for n in clean["nodes"] if "entry" in n})}
     for i, node in enumerate(clean["nodes"]):
         where, name = f"nodes[{i}]", node["slug"]
@@ -178,7 +192,14 @@ def _resolve(path, label, clean):
                 raise FixtureError(
                     path, label, f"{where}.command", f"node '{name}': no KB command '{node['command']}'"
                 ) from None
-        refs[name] = (entry, cause, command)
+        condition = None
+        if "condition" in node:
+            condition = conditions.get(node["condition"])
+            if condition is None:
+                raise FixtureError(
+                    path, label, f"{where}.condition", f"node '{name}': no KB condition '{node['condition']}'"
+                )
+        refs[name] = (entry, cause, command, condition)
         specs.append(
             NodeSpec(
                 slug=name,
@@ -190,6 +211,7 @@ def _resolve(path, label, clean):
                 command=node.get("command"),
                 params=node.get("params", {}),
                 guidance=node.get("guidance", ""),
+                condition=condition.slug if condition else None,
                 choices=[ChoiceSpec(c["slug"], c["label"], c["target"]) for c in node.get("choices", [])],
             )
         )
@@ -242,12 +264,12 @@ def _apply(flow, clean, refs, digest):
     nodes = {}
     for position, data in enumerate(clean["nodes"]):
         node = existing.pop(data["slug"], None) or Node(flow=flow, slug=data["slug"])
-        entry, cause, command = refs[data["slug"]]
+        entry, cause, command, condition = refs[data["slug"]]
         node.kind = data["kind"]
         node.text = data["text"]
         node.help = data.get("help", "")
         node.guidance = data.get("guidance", "")
-        node.entry, node.cause, node.command = entry, cause, command
+        node.entry, node.cause, node.command, node.condition = entry, cause, command, condition
         node.params = data.get("params", {})
         node.position = position
         node.save()
@@ -284,6 +306,8 @@ def export_flow(flow):
             data["cause"] = node.cause.slug
         if node.command:
             data["command"] = node.command.key
+        if node.condition:
+            data["condition"] = node.condition.slug
         if node.params:
             data["params"] = node.params
         choices = [

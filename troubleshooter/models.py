@@ -83,6 +83,14 @@ class Node(models.Model):
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_nodes")
     cause = models.ForeignKey(Cause, null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_nodes")
     guidance = models.TextField(blank=True, help_text="Outcomes: what to do, on top of the cause's steps")
+    condition = models.ForeignKey(
+        "kb.Condition",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flow_nodes",
+        help_text="Diagnoses: a condition of the site, the account or the API (instead of, or beside, an entry)",
+    )
     command = models.ForeignKey(
         Command,
         null=True,

@@ -154,9 +154,20 @@ def wizard_ticket(request, flow, walk, steps) -> tickets.Ticket:
     if node.entry:
         cause = f": {node.cause.title}" if node.cause else ""
         diagnosis = f"{tickets.code(node.entry.code)}{cause}"
+    elif node.condition:
+        diagnosis = f"condition: {node.condition.title}"
     else:
         diagnosis = "none in the knowledge base"
     sections.append(tickets.Section(facts=[("Diagnosis", diagnosis), ("Outcome", node.text)]))
+    if node.condition:
+        condition = node.condition
+        sections.append(
+            tickets.Section(
+                heading=f"Condition: {condition.title}",
+                paragraphs=[condition.summary, f"How to tell: {condition.question}"],
+                steps=list(condition.steps),
+            )
+        )
     if steps:
         sections.append(tickets.Section(heading="What to do", steps=[step.text for step in steps]))
     if node.guidance:
@@ -165,6 +176,8 @@ def wizard_ticket(request, flow, walk, steps) -> tickets.Ticket:
     if node.entry:
         url = node.cause.get_absolute_url() if node.cause else node.entry.get_absolute_url()
         links.append(("Knowledge base", request.build_absolute_uri(url)))
+    if node.condition:
+        links.append(("Condition", request.build_absolute_uri(node.condition.get_absolute_url())))
     if node.command:
         link = command_link(node.command, node.params)
         sections.append(tickets.Section(facts=[("Command to retry", tickets.code(link["text"]))]))

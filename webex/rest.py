@@ -30,18 +30,17 @@ __all__ = [
 
 # The conditions (site, account or API states) a REST error can point to: {what: condition slug}.
 CONDITIONS = {
-    "token": "rest-token",  # the access token expired (a personal one lasts 12 hours) or is invalid
-    "scope": "rest-scope",  # the token lacks a scope the call needs
-    "common-identity": "common-identity",  # the account or site is not on Common Identity
-    "rate-limit": "rate-limit",  # too many requests
+    # the access token expired (a personal one lasts 12 hours), lacks a scope, or the account has no Common Identity
+    "token": "rest-token-or-scope",
+    "scope": "rest-token-or-scope",
+    "common-identity": "rest-token-or-scope",
+    "rate-limit": "rate-limit-reached",  # too many requests
     "retired": "api-retired",  # the legacy API was retired on the site
 }
 RETIRED_CONDITION = CONDITIONS["retired"]
 CONDITION_LABELS = {
-    "rest-token": "the REST access token expired or is invalid",
-    "rest-scope": "the REST token lacks a scope",
-    "common-identity": "the account or site is not on Common Identity",
-    "rate-limit": "the rate limit was reached",
+    "rest-token-or-scope": "the REST token expired or lacks a scope, or the account is not on Common Identity",
+    "rate-limit-reached": "the rate limit was reached",
     "api-retired": "the API has been retired on this site",
 }
 TEXT_LIMIT = 300
@@ -71,7 +70,7 @@ _CLASSES = {
         "The token is valid but not allowed to do this: a scope is missing (such as meeting:schedules_write, or an "
         "admin scope to act for a host with hostEmail), or the account or site is not on Common Identity, which the "
         "REST API needs.",
-        (CONDITIONS["scope"], CONDITIONS["common-identity"]),
+        tuple(dict.fromkeys((CONDITIONS["scope"], CONDITIONS["common-identity"]))),
     ),
     404: StatusClass(
         "Not found", "The resource (a meeting ID, an invitee …) does not exist, or this token's user cannot see it."

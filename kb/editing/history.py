@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from kb.editing import serialization
-from kb.models import Alias, Api, Category, Cause, Command, Confidence, Counterpart, Entry, Message, Step
+from kb.models import Alias, Api, Category, Cause, Command, Condition, Confidence, Counterpart, Entry, Message, Step
 
 SNAPSHOT_FIELDS = ("title", "summary", "api", "category", "source", "confidence", "retired")
 
@@ -52,6 +52,7 @@ def register_models():
     reversion.register(Message, use_natural_foreign_keys=True)
     reversion.register(Cause, follow=("steps",), use_natural_foreign_keys=True)
     reversion.register(Step, use_natural_foreign_keys=True)
+    reversion.register(Condition, use_natural_foreign_keys=True)  # its page lists its revisions
 
 
 def for_snapshot(queryset=None):

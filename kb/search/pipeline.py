@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
+import kb.search.conditions as conditions
 import kb.search.knowledge as knowledge
 import kb.search.language as language
 import kb.search.lexicon as lexicon
@@ -520,8 +521,11 @@ def _missing(response, code, be=None, *, similar=True):
 
 
 def _finish(response, started, s=None, slots=(), any_word=False, prefix_last=False, highlight_terms=None):
-    """The one finish: counterparts placed, the first ``limit`` entries loaded, snippets cut, badges decided, and
-    how sure the answer is (kb.search.confidence)."""
+    """The one finish: counterparts placed, the first ``limit`` entries loaded, snippets cut, badges decided, how
+    sure the answer is (kb.search.confidence), and the conditions the query names (kb.search.conditions)."""
+    if response.query and not response.too_short:
+        code = response.detected.code if response.detected else None
+        response.conditions = conditions.match(response.query, [code] if code else ())
     if s is not None and len(s.ranked):
         hits = with_counterparts(s.ranked.ordered(), s.ranked)[: s.query.limit]
         _load_fields(hits)

@@ -227,6 +227,9 @@ class SearchResponse:
     similar_to: str = ""  # the word they look like
     # A code of another Cisco service in the query (kb.search.lexicon.CodeShape with its service), or None.
     other_service: object | None = None
+    # Conditions the query names by their symptoms or plain words (kb.search.conditions.match), beside the
+    # entries: they never change the entries' order nor ``confident``.
+    conditions: list = field(default_factory=list)
     # What the answer depends on (kb.search.query.Query.key): the view keys its rendered fragment on it.
     key: tuple = field(default=(), repr=False, compare=False)
 
@@ -301,4 +304,5 @@ class SearchResponse:
                 else None
             ),
             "results": [r.to_json() for r in self.results],
+            "conditions": self.conditions,
         }

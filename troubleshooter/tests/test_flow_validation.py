@@ -63,7 +63,7 @@ def test_outcomes_need_what_their_kind_promises():
         outcome("o", kind="diagnose", entry="AccessDenied", cause="x", cause_entry="AlreadyLogon"),
     ]
     problems = messages_for(validate_flow("a", nodes))
-    assert "node 'd': a diagnosis needs a KB entry and one of its causes" in problems
+    assert "node 'd': a diagnosis needs a KB entry and one of its causes, or a condition" in problems
     assert "node 'r': a replay outcome needs a command" in problems
     assert "node 'e': an escalation needs guidance (what to send to support)" in problems
     assert "node 'o': cause 'x' belongs to AlreadyLogon, not to AccessDenied" in problems

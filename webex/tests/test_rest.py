@@ -46,7 +46,7 @@ def test_a_flattened_429_with_retry_after_points_to_the_rate_limit():
 @pytest.mark.parametrize(
     ("status", "label", "conditions"),
     [
-        (403, "Forbidden", (CONDITIONS["scope"], CONDITIONS["common-identity"])),
+        (403, "Forbidden", tuple(dict.fromkeys((CONDITIONS["scope"], CONDITIONS["common-identity"])))),
         (404, "Not found", ()),
         (502, "Server error", ()),
         (503, "Server error", ()),

@@ -23,7 +23,7 @@ def test_api_says_rest_error_and_matches_no_legacy_code(client):
     assert detected["kind"] == "rest_error" and detected["form"] == "rest-error"
     assert detected["code"] is None and detected["entry"] is None and detected["cause"] is None
     assert detected["rest"]["status"] == 401 and detected["rest"]["tracking_id"] == "ROUTER_5F1A2B3C-0000-1111"
-    assert detected["rest"]["conditions"] == ["rest-token"]
+    assert detected["rest"]["conditions"] == ["rest-token-or-scope"]
     codes = [r["code"] for r in data["results"]]
     assert "030002" not in codes and "030048" not in codes and "AccessDenied" not in codes
     assert data["confident"] is False
@@ -47,7 +47,7 @@ def test_a_429_says_rate_limit_and_retry_after_in_the_htmx_fragment(client):
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page
     assert "Too many requests" in page and "Retry-After" in page and "<code>30</code>" in page
-    assert 'data-condition="rate-limit"' in page
+    assert 'data-condition="rate-limit-reached"' in page
 
 
 def test_search_page_query_count_for_a_rest_error(client, django_assert_max_num_queries):

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.usefixtures("kb")
 
 
 JSON_FIELDS = {
+    "conditions",
     "query",
     "confident",
     "language",
@@ -191,6 +192,7 @@ def test_json_empty_query(client):
         "did_you_mean": None,
         "other_service": None,
         "results": [],
+        "conditions": [],
     }
 
 
