@@ -6,7 +6,7 @@ temporary SQLite file; a PostgreSQL database named eval_<pid>, created and dropp
 shipped knowledge base, runs every text of the dev set (kb/tests/data/eval_corpus.json) and of the held-out set
 (kb/tests/data/eval_heldout.json) through ``kb.search.search``, then searches each stored message with itself left
 out ("leave-one-out": a wording search has not stored, like the held-out set's, but one that may be tuned on; see
-kb/evaluation.py for the scoring), prints ``top-1 0.xx (n/N), top-3 0.xx``, the calibration and the misses (the
+bench/evaluation.py for the scoring), prints ``top-1 0.xx (n/N), top-3 0.xx``, the calibration and the misses (the
 held-out set's only when asked), and writes bench/results/eval.json. Leave-one-out runs on the first database only
 (a delete and a rollback per message; both databases rank alike, as the golden-order test checks). Each database is
 evaluated in a child process (Django is set up once per process).
@@ -43,7 +43,7 @@ def run_backend(corpus, heldout, child_out, *, loo=True):
     from django.core.management import call_command
     from django.db import connection
 
-    from kb.evaluation import evaluate, leave_one_out, load_corpus
+    from bench.evaluation import evaluate, leave_one_out, load_corpus
     from kb.models import Entry
 
     call_command("migrate", verbosity=0)
@@ -115,7 +115,7 @@ def print_backend(backend, data, *, show_heldout_misses=False):
 
 
 def main(argv=None):
-    from kb.evaluation import CORPUS_PATH, HELDOUT_PATH
+    from bench.evaluation import CORPUS_PATH, HELDOUT_PATH
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", default=str(CORPUS_PATH), help="the dev set (tuned on)")

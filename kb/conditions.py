@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.models import Confidence
+from kb.vocabulary import CONFIDENCE_HELP, Confidence
 
 # =====================================================================================================
 # Conditions: a state of the site, the account or the API that makes calls fail, whatever code they answer with

@@ -19,6 +19,7 @@ from django.utils import timezone
 from core import hotsql
 from kb.codes import entry_path, validate_alias, validate_code
 from kb.lifecycle import REST_BASE, Lifecycle, RestBasis, lifecycle_sentence, rest_sentence
+from kb.vocabulary import Confidence  # re-exported: kb.models.Confidence
 from webex.commandkeys import command_key, key_matches, service_of, split_command_key
 from webex.redaction import redact_text
 
@@ -37,19 +38,6 @@ class Api(models.TextChoices):
     def one_api_choices(cls):
         """The choices of something that belongs to one API (a replay, an answer): URL or XML, not both."""
         return [(cls.URL.value, cls.URL.label), (cls.XML.value, cls.XML.label)]
-
-
-class Confidence(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
-CONFIDENCE_HELP = {
-    Confidence.HIGH: "Stated by Cisco's documentation or seen in a captured WebEx response.",
-    Confidence.MEDIUM: "Seen in real client code that handles it; the exact wording was not confirmed.",
-    Confidence.LOW: "Inferred from the code's name or indirect evidence; treat as unconfirmed.",
-}
 
 
 class Category(models.TextChoices):
@@ -795,8 +783,6 @@ class TimelineEvent(models.Model):
 
 
 # Reason texts and code spellings seen in real answers, for the review queue (kb/reasons.py).
-from kb.reasons import SeenReason  # noqa: E402, F401
-
-
 # Conditions (kb/conditions.py): a state of the site, the account or the API that makes calls fail.
 from kb.conditions import Condition, ConditionQuerySet  # noqa: E402, F401
+from kb.reasons import SeenReason  # noqa: E402, F401

@@ -5,9 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from kb.generation import per_generation
-from kb.models import CONFIDENCE_HELP, Command
+from kb.models import Command
 from kb.search.text import key_term
 from kb.textlinks import build_link_map, command_links
+from kb.vocabulary import CONFIDENCE_HELP
 
 
 def redirected_from(aliases, text):

@@ -1,7 +1,7 @@
 """The JSON shapes of the public API (documented in README, "JSON API"). Keep them stable."""
 
 from kb.lifecycle import commands_of, lifecycle_dict
-from kb.models import CONFIDENCE_HELP
+from kb.vocabulary import CONFIDENCE_HELP
 
 
 def entry_summary(entry, request=None):

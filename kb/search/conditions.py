@@ -9,6 +9,7 @@ import re
 from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 
+import kb.search.lexicon as lexicon
 from kb.generation import per_generation
 from kb.models import Condition, Entry
 from kb.search.text import fold, key_term
@@ -59,6 +60,8 @@ def match(text: str, codes=()) -> list[dict]:
     # A code written in two words ("Access Denied") is the code, as the search's own code step reads it.
     pairs = [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
     terms = {key_term(t) for t in [*tokens, *pairs]} | {key_term(c) for c in codes if c}
+    # Cisco's documents write exception IDs with an E (E030103): the code is what the search's code step reads.
+    terms |= {key_term(shape.code) for t in tokens if (shape := lexicon.code_shape(t))}
     terms.discard("")
     if not words and not terms:
         return []

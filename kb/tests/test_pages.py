@@ -55,8 +55,8 @@ def test_entry_page_has_copy_buttons_and_open_graph(client, kb):
 
 
 def test_entry_page_query_count_is_fixed(client, kb, django_assert_max_num_queries):
-    # 15 since entries have a timeline (issue 21): one prefetch more, whatever the entry holds.
-    with django_assert_max_num_queries(15):
+    # 16 since entries have a timeline and conditions (issue 21): one prefetch more each, whatever the entry holds.
+    with django_assert_max_num_queries(16):
         assert client.get("/errors/AccessDenied/").status_code == 200
 
 

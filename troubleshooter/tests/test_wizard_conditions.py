@@ -24,8 +24,10 @@ def test_the_xml_flow_asks_about_sso_after_030002_and_ends_at_the_condition(kb, 
     assert 'data-condition="sso-site"' in text
     assert '<a href="/conditions/sso-site/">Condition: The site signs people in through SSO' in text
     assert "How to tell" in text and "Stop sending passwords for this site" in text
-    # "No" keeps the entry's diagnosis.
-    assert 'data-entry="030002" data-cause="bad-security-context"' in client.get(NOT_SSO).content.decode()
+    # "No" runs the AuthenticateUser test next; refused too, it keeps the entry's diagnosis.
+    assert "user.AuthenticateUser" in client.get(NOT_SSO).content.decode()
+    refused = client.get(NOT_SSO + "&xml-credentials-test=refused").content.decode()
+    assert 'data-entry="030002" data-cause="bad-security-context"' in refused
 
 
 def test_a_rate_limit_answer_ends_at_its_condition(kb, client):

@@ -3,7 +3,8 @@ import textwrap
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.models import CONFIDENCE_HELP, Entry
+from kb.models import Entry
+from kb.vocabulary import CONFIDENCE_HELP
 
 
 class Command(BaseCommand):

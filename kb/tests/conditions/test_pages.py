@@ -71,9 +71,9 @@ def test_a_condition_page_answers_first_and_links_its_codes(kb, client):
     assert "History" not in text  # editors only
 
 
-def test_pending_codes_show_without_a_link_and_sources_with_theirs(kb, client):
+def test_codes_link_to_their_entries_and_sources_to_theirs(kb, client):
     text = main_of(client.get("/conditions/rate-limit-reached/"))
-    assert '<code>000045</code> <span class="muted">(documented by Cisco; no entry yet)</span>' in text
+    assert '<a href="/errors/000045/"><code>000045</code></a>' in text  # was pending until the code had an entry
     assert '<a href="https://developer.cisco.com/docs/webex-meetings/xml-api-9-0-sp5-1-release-notes"' in text
     assert "<q>API Rate Limit Reach</q>" in text
 

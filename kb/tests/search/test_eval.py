@@ -1,4 +1,4 @@
-"""Search quality on real WebEx texts (kb/evaluation.py; `make eval` prints more): the dev corpus
+"""Search quality on real WebEx texts (bench/evaluation.py; `make eval` prints more): the dev corpus
 (kb/tests/data/eval_corpus.json, tuned on) and the held-out corpus (kb/tests/data/eval_heldout.json, other sources,
 only scored). Both are validated, the scorer is checked on a tiny fake corpus, and the shipped knowledge base must
 meet the targets: dev top-1 ≥ 0.95; held-out top-1 ≥ 0.85 over texts whose code has an entry, ≥ 0.70 in each language
@@ -8,7 +8,7 @@ results right ≥ 97% of the time; ≥ 90% of wrong first results marked not con
 
 import pytest
 
-from kb.evaluation import (
+from bench.evaluation import (
     HELDOUT_PATH,
     KINDS,
     evaluate,

@@ -38,7 +38,7 @@ def test_the_page_explains_the_status_class_the_tracking_id_and_the_condition(cl
     assert 'data-detected-kind="rest_error"' in page
     assert "a REST API error" in page and "Unauthorized" in page and "12 hours" in page
     assert "ROUTER_5F1A2B3C-0000-1111" in page and "Cisco support asks for this value" in page
-    assert 'data-condition="rest-token"' in page and "the REST access token expired or is invalid" in page
+    assert 'data-condition="rest-token-or-scope"' in page and "the REST token expired or lacks a scope" in page
     assert "/errors/030002/" not in page
 
 

@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "tests" / "data"
+DATA = Path(__file__).resolve().parent.parent / "kb" / "tests" / "data"
 CORPUS_PATH = DATA / "eval_corpus.json"
 HELDOUT_PATH = DATA / "eval_heldout.json"
 KINDS = ("xml-response", "client-message", "log-line", "back-url", "request", "form", "success")
