@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from core.rendering import render_page
+from core.rendering import render_page, wants_fragment
+from core.safequery import no_secret_in_query
 from kb import generation, serializers
 from kb.codes import entry_path
 from kb.forms import EntryFilterForm
@@ -21,6 +22,7 @@ from kb.models import Category, Cause, Command, Entry, Service, can_edit
 from kb.pages import redirected_from, render_entry_parts
 from kb.search.popular import most_looked_up
 from kb.textlinks import build_link_map, command_links
+from webex.redaction import MASK
 
 
 def _grouped_by_category(entries):
@@ -49,6 +51,7 @@ def home(request):
 
 
 @require_safe
+@no_secret_in_query
 def entry_list(request):
     """Every entry, filtered; htmx gets the results fragment as the filters change (and the URL follows)."""
     form = EntryFilterForm(request.GET or None)
@@ -62,12 +65,10 @@ def entry_list(request):
             entries = entries.none()
     status = 400 if error else 200
     entries = list(entries)
-    return render_page(
-        request,
-        "kb/entry_list.html",
-        {"form": form, "entries": entries, "groups": _grouped_by_category(entries), "error": error},
-        status=status,
-    )
+    # After a filter holding a password was redirected to its redacted address, htmx also gets the box redacted.
+    redacted_box = wants_fragment(request) and MASK in request.GET.get("q", "")
+    context = {"form": form, "entries": entries, "groups": _grouped_by_category(entries), "error": error}
+    return render_page(request, "kb/entry_list.html", {**context, "redacted_box": redacted_box}, status=status)
 
 
 def _entry_or_redirect(code, url_name, entries=None, say_alias=False):

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.rendering import render_page, wants_fragment
+from core.safequery import no_secret_in_query
 from kb import fixtures, search
 from kb.editing import editor, history
 from kb.editing.access import editors_only, get_entry
@@ -168,12 +169,14 @@ def _options(request, kind):
 
 @require_safe
 @editors_only
+@no_secret_in_query
 def command_options(request):
     return _options(request, "commands")
 
 
 @require_safe
 @editors_only
+@no_secret_in_query
 def service_options(request):
     return _options(request, "services")
 
