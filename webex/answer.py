@@ -496,7 +496,9 @@ def parse_answer(body, *, status, location, content_type) -> Answer:
         return Answer(form="empty", http_status=http_status)
     if looks_binary(text):
         return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
-    head = text[:MAX_PARSE_CHARS]
+    # Redacted before anything is read: a value read out of it (a reason, whose white space is then collapsed) would
+    # no longer show the shape that says it is a secret ("NPW<TAB>value" read as "NPW value").
+    head = redact_text(text[:MAX_PARSE_CHARS])
     answer = open_meetings_answer(head, http_status) or xml_answer(head, http_status)
     if answer:
         return answer

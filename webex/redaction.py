@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import quote, quote_plus, unquote
 
 __all__ = [
@@ -74,6 +75,7 @@ def is_secret_name(name) -> bool:
         name = str(name)
         for _ in range(3):  # percent-encoded once or twice: %50W, %2550%2557
             name = unquote(name)
+        name = unicodedata.normalize("NFKC", name)  # fullwidth ＰＷ is PW
         return name.strip().upper() in _SECRET_NAMES_FOLDED
     except Exception:
         return False
