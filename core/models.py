@@ -28,9 +28,7 @@ class KnownLoginAddress(models.Model):
     last_seen = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["username", "address_hash"], name="core_knownloginaddress_uniq")
-        ]
+        constraints = [models.UniqueConstraint(fields=["username", "address_hash"], name="core_knownloginaddress_uniq")]
 
     def __str__(self):
         return f"{self.username} @ {self.address_hash[:8]}…"

@@ -1,6 +1,6 @@
 """Rate limits stored in the database, shared by every app process and server: fixed windows (``hit``) and a sliding
 window (``hit_sliding``: the current window's count plus the previous window's, weighted by how much of it still
-lies within one window of now, so a burst across a window's edge is counted whole).""" 
+lies within one window of now, so a burst across a window's edge is counted whole)."""
 
 import time
 from dataclasses import dataclass
