@@ -305,3 +305,10 @@ PROSE_WITH_SECRET_WORDS = [
     "wrong password for user bob",
     "compass=north bypass=1 passport=123 tokens=3",
 ]
+
+# What a hostile site's answer or an editor's text may carry to a terminal or a ticket: a clipboard write (OSC 52), a
+# window title, clear screen (ESC and the single-byte C1 CSI), a carriage return, and bidi overrides and isolates.
+TERMINAL_ATTACKS = (
+    "\x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]0;pwned\x07 \x1b[2J\x1b[H \x9b2J \rover \u202eevil\u202c \u2066iso\u2069"
+)
+UNSHOWABLE = ["\x1b", "\x07", "\x9b", "\r", "\u202e", "\u202c", "\u2066", "\u2069"]

@@ -1,12 +1,13 @@
 import textwrap
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.terminal import SafeOutputCommand
 from kb.models import CONFIDENCE_HELP, Entry
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Explain a WebEx error code in the terminal, like `rustc --explain`. Codes and aliases, any case."
 
     def add_arguments(self, parser):
