@@ -292,7 +292,8 @@ def _xml_value(text: str, local: str):
     if not m:
         return None
     value = m.group("cdata") if m.group("cdata") is not None else xml_unescape(m.group("text") or "")
-    value = re.sub(r"\s+", " ", value).strip()
+    # Redacted before its white space is collapsed, which would hide a secret's shape ("NPW<TAB>x" read as "NPW x").
+    value = re.sub(r"\s+", " ", redact_text(value)).strip()
     return value[:1000]
 
 
@@ -496,9 +497,7 @@ def parse_answer(body, *, status, location, content_type) -> Answer:
         return Answer(form="empty", http_status=http_status)
     if looks_binary(text):
         return Answer(form="unrecognised", preview=make_preview(text), http_status=http_status)
-    # Redacted before anything is read: a value read out of it (a reason, whose white space is then collapsed) would
-    # no longer show the shape that says it is a secret ("NPW<TAB>value" read as "NPW value").
-    head = redact_text(text[:MAX_PARSE_CHARS])
+    head = text[:MAX_PARSE_CHARS]
     answer = open_meetings_answer(head, http_status) or xml_answer(head, http_status)
     if answer:
         return answer
