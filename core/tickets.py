@@ -33,7 +33,9 @@ _MD_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
 # where they could open or close. A value that starts a line cannot start a heading (h1.) or a quote (bq.).
 _JIRA_SPECIAL = re.compile(r"([\\*_+^~{}\[\]!|#]|(?<!\w)-|-(?!\w)|\?(?=\?))")
 # An address a Markdown or Jira renderer would turn into a link by itself.
-_URL = re.compile(r"((?:\b[A-Za-z][A-Za-z0-9+.-]{1,20}:/{1,3}|\bwww\.|\bmailto:)[^\s<>]*[^\s<>.,;:!?)\]}'\"])")
+_URL = re.compile(
+    r"((?:\b[A-Za-z][A-Za-z0-9+.-]{1,20}:/{1,3}|\bwww\.|\bmailto:)[^\s<>()\[\]{}|!`'\"]*[^\s<>()\[\]{}|!`'\".,;:?])"
+)
 _JIRA_LINE_START = re.compile(r"^(\s*)(h[1-6]|bq)\.", re.IGNORECASE)
 
 

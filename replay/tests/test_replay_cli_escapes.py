@@ -2,6 +2,7 @@
 control character and escape sequence shown visibly: no clipboard write, window title, clear screen or bidi override
 reaches the terminal (core.terminal)."""
 
+import re
 import uuid
 
 from replay.tests.helpers import run_replay_command
@@ -36,3 +37,22 @@ def test_a_hostile_redirect_is_shown_visibly(db, stand_in, make_site):
     code, out = run_replay_command("--site", site.slug, "p.php?AT=LI&WID=host1")
     assert "Record:" in out
     assert not [ch for ch in UNSHOWABLE if ch in out], repr(out)
+
+
+def test_a_hostile_rs_lands_escaped_in_the_replay_ticket(replay_client, stand_in, make_site):
+    from urllib.parse import quote
+
+    from replay.models import ReplayRecord
+    from replay.tests.helpers import post_replay
+
+    rs = "[click](http://evil.example)![x](http://track.example/p.png)"
+    location = f"https://a.example/back?AT=GS&ST=FAIL&RS={quote(rs)}"
+    site = _site(stand_in, make_site, status=302, headers=[("Location", location)], body=b"")
+    post_replay(replay_client, site, "p.php?AT=GS&WID=host1")
+    record = ReplayRecord.objects.get()
+    markdown = replay_client.get(f"/replay/{record.pk}/ticket/", {"format": "markdown"}).content.decode()
+    jira = replay_client.get(f"/replay/{record.pk}/ticket/", {"format": "jira"}).content.decode()
+    assert "Replay of `p.php?AT=GS`" in markdown
+    for text in (markdown, jira):
+        prose = re.sub(r"`[^`]*`|\{\{.*?\}\}", "", text)  # code spans show their text as it is
+        assert not re.search(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)\[[^\]]*\|", prose), text
