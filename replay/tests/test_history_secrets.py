@@ -12,3 +12,13 @@ def test_the_replay_history_filter_is_redirected(replay_client):
     assert replay_client.get(response["Location"]).status_code in (200, 400)
     html = replay_client.get("/replay/history/").content.decode()
     assert 'hx-history="false"' in html
+
+
+def test_the_replay_form_keeps_htmx_history_off(replay_client):
+    html = replay_client.get("/replay/").content.decode()
+    assert 'type="password"' in html and 'hx-history="false"' in html
+
+
+def test_the_log_in_page_keeps_htmx_history_off(client, db):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'type="password"' in html and 'hx-history="false"' in html
