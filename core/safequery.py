@@ -54,3 +54,14 @@ def no_secret_in_query(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def filters_redirect(request, fields):
+    """A filter form sent by POST (so that what was typed never travels in a URL): 303 to the page's GET address
+    with the ``fields`` that hold a value, every secret redacted. htmx follows it and pushes that address."""
+    pairs, _changed = redacted_pairs(request.POST)
+    query = urlencode([(name, value) for name, value in pairs if name in fields and value.strip()])
+    response = HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+    response.status_code = 303
+    response["Cache-Control"] = "no-store"
+    return response

@@ -65,7 +65,7 @@ def test_ordinary_filters_are_not_redirected(client, kb, text):
 
 def test_htmx_keeps_no_snapshot_of_the_filter_page(client, kb):
     html = client.get("/errors/").content.decode()
-    form = re.search(r'<form method="get" action="/errors/"[^>]*>', html)[0]
+    form = re.search(r'<form method="post" action="/errors/"[^>]*>', html)[0]
     assert 'hx-history="false"' in form
 
 
@@ -81,3 +81,26 @@ def test_the_editor_pickers_are_redirected(client, db):
 def test_the_not_found_search_form_posts_with_javascript(client, db):
     html = client.get("/no-such-page/").content.decode()
     assert 'data-search-post="/search/go/"' in html
+
+
+def test_the_form_posts_and_goes_to_its_redacted_get_address(client, kb):
+    secret = _secret()
+    data = {
+        "q": f"pwd={secret}",
+        "api": "url",
+        "service": "",
+        "command": "",
+        "category": "",
+        "csrfmiddlewaretoken": "x",
+    }
+    for headers in ({}, HX):
+        response = client.post("/errors/", data, **headers)
+        assert response.status_code == 303 and not _kept(secret, response["Location"])
+        assert urlsplit(response["Location"]).path == "/errors/"
+        assert parse_qs(urlsplit(response["Location"]).query) == {"q": [f"pwd={MASK}"], "api": ["url"]}
+    plain = client.post("/errors/", {"q": "denied", "api": ""})
+    assert plain["Location"] == "/errors/?q=denied"
+    assert client.post("/errors/", {})["Location"] == "/errors/"
+    # Followed as the browser and htmx follow a 303 (GET), the filter applies.
+    page = client.post("/errors/", {"q": "denied"}, follow=True)
+    assert page.status_code == 200 and "AccessDenied" in page.content.decode()
