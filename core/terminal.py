@@ -34,7 +34,7 @@ class SafeOutputWrapper(OutputWrapper):
 def _safe(wrapper, out=None):
     safe = SafeOutputWrapper(wrapper._out if out is None else out, ending=wrapper.ending)
     if out is None:
-        safe._style_func = wrapper._style_func
+        safe.__dict__["_style_func"] = wrapper.style_func  # kept as it was chosen (colour only on a terminal)
     return safe
 
 
