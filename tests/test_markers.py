@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVER_FIXTURES = {"gunicorn", "scratch_env", "manage"}
 # Modules whose tests start gunicorn; each must show up under -m server (a test there may also run in-process).
 SERVER_MODULES = {
+    "core/tests/test_head.py",
     "core/tests/test_login_throttle.py",
     "core/tests/test_server_faults.py",
     "kb/tests/search/test_log_lock.py",
