@@ -147,6 +147,7 @@ if os.getenv("DATABASE_URL", "").startswith(("postgres", "pgsql")):
     INSTALLED_APPS.append("django.contrib.postgres")
 
 MIDDLEWARE = [
+    "core.middleware.head_without_body_middleware",  # outermost: a HEAD answer leaves with no body
     "core.middleware.request_id_middleware",
     "core.middleware.api_json_errors_middleware",
     "core.middleware.body_limit_middleware",

@@ -218,4 +218,24 @@ def form_fields_middleware(get_response):
                 request._post, request._files = form, MultiValueDict()
         return get_response(request)
 
+
+def head_without_body_middleware(get_response):
+    """A HEAD answer carries the headers of the GET answer (Content-Length included) and no body.
+
+    Django leaves the body in place (only its development server drops it), and gunicorn writes whatever body the
+    application returns: on a kept-alive connection the client, which reads no body after HEAD, would then read the
+    page as the start of the next answer ("illegal status line"). Outermost, so that nothing adds a body after it."""
+
+    def middleware(request):
+        response = get_response(request)
+        if request.method != "HEAD":
+            return response
+        if response.streaming:
+            response.streaming_content = iter(())  # a file answer still closes its file (its closers are kept)
+        else:
+            length = response.get("Content-Length") or str(len(response.content))
+            response.content = b""
+            response["Content-Length"] = length
+        return response
+
     return middleware

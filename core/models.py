@@ -17,3 +17,18 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window}: {self.count}"
+
+
+class KnownLoginAddress(models.Model):
+    """An address a user has logged in from (core/throttle.py): the lock of an account under attack does not stop
+    its owner there. Kept as a keyed hash of the address (HMAC with SECRET_KEY), never the address itself."""
+
+    username = models.CharField(max_length=150, help_text="The user name as the throttle normalises it")
+    address_hash = models.CharField(max_length=64)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address_hash"], name="core_knownloginaddress_uniq")]
+
+    def __str__(self):
+        return f"{self.username} @ {self.address_hash[:8]}…"

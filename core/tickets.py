@@ -1,9 +1,13 @@
 """Text for a ticket: the one home of how an entry, a wizard outcome or a replay is written into a ticket.
 
 A :class:`Ticket` is a title, sections (facts, paragraphs, numbered steps) and links. :func:`render` writes it as
-Markdown, plain text or Jira wiki markup. Inside any text, `backticks` mark a code or command: Markdown keeps them,
-Jira writes ``{{monospace}}``, plain text drops them. The entry page's "Copy for ticket", the wizard's summary and a
-replay record all answer through :func:`ticket_response`, so the three formats read the same everywhere.
+Markdown, plain text or Jira wiki markup. Every text put into a ticket is a value (an entry's text, a site's ``RS``
+or reason, a wizard step), escaped when it is written: Markdown and Jira markup in it (a heading, a link, an image
+such as a tracking ``![x](http://…)`` or ``!http://…!``, ``[label|url]``, ``{code}``) is shown as text, never acted
+on, and control characters are shown visibly (``webex.text.shown_safely``). The markup is the format's own
+(``_STYLES``), and a code or command is marked with :func:`code`: Markdown writes it in backticks, Jira as
+``{{monospace}}``, plain text as it is. The entry page's "Copy for ticket", the wizard's summary and a replay record
+all answer through :func:`ticket_response`, so the three formats read the same everywhere.
 """
 
 from __future__ import annotations
@@ -14,10 +18,26 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse, HttpResponseBadRequest
 
 from webex.commandkeys import URL_KEY_IN_TEXT, XML_SERVICE
+from webex.text import shown_safely
 
 FORMATS = {"markdown": "Markdown", "text": "Plain text", "jira": "Jira"}
 DEFAULT_FORMAT = "markdown"
-_CODE = re.compile(r"`([^`\n]+)`")
+# A code span inside a ticket's text: private-use marks that no format writes (see code()).
+_CODE_OPEN, _CODE_CLOSE = "\ue010", "\ue011"
+_CODE_SPAN = re.compile("\ue010([^\ue010\ue011]*)\ue011")
+# Markdown: every character that can open markup (emphasis, code, links and images, raw HTML and autolinks,
+# headings, tables, strike-through) is backslash-escaped; a value's line breaks become spaces, and a value that
+# starts a line cannot start a list, a quote or a setext heading.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+# Jira wiki markup: text effects, {macros}, [links|url], !images!, tables, lists; -strike- and ??citation?? only
+# where they could open or close. A value that starts a line cannot start a heading (h1.) or a quote (bq.).
+_JIRA_SPECIAL = re.compile(r"([\\*_+^~{}\[\]!|#]|(?<!\w)-|-(?!\w)|\?(?=\?))")
+# An address a Markdown or Jira renderer would turn into a link by itself.
+_URL = re.compile(
+    r"((?:\b[A-Za-z][A-Za-z0-9+.-]{1,20}:/{1,3}|\bwww\.|\bmailto:)[^\s<>()\[\]{}|!`'\"]*[^\s<>()\[\]{}|!`'\".,;:?])"
+)
+_JIRA_LINE_START = re.compile(r"^(\s*)(h[1-6]|bq)\.", re.IGNORECASE)
 
 
 @dataclass
@@ -36,17 +56,57 @@ class Ticket:
 
 
 def code(text) -> str:
-    """Mark ``text`` as a code or command inside a ticket's text."""
-    return f"`{str(text).replace('`', '')}`"
+    """Mark ``text`` as a code or command inside a ticket's text (the value itself is escaped when written)."""
+    value = re.sub(r"[`\ue010\ue011\r\n]", "", str(text))
+    return f"{_CODE_OPEN}{value}{_CODE_CLOSE}"
+
+
+def _escaped(text, fmt):
+    """A value's text (outside code spans) with the format's markup escaped; a bare address, which a renderer would
+    turn into a link by itself, is written as code."""
+    text = text.replace(_CODE_OPEN, "").replace(_CODE_CLOSE, "")
+    if fmt == "text":
+        return text
+    parts = _URL.split(text)  # odd items are the addresses
+    return "".join(_code_span(part, fmt) if i % 2 else _markup_escaped(part, fmt) for i, part in enumerate(parts))
+
+
+def _markup_escaped(text, fmt):
+    if fmt == "markdown":
+        return _MD_SPECIAL.sub(r"\\\1", text)
+    if fmt == "jira":
+        return _JIRA_SPECIAL.sub(r"\\\1", text)
+    return text
+
+
+def _code_span(value, fmt):
+    if not value:
+        return ""
+    if fmt == "markdown":
+        return "`" + value.replace("`", "") + "`"
+    if fmt == "jira":
+        return "{{" + _markup_escaped(value, fmt) + "}}"
+    return value
 
 
 def _inline(text, fmt):
-    text = str(text or "").replace("\r", "").strip()
+    """A value as ``fmt`` writes it: its code spans marked, everything else escaped."""
+    text = shown_safely(str(text or "").replace("\r", "")).strip()
+    if fmt != "text":
+        text = re.sub(r"[ \t]*\n\s*", " ", text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out += [_escaped(text[pos : m.start()], fmt), _code_span(m.group(1), fmt)]
+        pos = m.end()
+    out.append(_escaped(text[pos:], fmt))
+    text = "".join(out)
     if fmt == "markdown":
-        return text
+        return _MD_LINE_START.sub(
+            lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"), text
+        )
     if fmt == "jira":
-        return _CODE.sub(lambda m: "{{" + m.group(1) + "}}", text)
-    return _CODE.sub(lambda m: m.group(1), text)
+        return _JIRA_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\.", text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -116,7 +176,7 @@ def mark_codes(text, codes=()) -> str:
     pieces = [_COMMAND_IN_TEXT.pattern] + [rf"(?<![\w`?=.]){re.escape(c)}(?![\w`])" for c in names]
     pattern = re.compile("|".join(pieces))
     out, pos = [], 0
-    for match in _CODE.finditer(text):  # keep what is already `marked`
+    for match in _CODE_SPAN.finditer(text):  # keep what is already marked
         out.append(pattern.sub(lambda m: code(m.group(0)), text[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()

@@ -10,9 +10,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
-from core.rendering import render_page
+from core.rendering import render_page, wants_fragment
+from core.safequery import filters_redirect, no_secret_in_query
 from kb import generation, serializers
 from kb.codes import entry_path
 from kb.forms import EntryFilterForm
@@ -22,6 +24,7 @@ from kb.pages import redirected_from, render_entry_parts
 from kb.search.knowledge import family_of
 from kb.search.popular import most_looked_up
 from kb.textlinks import build_link_map, command_links
+from webex.redaction import MASK
 
 
 def _grouped_by_category(entries):
@@ -49,9 +52,14 @@ def home(request):
     return render(request, "kb/home.html", context)
 
 
-@require_safe
+@csrf_exempt  # a POST only redirects to the GET address, which anyone may open
+@require_http_methods(["GET", "HEAD", "POST"])
+@no_secret_in_query
 def entry_list(request):
-    """Every entry, filtered; htmx gets the results fragment as the filters change (and the URL follows)."""
+    """Every entry, filtered; htmx gets the results fragment as the filters change (and the URL follows). The form
+    is sent by POST and answered with a 303 to its GET address, with any secret typed into it redacted."""
+    if request.method == "POST":
+        return filters_redirect(request, EntryFilterForm.base_fields)
     form = EntryFilterForm(request.GET or None)
     entries = Entry.objects.visible_to(request.user).only(*LIST_FIELDS)
     error = None
@@ -63,12 +71,10 @@ def entry_list(request):
             entries = entries.none()
     status = 400 if error else 200
     entries = list(entries)
-    return render_page(
-        request,
-        "kb/entry_list.html",
-        {"form": form, "entries": entries, "groups": _grouped_by_category(entries), "error": error},
-        status=status,
-    )
+    # After a filter holding a password was redirected to its redacted address, htmx also gets the box redacted.
+    redacted_box = wants_fragment(request) and MASK in request.GET.get("q", "")
+    context = {"form": form, "entries": entries, "groups": _grouped_by_category(entries), "error": error}
+    return render_page(request, "kb/entry_list.html", {**context, "redacted_box": redacted_box}, status=status)
 
 
 def _entry_or_redirect(code, url_name, entries=None, say_alias=False):

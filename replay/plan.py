@@ -114,11 +114,23 @@ class ReplayPlan:
         return [v for v in values if v and v != MASK]
 
     def redacted_params(self):
+        """[[name, value], …] with every secret out: a secret parameter's value, a secret written inside a name
+        (``<pwd>x</pwd>``, ``NPW<TAB>x`` pasted without "="), and one split across a name and its value
+        (``<password value="x"/>`` read as the name ``<password value`` and the value ``"x"/>``)."""
         secrets = self.scrub_values()
-        return [[k, MASK if is_secret_name(k) else redact_text(v, secrets)] for k, v in self.params]
+        return [_redacted_param(k, v, secrets) for k, v in self.params]
 
     def redacted_xml(self):
         return redact_text(self.xml, self.scrub_values()) if self.xml else ""
+
+
+def _redacted_param(name, value, secrets):
+    if is_secret_name(name):
+        return [name, MASK]
+    clean_name, clean_value = redact_text(name, secrets), redact_text(value, secrets)
+    if value and redact_text(f"{name}={value}", secrets) != f"{clean_name}={clean_value}":
+        clean_value = MASK  # the pair, read whole, is a secret: ＰＷ=x, <password value="x"/>
+    return [clean_name, clean_value]
 
 
 @sensitive_variables()
@@ -127,6 +139,9 @@ def _service_and_query(site, text):
     text = text.strip()
     if text.startswith("<"):
         raise ReplayInputError("This looks like an XML request: choose “XML API request” instead.")
+    if any(ch in text for ch in "\t\r\n"):
+        # A URL reader drops them silently (NPW<TAB>x would be sent, and kept, as the name NPWx).
+        raise ReplayInputError("The command holds a tab or a line break: paste it as one line.")
     try:
         parts = urlsplit(text)
         port = parts.port

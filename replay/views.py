@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import tickets
 from core.rendering import render_page, render_partial, wants_fragment
+from core.safequery import no_secret_in_query
 from kb.models import Command, Suggestion
 from replay import prefill, run
 from replay.forms import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
@@ -132,6 +133,7 @@ def replay_detail(request, pk):
 @require_safe
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
+@no_secret_in_query
 def replay_history(request):
     form = HistoryFilterForm(request.GET or None)
     records = ReplayRecord.objects.select_related("site", "entry").only(

@@ -11,6 +11,7 @@ SERVER_FIXTURES = {"gunicorn", "scratch_env", "manage"}
 # Modules whose tests start gunicorn; each must show up under -m server (a test there may also run in-process).
 SERVER_MODULES = {
     "core/tests/test_front.py",
+    "core/tests/test_head.py",
     "core/tests/test_login_throttle.py",
     "core/tests/test_server_faults.py",
     "core/tests/test_two_servers.py",

@@ -303,7 +303,8 @@ def _xml_value(text: str, local: str):
     if not m:
         return None
     value = m.group("cdata") if m.group("cdata") is not None else xml_unescape(m.group("text") or "")
-    value = re.sub(r"\s+", " ", value).strip()
+    # Redacted before its white space is collapsed, which would hide a secret's shape ("NPW<TAB>x" read as "NPW x").
+    value = re.sub(r"\s+", " ", redact_text(value)).strip()
     return value[:1000]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import quote, quote_plus, unquote
 
 __all__ = [
@@ -74,6 +75,7 @@ def is_secret_name(name) -> bool:
         name = str(name)
         for _ in range(3):  # percent-encoded once or twice: %50W, %2550%2557
             name = unquote(name)
+        name = unicodedata.normalize("NFKC", name)  # fullwidth ＰＷ is PW
         return name.strip().upper() in _SECRET_NAMES_FOLDED
     except Exception:
         return False
@@ -205,7 +207,7 @@ _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 
 # Inside an HTML or XML comment a name may be followed by its value after plain space: <!-- pw secret -->.
 _COMMENT = re.compile(r"<!--(?:(?!-->)[\s\S]){0,4096}(?:-->)?")
 _COMMENT_SECRET = re.compile(
-    rf"{_NAME_START}(?P<name>{_ANY_SECRET_NAME})(?P<eq>[ \t]+)(?P<value>[^\s<>\-]+)", re.IGNORECASE
+    rf"{_NAME_START}(?P<name>{_ANY_SECRET_NAME})(?P<eq>[ \t]+)(?P<value>(?:(?!--)[^\s<>])+)", re.IGNORECASE
 )
 # OAuth's authorization code, in a pasted token request (curl -d, a form, JSON): secret only in that context.
 _OAUTH_GRANT = re.compile(r"grant_type[\"']?\s*[:=]\s*[\"']?authorization_code", re.IGNORECASE)

@@ -21,6 +21,7 @@ __all__ = [
     "looks_binary",
     "make_preview",
     "one_line",
+    "shown_safely",
     "to_text",
     "xml_unescape",
 ]
@@ -39,6 +40,20 @@ MAX_VALUE = 4096  # the longest parameter or element value kept
 _JS_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|[0-7]{1,3}|.)", re.DOTALL)
 _JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# What a terminal or a pasted ticket would act on instead of showing: every C0 control but tab and line feed (ESC
+# starts OSC 52 clipboard writes, window titles, clear screen; CR rewrites a line), DEL, the C1 controls (CSI, OSC as
+# single bytes), zero-width and bidirectional marks and overrides (U+202A-U+202E, U+2066-U+2069), line and paragraph
+# separators, and the byte order mark.
+_UNSHOWABLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def shown_safely(text) -> str:
+    """``text`` with every character a terminal would act on written visibly as ``\\uXXXX`` (ESC as ``\\u001b``):
+    what a command line prints of text it did not write (a site's answer, an editor's entry). Tab and line feed
+    stay. Inside a JSON string the visible form reads back as the same character."""
+    return _UNSHOWABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
 
 
 def clean(text: str) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.middleware import allows_form_fields
 from core.rendering import render_page, wants_fragment
+from core.safequery import no_secret_in_query
 from kb import fixtures, search
 from kb.editing import editor, history
 from kb.editing.access import editors_only, get_entry
@@ -172,12 +173,14 @@ def _options(request, kind):
 
 @require_safe
 @editors_only
+@no_secret_in_query
 def command_options(request):
     return _options(request, "commands")
 
 
 @require_safe
 @editors_only
+@no_secret_in_query
 def service_options(request):
     return _options(request, "services")
 

@@ -37,8 +37,8 @@ def test_badges_on_every_row(client, kb):
 
 def test_the_form_applies_as_it_changes_and_still_submits_without_js(client, kb):
     html = client.get("/errors/").content.decode()
-    form = re.search(r'<form method="get" action="/errors/"[^>]*>', html)[0]
-    assert 'hx-get="/errors/"' in form and 'hx-push-url="true"' in form and 'hx-target="#entry-results"' in form
+    form = re.search(r'<form method="post" action="/errors/"[^>]*>', html)[0]  # posted, then sent to its GET address
+    assert 'hx-post="/errors/"' in form and 'hx-push-url="true"' in form and 'hx-target="#entry-results"' in form
     assert "change" in form and "delay:300ms" in form
     assert '<button type="submit" class="button">Filter</button>' in html
     assert 'type="search" name="q"' in html

@@ -22,9 +22,15 @@ def test_home_query_count_is_fixed(client, kb, django_assert_max_num_queries):
         client.get("/")
 
 
-@pytest.mark.parametrize("url", ["/", "/errors/", "/errors/AccessDenied/", "/commands/", "/commands/p.php/LI/"])
+@pytest.mark.parametrize("url", ["/", "/errors/AccessDenied/", "/commands/", "/commands/p.php/LI/"])
 def test_pages_refuse_post(client, kb, url):
     assert client.post(url).status_code == 405
+
+
+def test_the_list_takes_its_filter_form_by_post_and_sends_it_to_the_get_address(client, kb):
+    response = client.post("/errors/", {"q": "denied"})  # the filter form posts (core/safequery.py)
+    assert response.status_code == 303 and response["Location"] == "/errors/?q=denied"
+    assert client.put("/errors/").status_code == 405
 
 
 @pytest.mark.parametrize("url", ["/errors/AccessDenied/", "/api/errors/AccessDenied/", "/api/errors/"])

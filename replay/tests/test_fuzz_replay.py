@@ -91,6 +91,8 @@ def test_replay_form_never_fails(
 def test_history_filters_never_fail(replayer_client, blocked_site, params):
     query = urlencode({k: v + MARKER for k, v in params.items()})
     response = replayer_client.get(f"/replay/history/?{query}")
+    if response.status_code == 303:  # a value shaped like a secret: sent to the redacted address (core/safequery.py)
+        response = replayer_client.get(response["Location"])
     assert response.status_code in (200, 400)
     assert MARKER not in response.content.decode()
 

@@ -277,3 +277,38 @@ IDS = [shape[0] for shape in SHAPES]
 
 
 FLAT = {shape[0]: shape[1:] for shape in SHAPES}
+
+# The secret shapes an attack found stored or echoed (issue 23): each with {s} where the secret goes. Every door is
+# tested with each (webex/tests/test_redaction.py, the search page, API and log, the /errors/ filter, replay records).
+LEAKED_SHAPES = [
+    ("password-value-attribute", '<password value="{s}"/>'),
+    ("comment-pw-space", "<!-- pw {s} -->"),
+    ("session-ticket-value", '<sessionTicket value="{s}">'),
+    ("pwd-element", "<pwd>{s}</pwd>"),
+    ("pwd-param", "AT=LI&pwd={s}"),
+    ("passwd-param", "AT=LI&passwd={s}"),
+    ("pass-param", "AT=LI&pass={s}"),
+    ("token-param", "AT=LI&token={s}"),
+    ("json-access-token", '{{"accessToken": "{s}"}}'),
+    ("json-access-token-tight", '{{"accessToken":"{s}"}}'),
+    ("json-escaped-pw-name", '{{"P\\u0057": "{s}"}}'),
+    ("fullwidth-pw", "\uff30\uff37={s}"),
+    ("fullwidth-pw-and-eq", "AT=LI&\uff30\uff37\uff1d{s}"),
+    ("npw-tab", "NPW\t{s}"),
+]
+# Ordinary words that look like a secret's name: never redacted outside a name=value or element shape.
+PROSE_WITH_SECRET_WORDS = [
+    "you shall not pass",
+    "pass the token to the API",
+    "password expired",
+    "the token is invalid",
+    "wrong password for user bob",
+    "compass=north bypass=1 passport=123 tokens=3",
+]
+
+# What a hostile site's answer or an editor's text may carry to a terminal or a ticket: a clipboard write (OSC 52), a
+# window title, clear screen (ESC and the single-byte C1 CSI), a carriage return, and bidi overrides and isolates.
+TERMINAL_ATTACKS = (
+    "\x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]0;pwned\x07 \x1b[2J\x1b[H \x9b2J \rover \u202eevil\u202c \u2066iso\u2069"
+)
+UNSHOWABLE = ["\x1b", "\x07", "\x9b", "\r", "\u202e", "\u202c", "\u2066", "\u2069"]

@@ -6,7 +6,7 @@ import pytest
 
 from webex import detect, read_answer
 from webex.redaction import MASK, SECRET_PARAMS, redact_query, redact_text, redact_url
-from webex.tests.samples import SECRET
+from webex.tests.samples import LEAKED_SHAPES, PROSE_WITH_SECRET_WORDS, SECRET
 
 # --------------------------------------------------------------------------------------------
 # Redaction
@@ -142,3 +142,17 @@ def test_known_secrets_are_scrubbed_in_every_spelling():
     assert "Hunter2" not in repr(answer)
     assert redact_text("x=Hunter2+%26+co", secrets=["Hunter2 & co"]) == "x=•••"
     assert redact_text("abc", secrets=["", None]) == "abc"
+
+
+@pytest.mark.parametrize(("shape", "template"), LEAKED_SHAPES, ids=[s for s, _ in LEAKED_SHAPES])
+def test_every_leaked_shape_is_redacted(shape, template):
+    text = template.format(s="Xy7-secret-Value")
+    redacted = redact_text(text)
+    assert "Xy7" not in redacted and "secret-Value" not in redacted
+    assert MASK in redacted
+    assert redact_text(redacted) == redacted  # a second pass changes nothing (a redirect to it is final)
+
+
+@pytest.mark.parametrize("text", PROSE_WITH_SECRET_WORDS)
+def test_prose_with_secret_words_is_left_alone(text):
+    assert redact_text(text) == text

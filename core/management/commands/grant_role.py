@@ -1,10 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from core.roles import ROLE_NAMES, ensure_roles, grant
+from core.terminal import SafeOutputCommand
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Give a user a role: help-desk (replay), kb-editor (edit entries and flows) or admin (sites and users)."
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
 """``python manage.py unlock_login <user name> [--address A]``: clear the failed log-in counts (core/throttle.py)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.terminal import SafeOutputCommand
 from core.throttle import unlock
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Let a locked-out user log in again: clear the failed log-in counts of a user name and/or an address."
 
     def add_arguments(self, parser):

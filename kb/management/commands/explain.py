@@ -1,13 +1,14 @@
 import textwrap
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.terminal import SafeOutputCommand
 from kb.models import Entry
 from kb.vocabulary import CONFIDENCE_HELP
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Explain a WebEx error code in the terminal, like `rustc --explain`. Codes and aliases, any case."
 
     def add_arguments(self, parser):

@@ -1,11 +1,10 @@
 import json
 
-from django.core.management.base import BaseCommand
-
+from core.terminal import SafeOutputCommand
 from kb import fixtures
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Write the whole knowledge base (entries, causes, aliases, commands, flows) as one fixture to stdout."
 
     def handle(self, *args, **options):

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.terminal import SafeOutputCommand
 from kb import fixtures
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Load knowledge base fixtures (all of fixtures/ when no path is given). Idempotent; one transaction."
 
     def add_arguments(self, parser):

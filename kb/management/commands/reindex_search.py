@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.terminal import SafeOutputCommand
 from kb.search import reindex
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Rebuild the search index of every entry (after a raw import, or to compact the typo vocabulary)."
 
     def handle(self, *args, **options):

@@ -2,14 +2,15 @@
 
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from core.terminal import SafeOutputCommand
 from replay.models import Site
 from replay.sandbox.state import PARTNER_ID
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Create or update the 'Sandbox' site for the local WebEx sandbox (idempotent)."
 
     def add_arguments(self, parser):

@@ -15,9 +15,10 @@ import json
 import os
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.views.decorators.debug import sensitive_variables
 
+from core.terminal import SafeOutputCommand
 from replay import run
 from replay.models import ReplayRecord, Site
 from replay.plan import LoginDetailsMissing, ReplayInput, ReplayInputError
@@ -56,7 +57,7 @@ def exit_code(record):
     return EXIT_FAIL
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Replay a WebEx URL API command (or an XML API request) against a configured site and diagnose the answer."
 
     def add_arguments(self, parser):

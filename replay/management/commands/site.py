@@ -1,13 +1,14 @@
 """``python manage.py site add|list|remove``: the WebEx sites replays may be sent to."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from core.terminal import SafeOutputCommand
 from replay.models import ReplayRecord, Site
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Manage the WebEx sites that replays are sent to."
 
     def add_arguments(self, parser):

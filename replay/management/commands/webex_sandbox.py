@@ -3,14 +3,15 @@
 import logging
 import signal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.terminal import SafeOutputCommand
 from replay.sandbox.server import SandboxServer
 from replay.sandbox.server import logger as sandbox_logger
 from replay.sandbox.state import FORMS, SITES, SandboxConfig
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Serve a simulated WebEx site (URL API and a few XML API calls) on 127.0.0.1 for offline replays."
 
     def add_arguments(self, parser):
