@@ -218,6 +218,8 @@ def form_fields_middleware(get_response):
                 request._post, request._files = form, MultiValueDict()
         return get_response(request)
 
+    return middleware
+
 
 def head_without_body_middleware(get_response):
     """A HEAD answer carries the headers of the GET answer (Content-Length included) and no body.
