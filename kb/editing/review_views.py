@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import writelimits
 from core.rendering import render_page
 from kb import fixtures
 from kb.editing import editor, review
@@ -113,8 +114,17 @@ def entry_suggest(request, code):
         return render_page(request, "kb/entry_suggest.html", context)
     if not form.is_valid():
         return render_page(request, "kb/entry_suggest.html", context, status=400)
+    verdict = writelimits.hit(request, "suggest")
+    if not verdict.allowed:
+        context["refused"] = writelimits.message(verdict, "suggestions")
+        return writelimits.refused(render_page(request, "kb/entry_suggest.html", context), verdict)
     Suggestion.objects.record(
-        entry.code, origin=Suggestion.Origin.EDIT, note=form.cleaned_data["note"], user=request.user, entry=entry
+        entry.code,
+        origin=Suggestion.Origin.EDIT,
+        note=form.cleaned_data["note"],
+        user=request.user,
+        entry=entry,
+        sender=writelimits.sender(request),
     )
     # The thanks is the page itself, not a message: an anonymous reader's entry page is the shared cached one,
     # which never shows messages. Sending it again records nothing new (Suggestion.objects.record).

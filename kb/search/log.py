@@ -84,7 +84,7 @@ class _Pending:
 _pending = _Pending()
 
 
-def record(response, user=None) -> None:
+def record(response, user=None, sender="") -> None:
     """Record one search a person settled on. Any database error is logged and swallowed: the search itself
     already succeeded.
 
@@ -96,6 +96,10 @@ def record(response, user=None) -> None:
     process then writes its rows together, every that many searches or every ``SEARCH_LOG_MAX_DELAY``
     seconds, which spares SQLite's single writer most of its lock waits. /insights/ writes the rows of
     its own process before reading.
+
+    ``sender`` (``core.writelimits.sender``) is who searched: the editors' lists count distinct senders, so one
+    client repeating a query adds one. A search that reaches those lists (``reaches_editors``) is limited per
+    sender by the views (``core.writelimits``) before it is recorded.
     """
     try:
         query = normalise(response)
@@ -111,6 +115,7 @@ def record(response, user=None) -> None:
             # Not sure of its answer (kb.search.confidence): /insights/ and the review queue list these.
             unanswered=unanswered(response),
             user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+            sender=(sender or "")[:40],
             created_at=timezone.now(),
         )
         batch = settings.SEARCH_LOG_BATCH
@@ -124,6 +129,17 @@ def record(response, user=None) -> None:
             flush()
     except Exception:  # recording must never fail the search (DatabaseError included)
         logger.warning("could not record a search", exc_info=True)
+
+
+def reaches_editors(response) -> bool:
+    """Whether recording this search adds to a list editors read (a missing code, an answer search was unsure
+    of): such searches are the ones the write limit counts."""
+    return bool(getattr(response, "missing_code", "")) or unanswered(response)
+
+
+def senders():
+    """Distinct senders of a group of search log rows; rows from before senders were kept (blank) count as one."""
+    return Count("sender", distinct=True)
 
 
 def unanswered(response) -> bool:
@@ -205,7 +221,7 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
     unsure = (
         recent.filter(unanswered=True, results__gt=0)
         .values("query")
-        .annotate(n=Count("id"))
+        .annotate(n=senders())
         .order_by("-n", "query")[:limit]
     )
     return {
@@ -219,15 +235,16 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
 
 
 def missing_codes(days=30):
-    """Codes people searched for that no entry has, most searched first: [(code, searches, last searched)]."""
+    """Codes people searched for that no entry has, searched by most people first: [(code, distinct senders, last
+    searched)]. One client searching a code 150 times counts once."""
     since = timezone.now() - timedelta(days=days)
     rows = (
         SearchLog.objects.filter(created_at__gte=since)
         .exclude(missing_code="")
         .annotate(key=Lower("missing_code"))
         .values("key")
-        .annotate(n=Count("id"), spelling=Min("missing_code"), last=Max("created_at"))
-        .order_by("-n", "key")[:100]
+        .annotate(n=senders(), spelling=Min("missing_code"), last=Max("created_at"))
+        .order_by("-n", "-last", "key")[:100]
     )
     rows = list(rows)
     keys = [r["key"] for r in rows]

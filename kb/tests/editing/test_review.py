@@ -202,12 +202,13 @@ def test_closing_a_suggestion(editor_client, kb):
 
 def test_queue_lists_codes_people_searched_for_that_have_no_entry(editor_client, kb):
     for code, n in [("MissingCodeA", 3), ("missingcodea", 2), ("MissingCodeB", 1), ("AccessDenied", 5)]:
-        SearchLog.objects.bulk_create([SearchLog(query=code.lower(), missing_code=code) for _ in range(n)])
+        rows = [SearchLog(query=code.lower(), missing_code=code, sender=f"a:{code}{i}") for i in range(n)]
+        SearchLog.objects.bulk_create(rows)
     SearchLog.objects.bulk_create([SearchLog(query="plain words", missing_code="")] * 4)
     old = SearchLog.objects.create(query="oldcode", missing_code="OldMissingCode")
     SearchLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=45))
     missing = section(editor_client.get("/review/").content.decode(), "missing")
-    assert "<td>5</td>" in missing and "missingcodea" not in missing  # one row, one spelling, both counted
+    assert "<td>5</td>" in missing and "missingcodea" not in missing  # one row, one spelling, both senders counted
     assert missing.index("MissingCodeA") < missing.index("MissingCodeB")
     assert "AccessDenied" not in missing and "OldMissingCode" not in missing
     response = editor_client.post("/review/missing/draft/", {"code": "MissingCodeB"})
