@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -477,6 +478,17 @@ class KbState(models.Model):
 
     def __str__(self):
         return f"generation {self.generation}"
+
+
+def sender_of(prefix=""):
+    """A row's sender (``sender``), for counting distinct ones; a row kept before senders were (blank) is a sender
+    of its own."""
+    return Coalesce(NullIf(f"{prefix}sender", Value("")), Concat(Value("#"), Cast(f"{prefix}id", CharField())))
+
+
+def distinct_senders(prefix=""):
+    """An aggregate: how many distinct senders a group of rows has (``sender_of``)."""
+    return Count(sender_of(prefix), distinct=True)
 
 
 SENDER_HELP = "Who sent it (a user, or a keyed hash of an address: core.writelimits.sender); editors count them"

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from kb.models import Alias, Entry, SearchLog
+from kb.models import Alias, Entry, SearchLog, distinct_senders
 
 logger = logging.getLogger(__name__)
 MAX_LOGGED_QUERY = 200
@@ -137,11 +137,6 @@ def reaches_editors(response) -> bool:
     return bool(getattr(response, "missing_code", "")) or unanswered(response)
 
 
-def senders():
-    """Distinct senders of a group of search log rows; rows from before senders were kept (blank) count as one."""
-    return Count("sender", distinct=True)
-
-
 def unanswered(response) -> bool:
     """A question search could not answer with confidence. A pasted request or success answer asks no question,
     and a missing code is recorded as such."""
@@ -221,7 +216,7 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
     unsure = (
         recent.filter(unanswered=True, results__gt=0)
         .values("query")
-        .annotate(n=senders())
+        .annotate(n=distinct_senders())
         .order_by("-n", "query")[:limit]
     )
     return {
@@ -243,7 +238,7 @@ def missing_codes(days=30):
         .exclude(missing_code="")
         .annotate(key=Lower("missing_code"))
         .values("key")
-        .annotate(n=senders(), spelling=Min("missing_code"), last=Max("created_at"))
+        .annotate(n=distinct_senders(), spelling=Min("missing_code"), last=Max("created_at"))
         .order_by("-n", "-last", "key")[:100]
     )
     rows = list(rows)
