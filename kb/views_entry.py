@@ -141,14 +141,14 @@ def entry_feedback(request, code):
         # htmx swaps only 2xx answers: the form comes back with its message.
         return _feedback_page(request, entry, form=form, status=200 if wants_fragment(request) else 400)
     user, voter = _voter(request)
+    new_voter = user is None and not voter
+    if new_voter:
+        voter = secrets.token_urlsafe(18)
     verdict = writelimits.hit(request, "vote", cookie=voter)
     if not verdict.allowed:
         refused = writelimits.message(verdict, "votes")
         page = _feedback_page(request, entry, form=form, vote=_current_vote(entry, user, voter), refused=refused)
         return writelimits.refused(page, verdict)
-    new_voter = user is None and not voter
-    if new_voter:
-        voter = secrets.token_urlsafe(18)
     vote, _created = EntryFeedback.objects.cast(
         entry,
         helpful=form.cleaned_data["helpful"] == "yes",
