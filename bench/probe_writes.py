@@ -28,7 +28,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from kb.editing import review
 from kb.models import Entry, EntryFeedback, Suggestion
-groups, page, pages, total = review.open_suggestion_groups(True, 1)
+edits, codes = review.open_suggestion_pages()
+groups, total = edits.groups, edits.total
 print(json.dumps({
     "sessions": Session.objects.count(),
     "votes": EntryFeedback.objects.count(),

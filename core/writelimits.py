@@ -1,4 +1,4 @@
-"""Limits on what readers write (votes, suggestions, the searches that reach the editors' lists), and who sent it.
+"""Limits on what readers write (votes, suggestions, searches for missing codes), and who sent it.
 
 Each write of a ``kind`` is counted in the database (``core.ratelimit``, ``RateCounter``: one ``UPDATE … + 1`` that
 every app process and server shares) under every key that names its sender, and refused past any key's limit

@@ -108,6 +108,7 @@ class SuggestionGroup:
     count: int
     senders: int
     last: object
+    main: str = ""  # one of its senders (the least, as the database orders them)
     rank: int = 0  # its place among the groups of its main sender (1: that sender's newest)
     notes: list = None  # the newest suggestion of each sender, at most NOTES_SHOWN
 
@@ -120,32 +121,47 @@ class SuggestionGroup:
         return self.count - len(self.notes or [])
 
 
-def open_suggestion_groups(edits, page=1):
-    """One page of the open suggestions (``edits``: edits to entries; else new codes), grouped, and how many pages
-    there are: ``(groups, page, pages, total groups)``. Every open suggestion is on some page."""
-    base = Suggestion.objects.open().filter(entry__isnull=not edits).annotate(key=Lower("query"), who=sender_of())
-    rows = list(
+@dataclass
+class SuggestionPage:
+    groups: list
+    page: int
+    pages: int
+    total: int  # groups in all pages
+
+
+def _rank(groups):
+    """Most distinct senders first. Among equals, each sender's newest group before anyone's second, so one sender's
+    flood neither floats to the top nor pushes older requests from others back; then the newest."""
+    seen_of = defaultdict(int)
+    for group in sorted(groups, key=lambda g: g.last, reverse=True):
+        seen_of[group.main] += 1
+        group.rank = seen_of[group.main]
+    return sorted(groups, key=lambda g: (-g.senders, g.rank, -g.last.timestamp()))
+
+
+def _page_of(groups, page):
+    pages = max(1, -(-len(groups) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return SuggestionPage(groups[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages, len(groups))
+
+
+def open_suggestion_pages(edits_page=1, codes_page=1):
+    """The asked-for page of each list of open suggestions, grouped: ``(edits to entries, new codes)``, each a
+    ``SuggestionPage``. Every open suggestion is on some page; three queries, however many there are."""
+    base = Suggestion.objects.open().annotate(key=Lower("query"), who=sender_of())
+    rows = (
         base.values("entry_id", "key")
         .annotate(count=Count("id"), senders=Count("who", distinct=True), last=Max("created_at"), main=Min("who"))
         .order_by()
     )
-    seen_of = defaultdict(int)
-    groups = []
-    for row in sorted(rows, key=lambda r: r["last"], reverse=True):
-        seen_of[row["main"]] += 1
-        groups.append(
-            SuggestionGroup(
-                row["entry_id"], row["key"], row["key"], row["count"], row["senders"], row["last"], seen_of[row["main"]]
-            )
-        )
-    # Most distinct senders first. Among equals, each sender's newest group before anyone's second, so one sender's
-    # flood neither floats to the top nor pushes older requests from others back; then the newest.
-    groups.sort(key=lambda g: (-g.senders, g.rank, -g.last.timestamp()))
-    pages = max(1, -(-len(groups) // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    shown = groups[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    _fill_notes(base, shown)
-    return shown, page, pages, len(groups)
+    groups = [
+        SuggestionGroup(r["entry_id"], r["key"], r["key"], r["count"], r["senders"], r["last"], main=r["main"])
+        for r in rows
+    ]
+    edits = _page_of(_rank([g for g in groups if g.entry_id is not None]), edits_page)
+    codes = _page_of(_rank([g for g in groups if g.entry_id is None]), codes_page)
+    _fill_notes(base, edits.groups + codes.groups)
+    return edits, codes
 
 
 def _fill_notes(base, groups):

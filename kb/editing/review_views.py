@@ -23,8 +23,7 @@ from webex.redaction import redact_text
 @editors_only
 def review_queue(request):
     now = timezone.now()
-    edits, edits_page, edits_pages, edits_total = review.open_suggestion_groups(True, _page(request, "edits"))
-    new_codes, codes_page, codes_pages, codes_total = review.open_suggestion_groups(False, _page(request, "codes"))
+    edits, codes = review.open_suggestion_pages(_page(request, "edits"), _page(request, "codes"))
     due = review.due_entries(now)
     showing_all = request.GET.get("due") == "all"
     shown = review.DUE_ALL_SHOWN if showing_all else review.DUE_SHOWN
@@ -34,14 +33,14 @@ def review_queue(request):
         "due_total": len(due),
         "due_more": max(0, len(due) - shown),
         "showing_all": showing_all,
-        "suggestion_count": edits_total + codes_total,
-        "edits_total": edits_total,
-        "edits_pager": _pager(request, "edits", edits_page, edits_pages),
-        "codes_total": codes_total,
-        "codes_pager": _pager(request, "codes", codes_page, codes_pages),
+        "suggestion_count": edits.total + codes.total,
+        "edits_total": edits.total,
+        "edits_pager": _pager(request, "edits", edits.page, edits.pages),
+        "codes_total": codes.total,
+        "codes_pager": _pager(request, "codes", codes.page, codes.pages),
         "signalled": review.signalled_entries(),
-        "new_codes": new_codes,
-        "edits": edits,
+        "new_codes": codes.groups,
+        "edits": edits.groups,
         "missing": _with_look_alikes(missing_codes()),
         "unanswered": review.unanswered_queries(),
         "days": review.RECENT_DAYS,

@@ -98,7 +98,7 @@ def record(response, user=None, sender="") -> None:
     its own process before reading.
 
     ``sender`` (``core.writelimits.sender``) is who searched: the editors' lists count distinct senders, so one
-    client repeating a query adds one. A search that reaches those lists (``reaches_editors``) is limited per
+    client repeating a query adds one. A search for a missing code (``names_missing_code``) is limited per
     sender by the views (``core.writelimits``) before it is recorded.
     """
     try:
@@ -131,10 +131,11 @@ def record(response, user=None, sender="") -> None:
         logger.warning("could not record a search", exc_info=True)
 
 
-def reaches_editors(response) -> bool:
-    """Whether recording this search adds to a list editors read (a missing code, an answer search was unsure
-    of): such searches are the ones the write limit counts."""
-    return bool(getattr(response, "missing_code", "")) or unanswered(response)
+def names_missing_code(response) -> bool:
+    """Whether recording this search adds to the editors' "Searched for, not in the knowledge base": those searches
+    (rare, so the search's hot path pays nothing) are the ones the write limit counts. The other lists count
+    distinct senders only."""
+    return bool(getattr(response, "missing_code", ""))
 
 
 def unanswered(response) -> bool:

@@ -61,10 +61,10 @@ def results_query(result, raw) -> str:
 
 
 def _record(request, result):
-    """Record a search its sender settled on. One that reaches the editors' lists (a missing code, an unsure
-    answer) counts against the sender's write limit first, and past it is not recorded (the search still
+    """Record a search its sender settled on. One for a code no entry has (the editors' "Searched for, not in the
+    knowledge base") counts against the sender's write limit first, and past it is not recorded (the search still
     answers). Returns the refused verdict, or None."""
-    if search_log.reaches_editors(result) and not getattr(result, "too_short", False):
+    if search_log.names_missing_code(result) and not getattr(result, "too_short", False):
         verdict = writelimits.hit(request, "search")
         if not verdict.allowed:
             return verdict
@@ -181,7 +181,7 @@ def search_settled(request):
     refused = _record(request, result)
     if refused is not None:
         # Its one job is recording: say why not (search.js then submits the form the plain way).
-        return writelimits.refused_json(refused, "searches for missing codes or unsure answers")
+        return writelimits.refused_json(refused, "searches for missing codes")
     data = {
         "query": result.query,
         "url": _search_url(results_query(result, raw)),

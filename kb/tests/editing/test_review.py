@@ -224,8 +224,9 @@ def test_review_queue_query_count_does_not_grow_with_rows(editor_client, kb, dja
         Suggestion.objects.record(entry.code, origin=Suggestion.Origin.EDIT, note=f"note {n}", entry=entry)
         Suggestion.objects.record(f"Missing{n}", origin=Suggestion.Origin.SEARCH)
         SearchLog.objects.create(query=f"missing{n}", missing_code=f"Missing{n}")
-    # the sections, plus searches not answered well, and the codes missing ones look like (variants, keys)
-    with django_assert_max_num_queries(17) as captured:
+    # the sections, plus searches not answered well, and the codes missing ones look like (variants, keys); the
+    # suggestions: their groups, the newest of each sender, those rows; "not helpful" comments
+    with django_assert_max_num_queries(20) as captured:
         response = editor_client.get("/review/")
     assert response.status_code == 200
     print(f"/review/ with {len(entries)} entries of each kind: {len(captured.captured_queries)} queries")
@@ -270,3 +271,42 @@ def test_htmx_gets_the_fragment(editor_client, kb):
 )
 def test_wrong_methods(editor_client, kb, method, url):
     assert getattr(editor_client, method)(url).status_code == 405
+
+
+def test_review_queue_queries_do_not_grow_with_a_flood_and_every_page_is_reachable(editor_client, kb):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entries = list(Entry.objects.all()[:3])
+
+    def flood(n, start):
+        Suggestion.objects.bulk_create(
+            [Suggestion(query=f"Flood{start + i}", origin=Suggestion.Origin.SEARCH, sender="a:f") for i in range(n)]
+            + [
+                Suggestion(query=e.code, entry=e, origin=Suggestion.Origin.EDIT, note=f"n{start + i}", sender=f"a:{i}")
+                for i in range(n)
+                for e in entries
+            ]
+        )
+
+    flood(3, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert editor_client.get("/review/").status_code == 200
+    flood(300, 3)
+    with CaptureQueriesContext(connection) as many:
+        page = editor_client.get("/review/?codes=13").content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries), [q["sql"] for q in many.captured_queries]
+    assert "Page 13 of 13" in page and "Flood0" in page  # the oldest, on the last page: 303 groups, 25 a page
+    assert editor_client.get("/review/?codes=99999999999999999999999999").status_code == 200
+
+
+def test_not_helpful_votes_show_their_comments_one_per_sender(editor_client, kb):
+    entry = Entry.objects.get(code="AlreadyLogon")
+    EntryFeedback.objects.cast(entry, helpful=False, comment="No step for SSO sites", session_key="v1", sender="a:1")
+    for n in range(5):  # one sender's many browsers: one comment, one vote
+        EntryFeedback.objects.cast(entry, helpful=False, comment=f"spam {n}", session_key=f"w{n}", sender="a:2")
+    EntryFeedback.objects.cast(entry, helpful=True, comment="helpful ones are not listed", session_key="v3")
+    signals = section(editor_client.get("/review/").content.decode(), "signals")
+    assert "2 “not helpful” votes" in signals and "No step for SSO sites" in signals
+    assert signals.count("data-unhelpful-comment") == 2 and "spam 4" in signals and "spam 0" not in signals
+    assert "helpful ones are not listed" not in signals
