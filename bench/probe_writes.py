@@ -100,7 +100,7 @@ def main():
         manage(env, "load_kb")
         manage(env, "collectstatic", "--noinput")
         manage(env, "shell", "-c", SEED)
-        with start_gunicorn(env, output=subprocess.DEVNULL) as base:
+        with start_gunicorn(env, output=subprocess.DEVNULL, seconds=120) as base:
             votes = fire(base, "/errors/AccessDenied/feedback/", lambda i: {"helpful": "no"})
             suggestions = fire(base, "/errors/AccessDenied/suggest/", lambda i: {"note": f"spam {i}"})
         after = json.loads(manage(env, "shell", "-c", CHECK).strip().splitlines()[-1])

@@ -2,7 +2,8 @@
 
 Each write of a ``kind`` is counted in the database (``core.ratelimit``, ``RateCounter``: one ``UPDATE … + 1`` that
 every app process and server shares) under every key that names its sender, and refused past any key's limit
-within ``WRITE_LIMIT_WINDOW`` seconds:
+within a sliding ``WRITE_LIMIT_WINDOW`` seconds (this window's count plus the previous one's, weighed by the share
+of it still within the last ``WRITE_LIMIT_WINDOW`` seconds):
 
 * a logged-in user: ``write:<kind>:user:<id>``, ``WRITE_LIMIT_PER_USER``;
 * an anonymous reader: ``write:<kind>:addr:<address>``, ``WRITE_LIMIT_PER_ADDRESS``, and when the browser sends a
@@ -20,6 +21,8 @@ could send a new one with every request.
 import hashlib
 import hmac
 import ipaddress
+import math
+import time
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -65,15 +68,32 @@ def keys(request, kind, cookie=""):
     return found
 
 
-def hit(request, kind, cookie="") -> ratelimit.Verdict:
+def hit(request, kind, cookie="", now=None) -> ratelimit.Verdict:
     """Count one write of ``kind``; the verdict is refused when any of its keys is over its limit (every key is
     counted, so a refused write still counts against the address)."""
     window = settings.WRITE_LIMIT_WINDOW
-    verdicts = [ratelimit.hit(key, limit=limit, window=window) for key, limit in keys(request, kind, cookie)]
+    now = time.time() if now is None else now
+    verdicts = [sliding_hit(key, limit, window, now) for key, limit in keys(request, kind, cookie)]
     refused = [v for v in verdicts if not v.allowed]
     if refused:
         return max(refused, key=lambda v: v.retry_after)
     return verdicts[0]
+
+
+def sliding_hit(key, limit, window, now) -> ratelimit.Verdict:
+    """``ratelimit.hit`` made a sliding window: the previous window's count weighs in by the share of it that is
+    still within ``window`` seconds of now, so a client cannot spend two limits across a window's edge."""
+    verdict = ratelimit.hit(key, limit=limit, window=window, now=now)
+    elapsed = now - now // window * window
+    previous = ratelimit.peek(key, window=window, now=now - window)
+    estimate = verdict.count + previous * (1 - elapsed / window)
+    if estimate <= limit:
+        return ratelimit.Verdict(True, verdict.count, limit, verdict.retry_after)
+    # When the next write would fit (refused writes count too): at the window's end, or once enough of the
+    # previous window has slid out.
+    room = limit - (verdict.count + 1)
+    wait = window - elapsed if room < 0 or not previous else window * (1 - room / previous) - elapsed
+    return ratelimit.Verdict(False, verdict.count, limit, max(1, math.ceil(wait)))
 
 
 def wait_text(seconds: int) -> str:
