@@ -235,6 +235,12 @@ LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 300)
 LOGIN_FAILURE_ADDRESS_LIMIT = envint("LOGIN_FAILURE_ADDRESS_LIMIT", 20)
 # How many proxies in front of the app append to X-Forwarded-For; 0 (the default) never reads it.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# What readers write (votes, suggestions, searches for a missing code), per kind, within the window
+# (core/writelimits.py): per anonymous client address (an IPv6 /64), per browser cookie, per logged-in user.
+WRITE_LIMIT_WINDOW = envint("WRITE_LIMIT_WINDOW", 600, minimum=1)
+WRITE_LIMIT_PER_ADDRESS = envint("WRITE_LIMIT_PER_ADDRESS", 30, minimum=1)
+WRITE_LIMIT_PER_SESSION = envint("WRITE_LIMIT_PER_SESSION", 10, minimum=1)
+WRITE_LIMIT_PER_USER = envint("WRITE_LIMIT_PER_USER", 60, minimum=1)
 # Anonymous readers may read the KB, search and use the wizard unless this is on.
 KB_REQUIRE_LOGIN = envbool("KB_REQUIRE_LOGIN", "False")
 LOGIN_REDIRECT_URL = "kb:home"

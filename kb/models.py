@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -534,20 +535,34 @@ class KbState(models.Model):
         return f"generation {self.generation}"
 
 
+def sender_of(prefix=""):
+    """A row's sender (``sender``), for counting distinct ones; a row kept before senders were (blank) is a sender
+    of its own."""
+    return Coalesce(NullIf(f"{prefix}sender", Value("")), Concat(Value("#"), Cast(f"{prefix}id", CharField())))
+
+
+def distinct_senders(prefix=""):
+    """An aggregate: how many distinct senders a group of rows has (``sender_of``)."""
+    return Count(sender_of(prefix), distinct=True)
+
+
+SENDER_HELP = "Who sent it (a user, or a keyed hash of an address: core.writelimits.sender); editors count them"
+
+
 class SuggestionManager(models.Manager):
-    def record(self, query, *, origin, note="", user=None, entry=None):
+    def record(self, query, *, origin, note="", user=None, entry=None, sender=""):
         """Record that somebody asked for a missing entry, or (with ``entry``) for a change to one; the same
-        request (origin, entry, query ignoring case, note) is kept once while it is open. Secrets are taken out
-        first. Returns ``(suggestion, created)``."""
+        request (origin, entry, query ignoring case, note) from the same sender (``core.writelimits.sender``) is
+        kept once while it is open. Secrets are taken out first. Returns ``(suggestion, created)``."""
         query = redact_text(query or "").replace("\x00", "").strip()[: self.model._meta.get_field("query").max_length]
         note = redact_text(note or "").replace("\x00", "").strip()[:2000]
         existing = self.filter(
-            origin=origin, entry=entry, query__iexact=query, note=note, status=Suggestion.Status.OPEN
+            origin=origin, entry=entry, query__iexact=query, note=note, sender=sender, status=Suggestion.Status.OPEN
         ).first()
         if existing is not None:
             return existing, False
         user = user if getattr(user, "is_authenticated", False) else None
-        return self.create(query=query, note=note, origin=origin, user=user, entry=entry), True
+        return self.create(query=query, note=note, origin=origin, user=user, entry=entry, sender=sender), True
 
     def open(self):
         return self.filter(status=Suggestion.Status.OPEN)
@@ -582,6 +597,7 @@ class Suggestion(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    sender = models.CharField(max_length=40, blank=True, default="", help_text=SENDER_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SuggestionManager()
@@ -604,9 +620,10 @@ class FeedbackQuerySet(models.QuerySet):
     def unhelpful(self):
         return self.filter(helpful=False)
 
-    def cast(self, entry, *, helpful, comment="", user=None, session_key=""):
+    def cast(self, entry, *, helpful, comment="", user=None, session_key="", sender=""):
         """One reader's vote on an entry, changeable: a logged-in user votes once per entry, an anonymous reader
-        once per browser session. Returns ``(feedback, created)``."""
+        once per browser (``session_key``: the vote cookie's id, never a session). ``sender``
+        (``core.writelimits.sender``) is what the review queue counts distinct. Returns ``(feedback, created)``."""
         comment = redact_text(comment or "").replace("\x00", "").strip()[:2000]
         if getattr(user, "is_authenticated", False):
             who = {"user": user}
@@ -614,7 +631,8 @@ class FeedbackQuerySet(models.QuerySet):
             who = {"user": None, "session_key": session_key}
         else:
             raise ValueError("a vote needs a user or a session")
-        return self.update_or_create(entry=entry, **who, defaults={"helpful": bool(helpful), "comment": comment})
+        defaults = {"helpful": bool(helpful), "comment": comment, "sender": sender}
+        return self.update_or_create(entry=entry, **who, defaults=defaults)
 
 
 class EntryFeedback(models.Model):
@@ -624,7 +642,10 @@ class EntryFeedback(models.Model):
     helpful = models.BooleanField()
     comment = models.TextField(blank=True, max_length=2000, help_text="What was missing (asked after a no)")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    session_key = models.CharField(max_length=40, blank=True, help_text="An anonymous reader's browser session")
+    session_key = models.CharField(
+        max_length=40, blank=True, help_text="An anonymous reader's browser: the vote cookie's id (once a session key)"
+    )
+    sender = models.CharField(max_length=40, blank=True, default="", help_text=SENDER_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -721,6 +742,7 @@ class SearchLog(models.Model):
         default=False, help_text="Search was not sure of its answer: no entry matched the text well"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    sender = models.CharField(max_length=40, blank=True, default="", help_text=SENDER_HELP)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -5,6 +5,7 @@ fetched from ``/errors/<code>/ticket/`` and the feedback widget is a small fragm
 loaded from ``/errors/<code>/feedback/``, which is also a plain page for browsers without JavaScript.
 """
 
+import secrets
 from functools import lru_cache
 
 from django import forms
@@ -17,7 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import tickets
+from core import tickets, writelimits
 from core.rendering import render_page, wants_fragment
 from kb.models import Entry, EntryFeedback
 from kb.textlinks import build_link_map
@@ -74,14 +75,32 @@ class EntryFeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def _voter(request, create=False):
-    """(user, session key) of whoever votes; an anonymous reader gets a session when ``create``."""
+# An anonymous reader's vote is remembered by a signed cookie holding a random id (stored as the vote's
+# ``session_key``), never by a session: a vote makes no session row.
+VOTER_COOKIE = "kb_voter"
+VOTER_SALT = "kb.feedback.voter"
+VOTER_MAX_AGE = 365 * 24 * 3600
+
+
+def _voter(request):
+    """(user, voter id) of whoever votes: a logged-in user, or the id in an anonymous browser's vote cookie ("" when
+    it has none yet, or a forged one)."""
     if request.user.is_authenticated:
         return request.user, ""
-    if create and not request.session.session_key:
-        request.session["kb_feedback"] = True  # a modified session is saved, and its cookie sent
-        request.session.save()
-    return None, request.session.session_key or ""
+    return None, request.get_signed_cookie(VOTER_COOKIE, default="", salt=VOTER_SALT)[:40]
+
+
+def _remember_voter(response, voter):
+    response.set_signed_cookie(
+        VOTER_COOKIE,
+        voter,
+        salt=VOTER_SALT,
+        max_age=VOTER_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def _current_vote(entry, user, session_key):
@@ -92,13 +111,14 @@ def _current_vote(entry, user, session_key):
     return None
 
 
-def _feedback_page(request, entry, *, form=None, vote=None, thanks="", status=200):
+def _feedback_page(request, entry, *, form=None, vote=None, thanks="", refused="", status=200):
     ask_comment = vote is not None and not vote.helpful and not vote.comment
     context = {
         "entry": entry,
         "form": form or EntryFeedbackForm(initial={"helpful": "no"} if ask_comment else None),
         "vote": vote,
         "thanks": thanks,
+        "refused": refused,
         "ask_comment": ask_comment,
         "feedback_url": reverse("kb:entry-feedback", args=[entry.code]),
     }
@@ -111,7 +131,8 @@ def _feedback_page(request, entry, *, form=None, vote=None, thanks="", status=20
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_feedback(request, code):
     """GET: the "Was this helpful?" widget (a fragment for htmx, a page otherwise). POST ``helpful=yes|no`` and an
-    optional ``comment``: one vote per user or browser session, changed by voting again."""
+    optional ``comment``: one vote per user or browser (its vote cookie), changed by voting again; no session is
+    made. Votes are limited per sender (``core.writelimits``): past the limit, 429 and the widget says why."""
     entry, how = _resolve(request, code)
     if entry is None:
         return tickets.text_response(f"No entry has the code {code[:100]}.\n", status=404)
@@ -124,21 +145,32 @@ def entry_feedback(request, code):
     if not form.is_valid():
         # htmx swaps only 2xx answers: the form comes back with its message.
         return _feedback_page(request, entry, form=form, status=200 if wants_fragment(request) else 400)
-    user, session_key = _voter(request, create=True)
+    user, voter = _voter(request)
+    new_voter = user is None and not voter
+    if new_voter:
+        voter = secrets.token_urlsafe(18)
+    verdict = writelimits.hit(request, "vote", cookie=voter)
+    if not verdict.allowed:
+        refused = writelimits.message(verdict, "votes")
+        page = _feedback_page(request, entry, form=form, vote=_current_vote(entry, user, voter), refused=refused)
+        return writelimits.refused(page, verdict)
     vote, _created = EntryFeedback.objects.cast(
         entry,
         helpful=form.cleaned_data["helpful"] == "yes",
         comment=form.cleaned_data["comment"],
         user=user,
-        session_key=session_key,
+        session_key=voter,
+        sender=writelimits.sender(request),
     )
     thanks = "Thank you: recorded as helpful." if vote.helpful else "Thank you: recorded as not helpful."
     if not vote.helpful and vote.comment:
         thanks = "Thank you: an editor will read what was missing."
     if not wants_fragment(request):
         messages.success(request, thanks)
-        return redirect("kb:entry-feedback", code=entry.code)
-    return _feedback_page(request, entry, vote=vote, thanks=thanks)
+        response = redirect("kb:entry-feedback", code=entry.code)
+    else:
+        response = _feedback_page(request, entry, vote=vote, thanks=thanks)
+    return _remember_voter(response, voter) if new_voter else response
 
 
 @lru_cache(maxsize=1)

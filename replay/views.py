@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import tickets
+from core import tickets, writelimits
 from core.rendering import render_page, render_partial, wants_fragment
 from core.safequery import no_secret_in_query
 from kb.models import Command, Suggestion
@@ -177,7 +177,8 @@ def replay_suggest(request, pk):
     if not record.code or record.entry_id:
         return HttpResponseBadRequest("This replay has no unknown code to suggest.")
     note = f"Seen in replay {record.get_absolute_url()} ({record.command or 'command'} on {record.site_label})."
-    Suggestion.objects.record(record.code, note=note, origin=Suggestion.Origin.REPLAY, user=request.user)
+    sender = writelimits.sender(request)
+    Suggestion.objects.record(record.code, note=note, origin=Suggestion.Origin.REPLAY, user=request.user, sender=sender)
     if wants_fragment(request):
         return render_partial(request, "replay/_suggested.html", {"record": record})
     messages.success(request, f"Thank you: a new entry for {record.code} was suggested.")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from core import tickets
+from core import tickets, writelimits
 from core.rendering import push_url, render_page, render_partial, wants_fragment
 from kb.models import Suggestion
 from kb.textlinks import build_link_map, command_links
@@ -184,11 +184,17 @@ def wizard_feedback(request, slug):
         messages.error(request, "These answers do not lead to an outcome yet, so there is nothing to give feedback on.")
         return HttpResponseRedirect(outcome_url)
     form = FeedbackForm(request.POST)
+    verdict = writelimits.hit(request, "vote") if form.is_valid() else None
+    if verdict is not None and not verdict.allowed:
+        form.add_error(None, writelimits.message(verdict, "answers"))
     if not form.is_valid():
+        status = 429 if verdict is not None else 400
         if wants_fragment(request):  # htmx swaps only 2xx answers: the form comes back with its message
             context = {"flow": flow, "feedback_form": form, "feedback_url": request.get_full_path()}
-            return render_partial(request, "troubleshooter/_wizard_feedback.html", context)
-        return _step_response(request, flow, graph, walk, outcome_url, feedback_form=form, status=400)
+            response = render_partial(request, "troubleshooter/_wizard_feedback.html", context, status=status)
+        else:
+            response = _step_response(request, flow, graph, walk, outcome_url, feedback_form=form, status=status)
+        return writelimits.refused(response, verdict) if verdict is not None else response
     resolved = form.cleaned_data["resolved"] == "yes"
     comment = form.cleaned_data["comment"]
     user = request.user if request.user.is_authenticated else None
@@ -209,6 +215,7 @@ def wizard_feedback(request, slug):
             note=f"{comment}\n\n{request.build_absolute_uri(outcome_url)}",
             origin=Suggestion.Origin.WIZARD,
             user=user,
+            sender=writelimits.sender(request),
         )
     thanks = "Thank you: recorded as solved." if resolved else "Thank you: recorded as not solved."
     # Not solved: escalation at once (the summary for the ticket, "suggest an edit", a box to read another answer).

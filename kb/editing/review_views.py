@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import writelimits
 from core.rendering import render_page
 from kb import fixtures, reasons
 from kb.editing import editor, review
@@ -22,7 +23,7 @@ from webex.redaction import redact_text
 @editors_only
 def review_queue(request):
     now = timezone.now()
-    new_codes, edits = review.open_suggestions()
+    edits, codes = review.open_suggestion_pages(_page(request, "edits"), _page(request, "codes"))
     due = review.due_entries(now)
     showing_all = request.GET.get("due") == "all"
     shown = review.DUE_ALL_SHOWN if showing_all else review.DUE_SHOWN
@@ -32,16 +33,42 @@ def review_queue(request):
         "due_total": len(due),
         "due_more": max(0, len(due) - shown),
         "showing_all": showing_all,
-        "suggestion_count": len(new_codes) + len(edits),
+        "suggestion_count": edits.total + codes.total,
+        "edits_total": edits.total,
+        "edits_pager": _pager(request, "edits", edits.page, edits.pages),
+        "codes_total": codes.total,
+        "codes_pager": _pager(request, "codes", codes.page, codes.pages),
         "signalled": review.signalled_entries(),
-        "new_codes": new_codes,
-        "edits": edits,
+        "new_codes": codes.groups,
+        "edits": edits.groups,
         "missing": _with_look_alikes(missing_codes()),
         "unanswered": review.unanswered_queries(),
         "seen_reasons": reasons.review_items(),
         "days": review.RECENT_DAYS,
     }
     return render_page(request, "kb/review.html", context)
+
+
+def _page(request, name):
+    """A page number from ``?<name>=``: 1 unless it is a plain, reasonable number (never a 500)."""
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 1
+
+
+def _pager(request, name, page, pages):
+    """Links to the previous and next page of one list, keeping the other list's page."""
+
+    def url(n):
+        query = request.GET.copy()
+        query[name] = str(n)
+        return "?" + query.urlencode() + "#suggestions"
+
+    return {
+        "page": page,
+        "pages": pages,
+        "previous": url(page - 1) if page > 1 else "",
+        "next": url(page + 1) if page < pages else "",
+    }
 
 
 def _with_look_alikes(missing):
@@ -69,7 +96,11 @@ def suggestion_draft(request, pk):
     if suggestion.entry_id:
         return redirect("kb:entry-edit", suggestion.entry.code)
     code = (request.POST.get("code") or suggestion.query).replace("\x00", "").strip()
-    return _draft_or_back(request, code, suggestion)
+    response = _draft_or_back(request, code, suggestion)
+    suggestion.refresh_from_db()
+    if suggestion.status == Suggestion.Status.DRAFTED:  # the same request from other senders is answered too
+        review.close_group(suggestion, status=Suggestion.Status.DRAFTED, entry_id=suggestion.entry_id)
+    return response
 
 
 @require_POST
@@ -77,7 +108,11 @@ def suggestion_draft(request, pk):
 def suggestion_close(request, pk):
     suggestion = get_object_or_404(Suggestion, pk=pk)
     Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.CLOSED)
-    messages.success(request, f"Suggestion “{suggestion.query[:80]}” closed.")
+    if request.POST.get("group"):  # every open suggestion asking the same thing
+        closed = 1 + review.close_group(suggestion)
+        messages.success(request, f"{closed} suggestion{'s' if closed != 1 else ''} “{suggestion.query[:80]}” closed.")
+    else:
+        messages.success(request, f"Suggestion “{suggestion.query[:80]}” closed.")
     return redirect(reverse("kb:review") + "#suggestions")
 
 
@@ -126,8 +161,17 @@ def entry_suggest(request, code):
         return render_page(request, "kb/entry_suggest.html", context)
     if not form.is_valid():
         return render_page(request, "kb/entry_suggest.html", context, status=400)
+    verdict = writelimits.hit(request, "suggest")
+    if not verdict.allowed:
+        context["refused"] = writelimits.message(verdict, "suggestions")
+        return writelimits.refused(render_page(request, "kb/entry_suggest.html", context), verdict)
     Suggestion.objects.record(
-        entry.code, origin=Suggestion.Origin.EDIT, note=form.cleaned_data["note"], user=request.user, entry=entry
+        entry.code,
+        origin=Suggestion.Origin.EDIT,
+        note=form.cleaned_data["note"],
+        user=request.user,
+        entry=entry,
+        sender=writelimits.sender(request),
     )
     # The thanks is the page itself, not a message: an anonymous reader's entry page is the shared cached one,
     # which never shows messages. Sending it again records nothing new (Suggestion.objects.record).

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from kb.models import Alias, Entry, SearchLog
+from kb.models import Alias, Entry, SearchLog, distinct_senders
 from kb.reasons import record_seen
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class _Pending:
 _pending = _Pending()
 
 
-def record(response, user=None) -> None:
+def record(response, user=None, sender="") -> None:
     """Record one search a person settled on. Any database error is logged and swallowed: the search itself
     already succeeded.
 
@@ -97,6 +97,10 @@ def record(response, user=None) -> None:
     process then writes its rows together, every that many searches or every ``SEARCH_LOG_MAX_DELAY``
     seconds, which spares SQLite's single writer most of its lock waits. /insights/ writes the rows of
     its own process before reading.
+
+    ``sender`` (``core.writelimits.sender``) is who searched: the editors' lists count distinct senders, so one
+    client repeating a query adds one. A search for a missing code (``names_missing_code``) is limited per
+    sender by the views (``core.writelimits``) before it is recorded.
     """
     try:
         query = normalise(response)
@@ -112,6 +116,7 @@ def record(response, user=None) -> None:
             # Not sure of its answer (kb.search.confidence): /insights/ and the review queue list these.
             unanswered=unanswered(response),
             user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+            sender=(sender or "")[:40],
             created_at=timezone.now(),
         )
         batch = settings.SEARCH_LOG_BATCH
@@ -132,6 +137,13 @@ def _count_reason(detected) -> None:
     """A pasted failure's code and reason text are counted for the review queue (kb.reasons)."""
     if detected is not None and detected.code and not detected.is_request and not detected.is_success:
         record_seen(detected.code, detected.reason, origin="search")
+
+
+def names_missing_code(response) -> bool:
+    """Whether recording this search adds to the editors' "Searched for, not in the knowledge base": those searches
+    (rare, so the search's hot path pays nothing) are the ones the write limit counts. The other lists count
+    distinct senders only."""
+    return bool(getattr(response, "missing_code", ""))
 
 
 def unanswered(response) -> bool:
@@ -213,7 +225,7 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
     unsure = (
         recent.filter(unanswered=True, results__gt=0)
         .values("query")
-        .annotate(n=Count("id"))
+        .annotate(n=distinct_senders())
         .order_by("-n", "query")[:limit]
     )
     return {
@@ -227,15 +239,16 @@ def search_insights(days: int = 30, limit: int = 20) -> dict:
 
 
 def missing_codes(days=30):
-    """Codes people searched for that no entry has, most searched first: [(code, searches, last searched)]."""
+    """Codes people searched for that no entry has, searched by most people first: [(code, distinct senders, last
+    searched)]. One client searching a code 150 times counts once."""
     since = timezone.now() - timedelta(days=days)
     rows = (
         SearchLog.objects.filter(created_at__gte=since)
         .exclude(missing_code="")
         .annotate(key=Lower("missing_code"))
         .values("key")
-        .annotate(n=Count("id"), spelling=Min("missing_code"), last=Max("created_at"))
-        .order_by("-n", "key")[:100]
+        .annotate(n=distinct_senders(), spelling=Min("missing_code"), last=Max("created_at"))
+        .order_by("-n", "-last", "key")[:100]
     )
     rows = list(rows)
     keys = [r["key"] for r in rows]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import writelimits
 from core.rendering import push_url, render_fragment, render_page, render_partial, vary_on_htmx, wants_fragment
 from kb.generation import GenerationCache
 from kb.models import Suggestion
@@ -59,6 +60,18 @@ def results_query(result, raw) -> str:
     return result.query
 
 
+def _record(request, result):
+    """Record a search its sender settled on. One for a code no entry has (the editors' "Searched for, not in the
+    knowledge base") counts against the sender's write limit first, and past it is not recorded (the search still
+    answers). Returns the refused verdict, or None."""
+    if search_log.names_missing_code(result) and not getattr(result, "too_short", False):
+        verdict = writelimits.hit(request, "search")
+        if not verdict.allowed:
+            return verdict
+    search_log.record(result, request.user, sender=writelimits.sender(request))
+    return None
+
+
 def go_target(result) -> str | None:
     """Where a submitted search goes instead of a list: the entry of an exact code or alias (any case; an alias
     adds ``?from=``, so the entry says "Redirected from"), or the entry and cause recognised in pasted text.
@@ -93,7 +106,7 @@ def search_page(request):
         if request.GET.get("go"):
             target = go_target(result)
             if target:
-                search_log.record(result, request.user)
+                _record(request, result)
                 return redirect(target)
             # The results URL itself never jumps to an entry, so Back and shared links always show the list.
             return redirect(_search_url(results_query(result, raw)))
@@ -104,7 +117,7 @@ def search_page(request):
     response = _results(request, result, raw)
     if wants_fragment(request) and result.redacted:
         push_url(response, _search_url(results_query(result, raw)))
-    search_log.record(result, request.user)
+    _record(request, result)
     return response
 
 
@@ -151,7 +164,7 @@ def search_go(request):
     result = search(raw)
     target = go_target(result)
     if target:
-        search_log.record(result, request.user)
+        _record(request, result)
     response = HttpResponseRedirect(target or _search_url(results_query(result, raw)))
     response.status_code = 303
     return response
@@ -165,7 +178,10 @@ def search_settled(request):
     and, when the text held a secret, ``text`` (the text with it redacted) for the box."""
     raw = _query(request.POST)
     result = search(raw)
-    search_log.record(result, request.user)
+    refused = _record(request, result)
+    if refused is not None:
+        # Its one job is recording: say why not (search.js then submits the form the plain way).
+        return writelimits.refused_json(refused, "searches for missing codes")
     data = {
         "query": result.query,
         "url": _search_url(results_query(result, raw)),
@@ -182,7 +198,7 @@ def search_settled(request):
 def api_search(request):
     result = search(_query(request.GET))
     response = JsonResponse(result.to_json(), json_dumps_params={"ensure_ascii": False})
-    search_log.record(result, request.user)
+    _record(request, result)
     return response
 
 
@@ -220,8 +236,16 @@ def search_suggest(request):
         errors = "; ".join(f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items())
         context = {"suggest_form": form, "suggest_error": errors, "response": None}
         return render_page(request, "kb/search_suggest_error.html", context, status=400)
+    verdict = writelimits.hit(request, "suggest")
+    if not verdict.allowed:
+        context = {"suggest_form": form, "suggest_error": writelimits.message(verdict, "suggestions"), "response": None}
+        return writelimits.refused(render_page(request, "kb/search_suggest_error.html", context), verdict)
     Suggestion.objects.record(
-        form.cleaned_data["query"], note=form.cleaned_data["note"], origin=Suggestion.Origin.SEARCH, user=request.user
+        form.cleaned_data["query"],
+        note=form.cleaned_data["note"],
+        origin=Suggestion.Origin.SEARCH,
+        user=request.user,
+        sender=writelimits.sender(request),
     )
     thanks = "Thank you: the missing entry was recorded for the knowledge base editors."
     if wants_fragment(request):
@@ -237,8 +261,19 @@ def suggest_code(request, code):
     code = redact_text(code[:100]).strip()
     if not code:
         return HttpResponse("Which code? The address names none.", status=400, content_type="text/plain")
+    verdict = writelimits.hit(request, "suggest")
+    if not verdict.allowed:
+        context = {"code": code, "suggest_error": writelimits.message(verdict, "suggestions")}
+        if wants_fragment(request):
+            return writelimits.refused(render_partial(request, "kb/_suggest_code.html", context), verdict)
+        context = {"message": context["suggest_error"], "back_url": reverse("kb:entry-detail", args=[code])}
+        return writelimits.refused(render_page(request, "kb/too_many_writes.html", context), verdict)
     Suggestion.objects.record(
-        code, note=request.POST.get("note", ""), origin=Suggestion.Origin.NOT_FOUND, user=request.user
+        code,
+        note=request.POST.get("note", ""),
+        origin=Suggestion.Origin.NOT_FOUND,
+        user=request.user,
+        sender=writelimits.sender(request),
     )
     thanks = f"Thank you: {code} was recorded for the knowledge base editors."
     if wants_fragment(request):

@@ -203,12 +203,13 @@ def test_closing_a_suggestion(editor_client, kb):
 
 def test_queue_lists_codes_people_searched_for_that_have_no_entry(editor_client, kb):
     for code, n in [("MissingCodeA", 3), ("missingcodea", 2), ("MissingCodeB", 1), ("AccessDenied", 5)]:
-        SearchLog.objects.bulk_create([SearchLog(query=code.lower(), missing_code=code) for _ in range(n)])
+        rows = [SearchLog(query=code.lower(), missing_code=code, sender=f"a:{code}{i}") for i in range(n)]
+        SearchLog.objects.bulk_create(rows)
     SearchLog.objects.bulk_create([SearchLog(query="plain words", missing_code="")] * 4)
     old = SearchLog.objects.create(query="oldcode", missing_code="OldMissingCode")
     SearchLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=45))
     missing = section(editor_client.get("/review/").content.decode(), "missing")
-    assert "<td>5</td>" in missing and "missingcodea" not in missing  # one row, one spelling, both counted
+    assert "<td>5</td>" in missing and "missingcodea" not in missing  # one row, one spelling, both senders counted
     assert missing.index("MissingCodeA") < missing.index("MissingCodeB")
     assert "AccessDenied" not in missing and "OldMissingCode" not in missing
     response = editor_client.post("/review/missing/draft/", {"code": "MissingCodeB"})
@@ -226,9 +227,10 @@ def test_review_queue_query_count_does_not_grow_with_rows(editor_client, kb, dja
         SearchLog.objects.create(query=f"missing{n}", missing_code=f"Missing{n}")
         record_seen(entry.code, f"a text nobody documented {n}")
         record_seen(f"Unseen{n}", f"text {n}")
-    # the sections, plus searches not answered well, the codes missing ones look like (variants, keys), and the
-    # texts seen in answers (kb/reasons.py: two)
-    with django_assert_max_num_queries(19) as captured:
+    # the sections, plus searches not answered well, the codes missing ones look like (variants, keys), the texts
+    # seen in answers (kb/reasons.py: two); the suggestions: their groups, the newest of each sender, those rows;
+    # "not helpful" comments
+    with django_assert_max_num_queries(22) as captured:
         response = editor_client.get("/review/")
     assert response.status_code == 200
     print(f"/review/ with {len(entries)} entries of each kind: {len(captured.captured_queries)} queries")
@@ -273,3 +275,42 @@ def test_htmx_gets_the_fragment(editor_client, kb):
 )
 def test_wrong_methods(editor_client, kb, method, url):
     assert getattr(editor_client, method)(url).status_code == 405
+
+
+def test_review_queue_queries_do_not_grow_with_a_flood_and_every_page_is_reachable(editor_client, kb):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entries = list(Entry.objects.all()[:3])
+
+    def flood(n, start):
+        Suggestion.objects.bulk_create(
+            [Suggestion(query=f"Flood{start + i}", origin=Suggestion.Origin.SEARCH, sender="a:f") for i in range(n)]
+            + [
+                Suggestion(query=e.code, entry=e, origin=Suggestion.Origin.EDIT, note=f"n{start + i}", sender=f"a:{i}")
+                for i in range(n)
+                for e in entries
+            ]
+        )
+
+    flood(3, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert editor_client.get("/review/").status_code == 200
+    flood(300, 3)
+    with CaptureQueriesContext(connection) as many:
+        page = editor_client.get("/review/?codes=13").content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries), [q["sql"] for q in many.captured_queries]
+    assert "Page 13 of 13" in page and "Flood0" in page  # the oldest, on the last page: 303 groups, 25 a page
+    assert editor_client.get("/review/?codes=99999999999999999999999999").status_code == 200
+
+
+def test_not_helpful_votes_show_their_comments_one_per_sender(editor_client, kb):
+    entry = Entry.objects.get(code="AlreadyLogon")
+    EntryFeedback.objects.cast(entry, helpful=False, comment="No step for SSO sites", session_key="v1", sender="a:1")
+    for n in range(5):  # one sender's many browsers: one comment, one vote
+        EntryFeedback.objects.cast(entry, helpful=False, comment=f"spam {n}", session_key=f"w{n}", sender="a:2")
+    EntryFeedback.objects.cast(entry, helpful=True, comment="helpful ones are not listed", session_key="v3")
+    signals = section(editor_client.get("/review/").content.decode(), "signals")
+    assert "2 “not helpful” votes" in signals and "No step for SSO sites" in signals
+    assert signals.count("data-unhelpful-comment") == 2 and "spam 4" in signals and "spam 0" not in signals
+    assert "helpful ones are not listed" not in signals
