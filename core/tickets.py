@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse, HttpResponseBadRequest
 
+from webex.ticket import printable
+
 FORMATS = {"markdown": "Markdown", "text": "Plain text", "jira": "Jira"}
 DEFAULT_FORMAT = "markdown"
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -76,7 +78,7 @@ def _lines(ticket, fmt):
         lines.append("")
         if section.heading:
             lines.append(style.heading.format(_inline(section.heading, fmt)))
-        lines += [style.fact.format(label, _inline(value, fmt)) for label, value in section.facts]
+        lines += [style.fact.format(_inline(label, fmt), _inline(value, fmt)) for label, value in section.facts]
         lines += [_inline(p, fmt) for p in section.paragraphs]
         lines += [style.step.format(_inline(s, fmt), n=i) for i, s in enumerate(section.steps, start=1)]
     if ticket.links:
@@ -102,6 +104,36 @@ def entry_ticket(entry, permalink, cause=None) -> Ticket:
         if steps:
             sections.append(Section(heading="What to do", steps=steps))
     return Ticket(title=f"{code(entry.code)}: {entry.title}", sections=sections, links=[("Knowledge base", permalink)])
+
+
+def _triage_link(item, root: str) -> str:
+    if not item.url:
+        return item.note or ""
+    target = f"{code(item.code)} {item.title}" if item.code and item.code != item.value else item.title
+    cause = f", cause: {item.cause}" if item.cause else ""
+    note = f" [{item.note}]" if item.note else ""
+    return f"{target}{cause} ({item.sureness}){note}: {root}{item.url}"
+
+
+def triage_ticket(card, permalink: str = "", root: str = "") -> Ticket:
+    """A triage card (kb.triage.card.Card) as a ticket: one section per kind of thing found (codes and commands
+    marked as code), the UTC time window, and what is still missing before escalating. Control characters of the
+    pasted ticket are escaped."""
+    sections = []
+    for kind, label, items in card.groups:
+        facts = []
+        for item in items:
+            value = code(item.value) if kind in ("code", "command") else printable(item.value).replace("\n", " ")
+            facts.append((value, printable(_triage_link(item, root)) or f"line {item.line}"))
+        sections.append(Section(heading=label, facts=facts))
+    if not card.items:
+        sections.append(Section(paragraphs=["Nothing the knowledge base knows was found in the ticket."]))
+    if card.window_text:
+        sections.append(Section(heading="Time window", paragraphs=[card.window_text]))
+    missing = Section(heading="Still missing before escalating", steps=card.missing_labels)
+    missing.paragraphs = [] if card.missing else ["Nothing: ready to escalate."]
+    sections.append(missing)
+    return Ticket(title="Triage card", sections=sections, links=[("Triage card", permalink)] if permalink else [])
 
 
 def read_format(request):

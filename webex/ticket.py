@@ -54,7 +54,8 @@ def printable(text) -> str:
 
 # --- segments ---------------------------------------------------------------------------------------------------
 
-_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+(?![ \t]*(?:HTTP/|GET |POST |PUT |DELETE |[A-Za-z-]{2,40}:[ \t]))")
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_CURL = re.compile(r"^[ \t]*[<>][ \t]*(?:HTTP/\d|(?:GET|POST|PUT|DELETE|PATCH)[ \t]+\S+[ \t]+HTTP/)")
 _HTTP_START = re.compile(r"^[ \t]*[<>]?[ \t]*(?:HTTP/\d|(?:GET|POST|PUT|DELETE|PATCH)[ \t]+\S+[ \t]+HTTP/)")
 _STRUCTURED_START = re.compile(r"^[ \t]*(?:<[?!A-Za-z]|[{\[]|[<>]?[ \t]*HTTP/\d|(?:GET|POST|PUT|DELETE|PATCH)[ \t]+\S)")
 _OPEN_TAG = re.compile(r"<(?P<name>(?:[A-Za-z_][\w.-]{0,40}:)?(?:message|form|ListOpenMeetings|html|body))\b", re.I)
@@ -95,10 +96,12 @@ def segments(text) -> list[Segment]:
 
 
 def _segments(text: str) -> list[Segment]:
-    lines = [_QUOTE.sub("", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[Segment] = []
     pending: tuple[int, list[str]] | None = None  # a structured part still open (headers before a body, an XML …)
     for start, block in _blocks(lines):
+        if not _CURL.match(block[0]):  # a mail's quote marks, not curl -v's "> GET …" and "< HTTP/1.1 …"
+            block = [_QUOTE.sub("", line) for line in block]
         if pending is not None:
             pending[1].extend(["", *block])
             joined = "\n".join(pending[1])
@@ -209,9 +212,11 @@ def _line_facts(text: str, line: int):
         yield Fact("gsb", _value(m).upper(), line)
     for m in _SITE_URL.finditer(text):
         host, path = m.group("host").lower(), (m.group("path") or "")
+        if host in _NOT_SITES:
+            continue  # www.webex.com (the XML namespaces), the REST and sign-in hosts: no site
         if path and path.lower() not in _NOT_SITES and not path.lower().endswith(("php", "xml")):
             yield Fact("site", path, line)
-        elif host not in _NOT_SITES:
+        else:
             yield Fact("site", host, line)
     for m in _SITE_FIELD.finditer(text):
         yield Fact("site", _value(m), line)

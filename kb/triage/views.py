@@ -21,7 +21,6 @@ from core import tickets
 from core.rendering import push_url, render_page, wants_fragment
 from kb.triage.card import build_card
 from kb.triage.models import TRIAGE_PERMISSION, TriageCard
-from kb.triage.text import card_ticket
 
 MAX_TICKET_BYTES_HINT = "Paste at most 100,000 characters; the rest is not read."
 
@@ -103,7 +102,10 @@ def triage_ticket(request, token):
     if gone:
         return tickets.text_response("This triage card has expired: paste the ticket again at /triage/.\n", 410)
     permalink = request.build_absolute_uri(stored.get_absolute_url())
-    return tickets.ticket_response(request, lambda: card_ticket(build_card(stored.text), permalink))
+    return tickets.ticket_response(
+        request,
+        lambda: tickets.triage_ticket(build_card(stored.text), permalink, request.build_absolute_uri("/").rstrip("/")),
+    )
 
 
 @require_POST

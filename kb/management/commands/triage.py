@@ -1,9 +1,11 @@
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.tickets import render, triage_ticket
 from kb.triage.card import build_card
-from kb.triage.text import card_terminal
+from webex.ticket import printable
 
 
 class Command(BaseCommand):
@@ -31,4 +33,6 @@ class Command(BaseCommand):
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
         if not text.strip():
             raise CommandError("The ticket is empty: pipe it in (manage.py triage < ticket.txt).")
-        self.stdout.write(card_terminal(build_card(text)), ending="")
+        self.stdout.write(
+            printable(render(triage_ticket(build_card(text), root=settings.SITE_ROOT), "text")), ending=""
+        )
