@@ -203,13 +203,36 @@ def _value(m) -> str:
     return next((v for v in m.groups() if v), "")
 
 
+_CLOCK = re.compile(r"\d:\d\d")
+
+
 def _line_facts(text: str, line: int):
-    for m in _STATUS.finditer(text):
-        yield Fact("status", m.group("value"), line)
-    for m in _TRACKING.finditer(text):
-        yield Fact("tracking", m.group("value"), line)
-    for m in _GSB.finditer(text):
-        yield Fact("gsb", _value(m).upper(), line)
+    # Each pattern only where its words are: most lines of a ticket hold none of them (cheap tests first).
+    low = text.lower()
+    if "http" in low or "status" in low:
+        for m in _STATUS.finditer(text):
+            yield Fact("status", m.group("value"), line)
+    if "tracking" in low:
+        for m in _TRACKING.finditer(text):
+            yield Fact("tracking", m.group("value"), line)
+    if "gsbstatus" in low:
+        for m in _GSB.finditer(text):
+            yield Fact("gsb", _value(m).upper(), line)
+    if "webex.com" in low:
+        yield from _site_urls(text, line)
+    if "site" in low:
+        for m in _SITE_FIELD.finditer(text):
+            yield Fact("site", _value(m), line)
+    if "wid" in low or "webex" in low or "email" in low:
+        for m in _USER.finditer(text):
+            value = _value(m)
+            if value and "\u2022" not in value:
+                yield Fact("user", value, line)
+    if _CLOCK.search(text):
+        yield from _times(text, line)
+
+
+def _site_urls(text: str, line: int):
     for m in _SITE_URL.finditer(text):
         host, path = m.group("host").lower(), (m.group("path") or "")
         if host in _NOT_SITES:
@@ -218,13 +241,6 @@ def _line_facts(text: str, line: int):
             yield Fact("site", path, line)
         else:
             yield Fact("site", host, line)
-    for m in _SITE_FIELD.finditer(text):
-        yield Fact("site", _value(m), line)
-    for m in _USER.finditer(text):
-        value = _value(m)
-        if value and "\u2022" not in value:
-            yield Fact("user", value, line)
-    yield from _times(text, line)
 
 
 def facts(text) -> list[Fact]:

@@ -23,6 +23,11 @@ from webex.redaction import redact_text
 from webex.ticket import MAX_TICKET_CHARS, facts, rest_error, segments, time_window
 
 MAX_ITEMS = 60  # things listed per kind
+# A line of prose that webex.detect may read something in: "=", a tag, a JSON brace, a query, a URL, a 6-digit
+# exception ID, a status or reason word. Other lines (most of a mail) are not worth its time.
+_MAY_DETECT = re.compile(
+    r"[=<{?]|://|(?<!\d)\d{6}(?!\d)|\b(?:fail|failed|failure|success|error|err|exception|reason|rs|st|at)\b", re.I
+)
 
 # What each kind of thing found is called on the card, in the card's order.
 KIND_LABELS = {
@@ -165,6 +170,7 @@ class _Reader:
     def __init__(self):
         self.items: list[Item] = []
         self.searched: dict[str, object] = {}
+        self.detected: dict[str, object] = {}
         self.seen: set[tuple[str, str]] = set()
         self.has_request = False
 
@@ -181,8 +187,17 @@ class _Reader:
         self.items.append(item)
         return item
 
+    def detect(self, segment):
+        """``webex.detect`` of a part, once per distinct text (a mail thread quotes itself), and only for a line of
+        prose that holds something detection reads (a parameter, a tag, a URL, a 6-digit ID, a status word)."""
+        if not segment.structured and not _MAY_DETECT.search(segment.text):
+            return None
+        if segment.text not in self.detected:
+            self.detected[segment.text] = detect(segment.text)
+        return self.detected[segment.text]
+
     def detection(self, segment) -> bool:
-        found = detect(segment.text)
+        found = self.detect(segment)
         if found is None or not (found.code or found.command or found.status):
             return False
         context = _one_line(found.fragment or segment.text)
