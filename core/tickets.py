@@ -26,6 +26,7 @@ class Section:
     facts: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)  # preformatted text (a request, an answer), kept as it is
 
 
 @dataclass
@@ -81,10 +82,26 @@ def _lines(ticket, fmt):
         lines += [style.fact.format(_inline(label, fmt), _inline(value, fmt)) for label, value in section.facts]
         lines += [_inline(p, fmt) for p in section.paragraphs]
         lines += [style.step.format(_inline(s, fmt), n=i) for i, s in enumerate(section.steps, start=1)]
+        for block in section.blocks:
+            lines += _block(block, fmt)
     if ticket.links:
         lines.append("")
         lines += [style.link.format(label, url) for label, url in ticket.links]
     return lines
+
+
+def _block(text, fmt) -> list[str]:
+    """Preformatted text: a fenced block in Markdown, ``{noformat}`` in Jira, indented by four spaces in plain text.
+    A fence or ``{noformat}`` inside the text cannot close the block early."""
+    body = str(text or "").replace("\r", "").rstrip("\n")
+    if fmt == "markdown":
+        fence = "```"
+        while fence in body:
+            fence += "`"
+        return [fence, body, fence]
+    if fmt == "jira":
+        return ["{noformat}", body.replace("{noformat}", "{ noformat }"), "{noformat}"]
+    return ["    " + line for line in body.split("\n")]
 
 
 def render(ticket: Ticket, fmt: str = DEFAULT_FORMAT) -> str:

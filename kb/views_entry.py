@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import tickets
 from core.rendering import render_page, wants_fragment
+from kb import evidence
 from kb.models import Entry, EntryFeedback
 
 
@@ -51,7 +52,17 @@ def entry_ticket(request, code):
         if cause is None:
             return tickets.text_response(f"{entry.code} has no cause {slug[:60]!r}.\n", status=404)
     permalink = request.build_absolute_uri(cause.get_absolute_url() if cause else entry.get_absolute_url())
-    return tickets.ticket_response(request, lambda: tickets.entry_ticket(entry, permalink, cause))
+    # The person's last replay of this code (kb.evidence: replay registers it), unless ``replay=0``.
+    last = evidence.last_for_code(request.user, entry.code) if request.GET.get("replay") != "0" else None
+
+    def build():
+        ticket = tickets.entry_ticket(entry, permalink, cause)
+        if last is not None:
+            root = request.build_absolute_uri("/").rstrip("/")
+            ticket.sections.append(evidence.evidence_section([last], root, heading="Last replay of this code"))
+        return ticket
+
+    return tickets.ticket_response(request, build)
 
 
 class EntryFeedbackForm(forms.Form):
