@@ -15,9 +15,9 @@ from core import tickets
 from core.rendering import render_page, render_partial, wants_fragment
 from kb.models import Command, Suggestion
 from replay import prefill, run
+from replay.escalation import escalation_ticket
 from replay.forms import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
 from replay.models import ReplayRecord, Site
-from replay.escalation import escalation_ticket
 from replay.plan import ReplayInputError
 from replay.results import replay_ticket, result_context
 from replay.xmltemplates import xml_template
