@@ -8,7 +8,7 @@ from django.utils import timezone
 from kb.evidence import Evidence
 from replay.models import ReplayRecord
 
-VIEW_PERMISSION = "replay.view_replayrecord"
+VIEW_PERMISSION = "replay.can_replay"  # as the replay pages: whoever may replay sees the records
 MAX_ITEMS = 20
 
 

@@ -1,4 +1,4 @@
-""""It worked before": when a replay of a site and command that once succeeded now fails, the last good answer is shown
+""" "It worked before": when a replay of a site and command that once succeeded now fails, the last good answer is shown
 beside the new one, with what changed between them: the host, the redirect, the answer's form, the code, the reason
 text, the HTTP status."""
 
