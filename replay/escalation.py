@@ -86,6 +86,8 @@ def escalation_ticket(record, permalink: str, root: str = "") -> tickets.Ticket:
         ("Command", f"{tickets.code(record.command or '(not read)')} ({record.method}, {record.get_api_display()})"),
         ("Outcome", record.get_outcome_display()),
     ]
+    if record.login_first:
+        overview.append(("Logged in first", f"WID {tickets.code(record.login_wid)} {record.login_summary}".strip()))
     if record.code:
         overview.append(("exceptionID" if record.exception_id else "RS", tickets.code(record.code)))
     if record.reason:
