@@ -289,8 +289,7 @@ def build_card(text) -> Card:
     for segment in segments(redacted):
         if not reader.detection(segment):
             plain.append(segment)
-        if segment.structured:
-            reader.rest(segment)
+        reader.rest(segment)  # a REST error's JSON, kept whole or on one line of a mail
     reader.prose_codes(plain)
     found = facts(redacted)
     for fact in found:
