@@ -171,6 +171,7 @@ class _Reader:
         self.items: list[Item] = []
         self.searched: dict[str, object] = {}
         self.detected: dict[str, object] = {}
+        self.rest_read: set[str] = set()
         self.seen: set[tuple[str, str]] = set()
         self.has_request = False
 
@@ -221,6 +222,9 @@ class _Reader:
         return True
 
     def rest(self, segment) -> None:
+        if segment.text in self.rest_read:
+            return  # the same part again (a mail quoting itself): listed once
+        self.rest_read.add(segment.text)
         error = rest_error(segment.text)
         if error is None:
             return
@@ -238,8 +242,12 @@ class _Reader:
         """Codes written in prose or log text that detection did not read: the search's code shapes, looked up in
         one query; a 6-digit exception ID no entry has is listed as missing from the knowledge base."""
         shaped: dict[str, tuple[str, object]] = {}
+        looked: set[str] = set()
         for segment in plain:
             for token in segment.text.split():
+                if token in looked:
+                    continue
+                looked.add(token)
                 shape = code_shape(token)
                 if shape is not None and shape.kind in ("exception-id", "reason-code", "sub-error"):
                     shaped.setdefault(key_term(shape.code), (shape.code, segment))
