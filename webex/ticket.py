@@ -305,7 +305,9 @@ def rest_error(text) -> RestError | None:
     if not isinstance(message, str):
         errors = data.get("errors")
         first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
-        message = first.get("description") if isinstance(first.get("description"), str) else ""
-    tracking = data.get("trackingId") if isinstance(data.get("trackingId"), str) else ""
+        description = first.get("description")
+        message = description if isinstance(description, str) else ""
+    tracking_id = data.get("trackingId")
+    tracking = tracking_id if isinstance(tracking_id, str) else ""
     status = _STATUS.search(text[: m.start()]) if m else None
     return RestError(status.group("value") if status else None, message[:500], tracking[:120])
