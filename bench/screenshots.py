@@ -115,7 +115,26 @@ def login(page, base, user):
     page.wait_for_load_state()
 
 
-def take(page, base, out, wanted):
+# A help desk ticket for the triage card: a mail, log lines, a back URL with a password, a REST error.
+TRIAGE_SAMPLE = """From: Ana Pereira <ana@example.com>
+Date: Mon, 07 Dec 2026 09:58:12 +0100
+Subject: WebEx log-in broken since this morning
+
+Our portal cannot log users in. The log shows:
+2026-12-07T08:57:40Z ERROR webex-client Error 030002: Incorrect user or password
+2026-12-07 09:01:02 UTC [WebEx] FAILURE 060001 Corresponding Meeting not found
+
+The browser came back to
+https://acme.webex.com/acme/p.php?AT=LI&ST=FAIL&RS=AccessDenied&WID=jdoe&PW=hunter2
+
+HTTP/1.1 401 Unauthorized
+Content-Type: application/json
+
+{"message": "The request requires a valid access token.", "trackingId": "ROUTER_6F2B3C4D-1111-2222"}
+"""
+
+
+def take(page, base, out, wanted, sandbox_port=None):
     from urllib.parse import quote
 
     problems = {}
@@ -172,6 +191,40 @@ def take(page, base, out, wanted):
         page.wait_for_timeout(300)
 
     visit("replay-result", f"/replay/?command={quote('m.php?AT=SM')}", replay_without_duration, "#replay-result")
+    record = ""
+    if not wanted or "escalation" in wanted:  # the escalation pack of a replay started from a wizard step
+        page.goto(f"{base}/replay/?command={quote('m.php?AT=SM')}&from={quote(step)}")
+        replay_without_duration()
+        record = page.get_attribute("[data-replay-result]", "data-replay-result")
+
+    def paste_ticket():
+        page.fill("#triage-text", TRIAGE_SAMPLE)
+        page.click(".triage-form button[type=submit]")
+        page.wait_for_selector(".triage-card")
+        page.wait_for_timeout(300)
+
+    visit("triage-card", "/triage/", paste_ticket, "#triage-result")
+
+    def log_in_before_and_after_the_switch():
+        for switch in ("api-on", "api-off"):
+            request = urllib.request.Request(f"http://127.0.0.1:{sandbox_port}/_switch/{switch}", method="POST")
+            urllib.request.urlopen(request, timeout=10).close()  # loopback: the sandbox's "it worked before" switch
+            page.fill("#id_param_PW", "Sandbox-pass1")
+            page.click(".replay-form button[type=submit]")
+            page.wait_for_selector("#replay-result h2")
+            page.wait_for_timeout(300)
+        request = urllib.request.Request(f"http://127.0.0.1:{sandbox_port}/_switch/api-on", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    if sandbox_port:
+        visit(
+            "worked-before",
+            f"/replay/?command={quote('p.php?AT=LI&WID=host1')}",
+            log_in_before_and_after_the_switch,
+            ".worked-before",
+        )
+    if record:
+        visit("escalation", f"/replay/{record}/escalation/?format=text")
     visit("replay-history", "/replay/history/")
     for code, comment in (("AccessDenied", "Which cookie expires, and after how long exactly?"), ("030002", "")):
         page.goto(f"{base}/errors/{code}/feedback/")
@@ -213,7 +266,7 @@ def main():
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             print(f"Writing screenshots to {out}")
-            problems = take(page, base, out, wanted)
+            problems = take(page, base, out, wanted, sandbox_port)
             browser.close()
     if problems:
         print(f"Pages that scroll sideways (pixels): {problems}", file=sys.stderr)

@@ -216,6 +216,8 @@ STORAGES = {
 KB_FIXTURE_DIR = BASE_DIR / "fixtures"
 # Days after a review when an entry is due for the next one (an entry may set its own interval).
 KB_REVIEW_INTERVAL_DAYS = envint("KB_REVIEW_INTERVAL_DAYS", 180)
+# Hours a triage card (its redacted ticket) stays behind its permalink; `manage.py purge_triage` deletes older ones.
+TRIAGE_KEEP_HOURS = envint("TRIAGE_KEEP_HOURS", 24, minimum=1)
 if KB_REVIEW_INTERVAL_DAYS < 1:
     raise ImproperlyConfigured(f"KB_REVIEW_INTERVAL_DAYS={KB_REVIEW_INTERVAL_DAYS} must be at least 1 (days).")
 

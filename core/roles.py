@@ -25,6 +25,7 @@ ROLE_PERMISSIONS = {
         ("replay", "can_replay"),
         ("replay", "view_replayrecord"),
         ("replay", "view_site"),
+        ("kb", "use_triage"),
     ],
     KB_EDITORS: [
         *[("kb", f"{action}_{model}") for model in KB_CONTENT for action in CRUD],

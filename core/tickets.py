@@ -19,6 +19,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 
 from webex.commandkeys import URL_KEY_IN_TEXT, XML_SERVICE
 from webex.text import shown_safely
+from webex.ticket import printable
 
 FORMATS = {"markdown": "Markdown", "text": "Plain text", "jira": "Jira"}
 DEFAULT_FORMAT = "markdown"
@@ -46,6 +47,7 @@ class Section:
     facts: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)  # preformatted text (a request, an answer), kept as it is
 
 
 @dataclass
@@ -148,7 +150,7 @@ def _lines(ticket, fmt):
         if section.heading:
             lines.append(style.heading.format(_inline(section.heading, fmt)))
         for label, value in section.facts:
-            block(style.fact.format(label, _inline(value, fmt)))
+            block(style.fact.format(_inline(label, fmt), _inline(value, fmt)))
         for paragraph in section.paragraphs:
             block(_inline(paragraph, fmt))
         for number, step in enumerate(section.steps, start=1):
@@ -157,10 +159,26 @@ def _lines(ticket, fmt):
                 block(line)
             else:
                 lines.append(line)
+        for part in section.blocks:
+            lines += _block(part, fmt)
     if ticket.links:
         lines.append("")
         lines += [style.link.format(label, url) for label, url in ticket.links]
     return lines
+
+
+def _block(text, fmt) -> list[str]:
+    """Preformatted text: a fenced block in Markdown, ``{noformat}`` in Jira, indented by four spaces in plain text.
+    A fence or ``{noformat}`` inside the text cannot close the block early."""
+    body = str(text or "").replace("\r", "").rstrip("\n")
+    if fmt == "markdown":
+        fence = "```"
+        while fence in body:
+            fence += "`"
+        return [fence, body, fence]
+    if fmt == "jira":
+        return ["{noformat}", body.replace("{noformat}", "{ noformat }"), "{noformat}"]
+    return ["    " + line for line in body.split("\n")]
 
 
 def render(ticket: Ticket, fmt: str = DEFAULT_FORMAT) -> str:
@@ -217,6 +235,36 @@ def _lifecycle_sections(causes) -> list[Section]:
             if getattr(command, "rest_text", ""):
                 facts.append((f"{command.key} REST way on", command.rest_text))
     return [Section(heading="Is the API still there?", facts=facts)] if facts else []
+
+
+def _triage_link(item, root: str) -> str:
+    if not item.url:
+        return item.note or ""
+    target = f"{code(item.code)} {item.title}" if item.code and item.code != item.value else item.title
+    cause = f", cause: {item.cause}" if item.cause else ""
+    note = f" [{item.note}]" if item.note else ""
+    return f"{target}{cause} ({item.sureness}){note}: {root}{item.url}"
+
+
+def triage_ticket(card, permalink: str = "", root: str = "") -> Ticket:
+    """A triage card (kb.triage.card.Card) as a ticket: one section per kind of thing found (codes and commands
+    marked as code), the UTC time window, and what is still missing before escalating. Control characters of the
+    pasted ticket are escaped."""
+    sections = []
+    for kind, label, items in card.groups:
+        facts = []
+        for item in items:
+            value = code(item.value) if kind in ("code", "command") else printable(item.value).replace("\n", " ")
+            facts.append((value, printable(_triage_link(item, root)) or f"line {item.line}"))
+        sections.append(Section(heading=label, facts=facts))
+    if not card.items:
+        sections.append(Section(paragraphs=["Nothing the knowledge base knows was found in the ticket."]))
+    if card.window_text:
+        sections.append(Section(heading="Time window", paragraphs=[card.window_text]))
+    missing = Section(heading="Still missing before escalating", steps=card.missing_labels)
+    missing.paragraphs = [] if card.missing else ["Nothing: ready to escalate."]
+    sections.append(missing)
+    return Ticket(title="Triage card", sections=sections, links=[("Triage card", permalink)] if permalink else [])
 
 
 def read_format(request):

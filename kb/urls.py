@@ -6,6 +6,7 @@ from kb.codes import CodeConverter
 from kb.editing import review_views
 from kb.editing import views as editing_views
 from kb.search import views as search_views
+from kb.triage import views as triage_views
 
 register_converter(CodeConverter, "code")  # an entry's code, percent-encoded: one bad stored row fails no page
 register_converter(IdConverter, "id")  # a database id: a 25-digit one is a 404, never a query out of range
@@ -46,6 +47,10 @@ urlpatterns = [
     path("commands/<str:service>/<str:code>/", views.command_detail, name="command-detail"),
     path("api/errors/", views.api_entry_list, name="api-entry-list"),
     path("api/errors/<code:code>/", views.api_entry_detail, name="api-entry-detail"),
+    path("triage/", triage_views.triage_page, name="triage"),
+    path("triage/<str:token>/", triage_views.triage_card, name="triage-card"),
+    path("triage/<str:token>/ticket/", triage_views.triage_ticket, name="triage-ticket"),
+    path("api/triage/", triage_views.api_triage, name="api-triage"),
     path("favicon.ico", views_entry.favicon, name="favicon"),
     path("opensearch.xml", search_views.opensearch, name="opensearch"),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import tickets, writelimits
 from core.rendering import render_page, wants_fragment
+from kb import evidence
 from kb.models import Entry, EntryFeedback
 from kb.textlinks import build_link_map
 
@@ -57,7 +58,17 @@ def entry_ticket(request, code):
     for item in [cause] if cause else entry.causes.all():
         texts += [item.meaning, *(step.text for step in item.steps.all())]
     codes = [*build_link_map(texts), *(alias.alias for alias in entry.aliases.all())]  # the codes the texts name
-    return tickets.ticket_response(request, lambda: tickets.entry_ticket(entry, permalink, cause, codes=codes))
+    # The person's last replay of this code (kb.evidence: replay registers it), unless ``replay=0``.
+    last = evidence.last_for_code(request.user, entry.code) if request.GET.get("replay") != "0" else None
+
+    def build():
+        ticket = tickets.entry_ticket(entry, permalink, cause, codes=codes)
+        if last is not None:
+            root = request.build_absolute_uri("/").rstrip("/")
+            ticket.sections.append(evidence.evidence_section([last], root, heading="Last replay of this code"))
+        return ticket
+
+    return tickets.ticket_response(request, build)
 
 
 class EntryFeedbackForm(forms.Form):

@@ -11,6 +11,7 @@ from kb.models import Command
 from replay.curl import curl_command
 from replay.prefill import replay_link
 from replay.pretty import pretty_body
+from replay.worked_before import worked_before
 from troubleshooter.answers import back_to_step, next_tests
 from webex.commandkeys import key_parts, service_of, site_change
 from webex.redaction import is_secret_name
@@ -123,6 +124,7 @@ def result_context(record):
         "back": back,
         "again_url": f"{reverse('replay:replay')}?again={record.pk}",
         "ticket_url": f"{reverse('replay:ticket', args=[record.pk])}?",
+        "worked_before": worked_before(record),
     }
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("replay/<uuid:pk>/", views.replay_detail, name="detail"),
     path("replay/<uuid:pk>/suggest/", views.replay_suggest, name="suggest"),
     path("replay/<uuid:pk>/ticket/", views.replay_record_ticket, name="ticket"),
+    path("replay/<uuid:pk>/escalation/", views.replay_escalation, name="escalation"),
 ]

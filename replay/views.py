@@ -16,6 +16,7 @@ from core.rendering import render_page, render_partial, wants_fragment
 from core.safequery import no_secret_in_query
 from kb.models import Command, Suggestion
 from replay import prefill, run
+from replay.escalation import escalation_ticket
 from replay.forms import SECRET_FIELDS, TEXT_FIELDS_WITH_SECRETS, HistoryFilterForm, ReplayForm
 from replay.models import ReplayRecord, Site
 from replay.plan import ReplayInputError
@@ -116,6 +117,17 @@ def replay_record_ticket(request, pk):
     if not entry_url and record.entry_id:
         entry_url = request.build_absolute_uri(record.entry.get_absolute_url())
     return tickets.ticket_response(request, lambda: replay_ticket(record, permalink, entry_url))
+
+
+@require_safe
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def replay_escalation(request, pk):
+    """``?format=text|markdown`` (or jira): the escalation pack for Cisco's developer support (replay/escalation.py)."""
+    record = _record(pk)
+    permalink = request.build_absolute_uri(record.get_absolute_url())
+    root = request.build_absolute_uri("/").rstrip("/")
+    return tickets.ticket_response(request, lambda: escalation_ticket(record, permalink, root))
 
 
 @require_safe

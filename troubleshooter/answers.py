@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 from kb.models import Alias, Entry
 from troubleshooter.flows import SLUG_RE, published_flows, served_graph
 from troubleshooter.models import Flow, NodeKind
-from troubleshooter.wizard import step_url
+from troubleshooter.wizard import START_QUESTION, step_url
 from webex.commandkeys import LOGIN_COMMAND, needs_session
 
 _RS_TOKEN = re.compile(r"\b(?:RS=|exceptionID[= ])([A-Za-z0-9_]+)")
@@ -74,6 +74,23 @@ def _read_step(path):
         elif len(key) <= 60 and len(value) <= 60 and SLUG_RE.fullmatch(key) and SLUG_RE.fullmatch(value):
             answers[key] = value
     return flow, answers, change
+
+
+def step_path_text(path) -> list[str]:
+    """The wizard path that led to the step at ``path``, as a ticket lists it: the flow, each question with its
+    answer, then the question the step asked (where a replay was started). Empty for a path that is no step."""
+    step = _read_step(path)
+    if step is None:
+        return []
+    flow, answers, change = step
+    walk = served_graph(flow).walk(answers, change)
+    lines = [f"{START_QUESTION} {flow.title}"] + [f"{q.text} {c.label}" for q, c in walk.steps]
+    here = walk.changing or walk.node
+    if here is not None and here.is_question:
+        lines.append(f"(replayed at) {here.text}")
+    elif here is not None and walk.is_outcome:
+        lines.append(f"(replayed at the outcome) {here.text}")
+    return lines
 
 
 def back_to_step(path, *, outcome, code):

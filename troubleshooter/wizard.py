@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from core import tickets
+from kb import evidence
 from troubleshooter.models import WizardEvent
 from webex.commandkeys import with_params
 from webex.redaction import is_secret_name
@@ -182,7 +183,23 @@ def wizard_ticket(request, flow, walk, steps) -> tickets.Ticket:
         link = command_link(node.command, node.params)
         sections.append(tickets.Section(facts=[("Command to retry", tickets.code(link["text"]))]))
         links.append(("Replay", request.build_absolute_uri(link["url"])))
+    replays = evidence.evidence_section(
+        evidence.from_steps(request.user, walk_step_paths(flow, walk)), request.build_absolute_uri("/").rstrip("/")
+    )
+    if replays is not None:
+        sections.append(replays)
     return tickets.Ticket(title=f"WebEx troubleshooting: {flow.title}", sections=sections, links=links)
+
+
+def walk_step_paths(flow, walk) -> list[str]:
+    """The address of every step of ``walk`` (the start, each question, the outcome), with and without the answers
+    kept from an earlier path: a replay started from any of them was made from these steps."""
+    answers = list(walk.answers.items())
+    paths = []
+    for end in range(len(answers) + 1):
+        chosen = dict(answers[:end])
+        paths += [step_url(flow, chosen), step_url(flow, {**chosen, **walk.kept})]
+    return list(dict.fromkeys(paths))
 
 
 def ticket_summary(request, flow, walk, steps):

@@ -346,8 +346,8 @@ def redact_text(text, secrets=()) -> str:
         if headers:
             text = _SECRET_HEADER.sub(lambda m: m.group("head") + MASK, text)
         if named:
-            text = _SECRET_PARAM.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
-            text = _SECRET_COLON.sub(lambda m: m.group("name") + m.group("eq") + _masked_value(m.group("value")), text)
+            text = _sub_in_named_lines(_SECRET_PARAM, text)
+            text = _sub_in_named_lines(_SECRET_COLON, text)
         if _OAUTH_GRANT.search(text):
             text = _OAUTH_CODE.sub(_keep_name, text)
         if "://" in text:
@@ -357,6 +357,33 @@ def redact_text(text, secrets=()) -> str:
     except Exception:  # pragma: no cover - regexes on str do not raise; be safe anyway
         return MASK
     return text
+
+
+def _name_and_masked_value(m) -> str:
+    return m.group("name") + m.group("eq") + _masked_value(m.group("value"))
+
+
+_LONG_TEXT = 2000
+
+
+def _sub_in_named_lines(pattern, text: str) -> str:
+    """``pattern.sub(_name_and_masked_value, text)`` for the patterns whose matches never hold a newline (a name, its
+    "=" or ":", a value that stops at the line's end), looking only at the lines that may name a secret: the same
+    result, without scanning every position of a long text (a whole pasted ticket) with the full pattern. The
+    lookbehinds still see the character before each line."""
+    if len(text) < _LONG_TEXT:
+        return pattern.sub(_name_and_masked_value, text)
+    out, last, line_end = [], 0, -1
+    for hit in _MAY_NAME_A_SECRET.finditer(text):
+        if hit.start() < line_end:
+            continue  # that line was done
+        line_start = text.rfind("\n", 0, hit.start()) + 1
+        line_end = text.find("\n", hit.end())
+        line_end = len(text) if line_end == -1 else line_end
+        for m in pattern.finditer(text, max(line_start, last), line_end):
+            out += [text[last : m.start()], _name_and_masked_value(m)]
+            last = m.end()
+    return "".join([*out, text[last:]])
 
 
 def _keep_name(m) -> str:

@@ -43,7 +43,7 @@ def url_command(state: SandboxState, site_name, site: SiteSettings, service, at,
     """The answer to ``<service>?AT=<at>`` with the (upper-cased) parameters ``p``, on site path ``site_name``,
     from a client holding the session cookie ``token``."""
     session = state.session_for(site_name, token)
-    if not site.api:
+    if not site.api or state.api_switched_off:
         if service == "m.php" and at == "OM":
             return UrlResult("FAIL", "DoNotSupportAPI", open_meetings=[])
         return UrlResult("FAIL", "DoNotSupportAPI")

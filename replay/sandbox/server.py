@@ -157,6 +157,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 answer = self.retired_answer("404", parts[0])
             elif parts[:2] == ["WBXService", "XMLService"]:
                 answer = self.xml_api() if self.command == "POST" else Answer(405, b"POST an XML request")
+            elif parts[:1] == ["_switch"] and len(parts) == 2 and parts[1] in ("api-off", "api-on"):
+                answer = self.switch(parts[1]) if self.command == "POST" else Answer(405, b"POST to switch")
             elif parts and parts[0] in TROUBLE_SITES:
                 return self.trouble(parts[0])
             elif len(parts) == 2 and site_settings(parts[0]) and parts[1] in ("p.php", "m.php", "o.php", "c.php"):
@@ -170,6 +172,12 @@ class SandboxHandler(BaseHTTPRequestHandler):
         except ValueError:
             answer = Answer(400, b"Bad request")
         self.send_answer(answer)
+
+    def switch(self, which):
+        """POST /_switch/api-off (or api-on): every site's URL API fails with DoNotSupportAPI (or works again)."""
+        with self.state.lock:
+            self.state.api_switched_off = which == "api-off"
+        return Answer(200, f"URL API {'off' if which == 'api-off' else 'on'}\n".encode(), "text/plain; charset=UTF-8")
 
     # --- pages ---
     def index_page(self):

@@ -98,6 +98,9 @@ class SandboxState:
         self.session_tickets: dict[str, str] = {}  # XML API sessionTicket -> wid
         self.login_tickets: dict[str, str] = {}  # GetLoginTicket ticket -> wid (usable once as TK)
         self.hits = 0  # requests served since the last reset (tests check that nothing was sent)
+        # The switch that turns a working site into a failing one ("it worked before"): every URL API command of every
+        # site path then answers DoNotSupportAPI, as a site whose API was turned off by its administrator would.
+        self.api_switched_off = False
 
     def new_meeting_key(self):
         key = str(self.next_key)
