@@ -54,6 +54,9 @@ def test_a_missing_six_digit_code_lists_its_family_from_the_kb_not_as_results():
         "030008",
         "030047",
         "030048",
+        "030103",
+        "030104",
+        "030105",
     ]
     assert "user.GetUser" in family.operations
 
