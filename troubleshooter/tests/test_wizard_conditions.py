@@ -12,22 +12,24 @@ from kb import fixtures
 from kb.fixtures import FixtureError
 from troubleshooter.flows import NodeSpec, validate_flow
 
-SSO_END = "/troubleshoot/xml-api/?came-back=reason-code&xml-code=030002&xml-password-sso=sso"
-NOT_SSO = "/troubleshoot/xml-api/?came-back=reason-code&xml-code=030002&xml-password-sso=no-sso"
+REFUSED = "/troubleshoot/xml-api/?came-back=reason-code&xml-code=030002&xml-credentials-test=refused"
+SSO_END = REFUSED + "&xml-password-sso=sso"
+NOT_SSO = REFUSED + "&xml-password-sso=no-sso"
 RATE_END = "/troubleshoot/xml-api/?came-back=reason-code&xml-code=000045"
 
 
 def test_the_xml_flow_asks_about_sso_after_030002_and_ends_at_the_condition(kb, client):
-    question = client.get("/troubleshoot/xml-api/?came-back=reason-code&xml-code=030002").content.decode()
+    # 030002: the same credentials through user.AuthenticateUser first; refused too, is the site on SSO?
+    test = client.get("/troubleshoot/xml-api/?came-back=reason-code&xml-code=030002").content.decode()
+    assert "user.AuthenticateUser" in test
+    question = client.get(REFUSED).content.decode()
     assert "single sign-on" in question
     text = client.get(SSO_END).content.decode()
     assert 'data-condition="sso-site"' in text
     assert '<a href="/conditions/sso-site/">Condition: The site signs people in through SSO' in text
     assert "How to tell" in text and "Stop sending passwords for this site" in text
-    # "No" runs the AuthenticateUser test next; refused too, it keeps the entry's diagnosis.
-    assert "user.AuthenticateUser" in client.get(NOT_SSO).content.decode()
-    refused = client.get(NOT_SSO + "&xml-credentials-test=refused").content.decode()
-    assert 'data-entry="030002" data-cause="bad-security-context"' in refused
+    # "No" keeps the entry's diagnosis.
+    assert 'data-entry="030002" data-cause="bad-security-context"' in client.get(NOT_SSO).content.decode()
 
 
 def test_a_rate_limit_answer_ends_at_its_condition(kb, client):

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.terminal import SafeOutputCommand
 from kb.models import TriageCard
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = "Delete the triage cards whose time is up (TRIAGE_KEEP_HOURS). Run it from cron on a quiet site."
 
     def handle(self, *args, **options):

@@ -1,14 +1,15 @@
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.terminal import SafeOutputCommand
 from core.tickets import render, triage_ticket
 from kb.triage.card import build_card
 from webex.ticket import printable
 
 
-class Command(BaseCommand):
+class Command(SafeOutputCommand):
     help = (
         "Read a whole ticket on standard input (a mail thread, log lines, XML, URLs, REST JSON, HTML forms) and print "
         "its triage card: every code, status, command, site, user, tracking ID and time, linked to the knowledge base, "

@@ -140,7 +140,8 @@ def test_the_permalink_ticket_text_in_three_formats(helpdesk, kb, fmt):
     assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
     assert f"http://testserver/triage/{card.token}/" in text
-    assert "http://127.0.0.1:8000/errors/AccessDenied/#cause-" in text or "/errors/AccessDenied/#cause-" in text
+    # Jira escapes the # of an address written as code (core/tickets.py): it renders as written.
+    assert "/errors/AccessDenied/#cause-" in text.replace("\\#", "#")
     assert SECRET not in text and XML_SECRET not in text
     assert helpdesk.get(f"/triage/{card.token}/ticket/", {"format": "pdf"}).status_code == 400
 
