@@ -37,6 +37,7 @@ def logged_in(transactional_db, live_server, browser_page, django_user_model, sa
         xml_url=f"{sandbox_server.base_url}/WBXService/XMLService",
         timeout=5,
         allow_private_network=True,
+        is_test_site=True,  # the sandbox: site-changing commands need no confirmation there
     )
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/?next=/replay/")
