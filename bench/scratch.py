@@ -207,23 +207,36 @@ def start_gunicorn(
         args += ["--threads", str(threads)]
     process = subprocess.Popen(args, cwd=ROOT, env=dict(env), start_new_session=True, stdout=output, stderr=output)
     try:
-        deadline = time.monotonic() + seconds
-        while not _healthy(port):
-            if process.poll() is not None:
-                raise ServerDidNotStart(f"gunicorn on port {port} exited with status {process.returncode}")
-            if time.monotonic() > deadline:
-                raise ServerDidNotStart(f"gunicorn on port {port} did not answer /healthz within {seconds:g} s")
-            time.sleep(0.1)
+        _wait_healthy(process, port, seconds, "gunicorn")
         yield f"http://127.0.0.1:{port}"
     finally:
+        _stop_group(process, signal.SIGTERM, 30)
+
+
+def _wait_healthy(process, port: int, seconds: float, name: str) -> None:
+    """Until /healthz answers 200 on ``port``; ServerDidNotStart when ``process`` exits or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while not _healthy(port):
+        if process.poll() is not None:
+            err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise ServerDidNotStart(
+                f"{name} on port {port} exited with status {process.returncode}{': ' + err if err else ''}"
+            )
+        if time.monotonic() > deadline:
+            raise ServerDidNotStart(f"{name} on port {port} did not answer /healthz within {seconds:g} s")
+        time.sleep(0.1)
+
+
+def _stop_group(process, sig, timeout: float) -> None:
+    """``sig`` to the process group of ``process``; SIGKILL when it has not ended within ``timeout`` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 # ------------------------------------------------------------------------------------------------ the front
@@ -296,24 +309,10 @@ def start_nginx(
         args = [binary, "-p", prefix, "-c", str(conf), "-e", str(Path(prefix) / "error.log"), "-g", "daemon off;"]
         process = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            deadline = time.monotonic() + seconds
-            while not _healthy(port):
-                if process.poll() is not None:
-                    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                    raise ServerDidNotStart(f"nginx on port {port} exited with status {process.returncode}: {err}")
-                if time.monotonic() > deadline:
-                    raise ServerDidNotStart(f"nginx on port {port} did not answer /healthz within {seconds:g} s")
-                time.sleep(0.1)
+            _wait_healthy(process, port, seconds, "nginx")
             yield f"http://127.0.0.1:{port}"
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGQUIT)  # graceful: finish the requests in flight
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+            _stop_group(process, signal.SIGQUIT, 15)  # graceful: finish the requests in flight
 
 
 def worker_rss_mb(port: int) -> list[float]:
